@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# make                 build/earlybind (static, musl, libkmod compiled in)
+# make STATIC=0        build/earlybind linked to the system's libkmod
+# make check           every test: unit, sanitizers, fuzz, shellcheck, QEMU boots
+# make demo            boot a real kernel with a real dracut initramfs and show
+#                      which function ended up on which driver
+# make bench           earlybind against the shell loop on fake roots
+# make install         DESTDIR, PREFIX, SBINDIR, SYSCONFDIR, DRACUTMODDIR honoured
+
+VERSION := 0.1
+
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+SYSCONFDIR ?= /etc
+DRACUTMODDIR ?= $(shell pkg-config --variable=dracutmodulesdir dracut 2>/dev/null || \
+			echo $(PREFIX)/lib/dracut/modules.d)
+
+BUILDDIR ?= build
+STATIC ?= 1
+# Seconds each fuzz target runs in `make check`.
+FUZZ_SECONDS ?= 20
+
+CC ?= cc
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
+STD := -std=gnu11 -D_GNU_SOURCE -DVERSION='"$(VERSION)"'
+CFLAGS ?= -O2 -g
+
+# The boot binary: the files it is made of.
+EARLYBIND_SRC := src/earlybind.c src/bind.c src/sysfs.c src/modload.c src/kmsg.c \
+		 src/manifest.c src/cmdline.c src/rootpath.c
+EARLYBIND_HDR := $(wildcard src/*.h)
+
+STATIC_DEPS := $(BUILDDIR)/static
+ifeq ($(STATIC),1)
+EB_CC := musl-gcc
+EB_CFLAGS := -Os -ffunction-sections -fdata-sections -I$(STATIC_DEPS)/include
+EB_LDFLAGS := -static -Wl,--gc-sections -s
+EB_LIBS := $(STATIC_DEPS)/lib/libkmod.a $(STATIC_DEPS)/lib/liblzma.a
+EB_PREREQ := $(STATIC_DEPS)/lib/libkmod.a
+else
+EB_CC := $(CC)
+EB_CFLAGS := $(CFLAGS) $(shell pkg-config --cflags libkmod)
+EB_LDFLAGS := $(LDFLAGS)
+EB_LIBS := $(shell pkg-config --libs libkmod)
+EB_PREREQ :=
+endif
+
+.PHONY: all check demo bench install uninstall clean deps-check deps-demo deps-bench \
+	unit-tests fuzz-targets
+
+all: $(BUILDDIR)/earlybind
+
+$(BUILDDIR)/earlybind: $(EARLYBIND_SRC) $(EARLYBIND_HDR) $(EB_PREREQ) Makefile
+	@mkdir -p $(@D)
+	$(EB_CC) $(STD) $(WARN) $(EB_CFLAGS) -o $@ $(EARLYBIND_SRC) $(EB_LDFLAGS) $(EB_LIBS)
+
+# libkmod (and liblzma for .ko.xz) built with musl from the distribution's
+# source packages; the sources stay under build/, never in the tree.
+$(STATIC_DEPS)/lib/libkmod.a: scripts/build-libkmod
+	scripts/build-libkmod $(STATIC_DEPS)
+
+# ---- tests ---------------------------------------------------------------
+
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+UNIT_TESTS := $(BUILDDIR)/asan/test_manifest $(BUILDDIR)/asan/test_cmdline
+FUZZERS := $(BUILDDIR)/fuzz/fuzz_manifest $(BUILDDIR)/fuzz/fuzz_cmdline
+
+$(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/manifest.c src/manifest.h tests/check.h
+$(BUILDDIR)/asan/test_cmdline: tests/unit/test_cmdline.c src/cmdline.c src/cmdline.h tests/check.h
+$(UNIT_TESTS):
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) -o $@ $(filter %.c,$^)
+
+# The boot binary with the sanitizers, linked to the system libkmod.
+$(BUILDDIR)/asan/earlybind: $(EARLYBIND_SRC) $(EARLYBIND_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) -O1 -g $(SAN) $(shell pkg-config --cflags libkmod) -o $@ \
+		$(EARLYBIND_SRC) $(shell pkg-config --libs libkmod)
+
+# STATIC=0, as distributions that forbid bundling build it; tested too.
+$(BUILDDIR)/dynamic/earlybind: $(EARLYBIND_SRC) $(EARLYBIND_HDR)
+	$(MAKE) --no-print-directory STATIC=0 BUILDDIR=$(BUILDDIR)/dynamic $@
+
+$(BUILDDIR)/mkfakesys: tests/mkfakesys.c tests/fakesys.c tests/fakesys.h
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) -Wno-missing-prototypes $(CFLAGS) -o $@ tests/mkfakesys.c tests/fakesys.c
+
+$(BUILDDIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/manifest.c src/manifest.h
+$(BUILDDIR)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c src/cmdline.c src/cmdline.h
+$(FUZZERS):
+	@mkdir -p $(@D)
+	clang $(STD) $(WARN) -Wno-missing-prototypes -O1 -g \
+		-fsanitize=fuzzer,address,undefined -o $@ $(filter %.c,$^)
+
+unit-tests: $(UNIT_TESTS)
+fuzz-targets: $(FUZZERS)
+
+deps-check:
+	@scripts/deps check
+deps-demo:
+	@scripts/deps demo
+deps-bench:
+	@scripts/deps bench
+
+# Each quoted word is one test command for tests/run, which totals the
+# PASS/FAIL lines and ends with "N passed, N failed".
+check: deps-check
+	$(MAKE) --no-print-directory all $(BUILDDIR)/dynamic/earlybind $(BUILDDIR)/asan/earlybind \
+		$(BUILDDIR)/mkfakesys unit-tests fuzz-targets
+	tests/run \
+		$(UNIT_TESTS) \
+		"tests/unit/test_fakesys.sh $(BUILDDIR)/mkfakesys" \
+		"tests/unit/test_earlybind.sh $(BUILDDIR)/earlybind $(BUILDDIR)/mkfakesys static" \
+		"tests/unit/test_earlybind.sh $(BUILDDIR)/dynamic/earlybind $(BUILDDIR)/mkfakesys dynamic" \
+		"tests/unit/test_earlybind.sh $(BUILDDIR)/asan/earlybind $(BUILDDIR)/mkfakesys asan" \
+		"tests/build/test_static_binary.sh $(BUILDDIR)/earlybind" \
+		"tests/fuzz/run $(BUILDDIR)/fuzz $(FUZZ_SECONDS)" \
+		"tests/shellcheck.sh" \
+		"tests/e2e/run $(BUILDDIR)"
+
+demo: deps-demo all
+	scripts/demo $(BUILDDIR)
+
+bench: deps-bench all $(BUILDDIR)/mkfakesys
+	tests/bench/run $(BUILDDIR)
+
+# ---- install -------------------------------------------------------------
+
+install: $(BUILDDIR)/earlybind
+	install -D -m 0755 $(BUILDDIR)/earlybind $(DESTDIR)$(SBINDIR)/earlybind
+	install -d -m 0755 $(DESTDIR)$(DRACUTMODDIR)/90earlybind
+	install -m 0755 dracut-module/90earlybind/module-setup.sh \
+		$(DESTDIR)$(DRACUTMODDIR)/90earlybind/module-setup.sh
+	install -m 0755 dracut-module/90earlybind/earlybind-pre-udev.sh \
+		$(DESTDIR)$(DRACUTMODDIR)/90earlybind/earlybind-pre-udev.sh
+	install -D -m 0644 earlybind.conf.example $(DESTDIR)$(DATADIR)/earlybind/earlybind.conf.example
+	@# The admin's manifest is never overwritten.
+	test -e $(DESTDIR)$(SYSCONFDIR)/earlybind.conf || \
+		install -D -m 0644 earlybind.conf.example $(DESTDIR)$(SYSCONFDIR)/earlybind.conf
+	install -D -m 0644 man/earlybind.8 $(DESTDIR)$(MANDIR)/man8/earlybind.8
+	install -D -m 0644 man/earlybind.conf.5 $(DESTDIR)$(MANDIR)/man5/earlybind.conf.5
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/earlybind
+	rm -rf $(DESTDIR)$(DRACUTMODDIR)/90earlybind
+	rm -f $(DESTDIR)$(DATADIR)/earlybind/earlybind.conf.example
+	rm -f $(DESTDIR)$(MANDIR)/man8/earlybind.8 $(DESTDIR)$(MANDIR)/man5/earlybind.conf.5
+
+clean:
+	rm -rf $(BUILDDIR)

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Parser for the earlybind manifest.  It works on a buffer, not on a FILE,
+ * so that the boot binary reads the file with one read() and the fuzzer can
+ * feed it arbitrary bytes.  No line is ever half-accepted: a line is either
+ * appended whole to the manifest or reported and skipped.
+ */
+#include "manifest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_COLUMNS 4
+
+struct token {
+	const char *s;
+	size_t len;
+};
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Exactly @digits hex digits at @s; the value or -1. */
+static long hex_fixed(const char *s, size_t digits)
+{
+	long v = 0;
+
+	for (size_t i = 0; i < digits; i++) {
+		int h = hexval(s[i]);
+
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+static bool token_is(const struct token *t, const char *word)
+{
+	return t->len == strlen(word) && memcmp(t->s, word, t->len) == 0;
+}
+
+/* Parses "[dddd:]bb:dd.f" of exactly @len bytes. */
+static int pci_addr_parse_n(const char *s, size_t len, struct pci_addr *out)
+{
+	size_t dom_len = 0;
+	long bus, dev, fn;
+	uint32_t domain = 0;
+
+	/* The tail "bb:dd.f" is always 7 bytes; anything before is "domain:". */
+	if (len < 7)
+		return -EINVAL;
+	if (len > 7) {
+		dom_len = len - 8;
+		/* The kernel prints at least 4 domain digits; VMD uses 5. */
+		if (dom_len < 4 || dom_len > 8 || s[dom_len] != ':')
+			return -EINVAL;
+		for (size_t i = 0; i < dom_len; i++) {
+			int h = hexval(s[i]);
+
+			if (h < 0)
+				return -EINVAL;
+			domain = domain * 16 + (uint32_t)h;
+		}
+		s += dom_len + 1;
+	}
+	if (s[2] != ':' || s[5] != '.')
+		return -EINVAL;
+	bus = hex_fixed(s, 2);
+	dev = hex_fixed(s + 3, 2);
+	fn = hex_fixed(s + 6, 1);
+	if (bus < 0 || dev < 0 || dev > 0x1f || fn < 0 || fn > 7)
+		return -EINVAL;
+	out->domain = domain;
+	out->bus = (uint8_t)bus;
+	out->dev = (uint8_t)dev;
+	out->fn = (uint8_t)fn;
+	return 0;
+}
+
+int pci_addr_parse(const char *s, struct pci_addr *out)
+{
+	return pci_addr_parse_n(s, strlen(s), out);
+}
+
+void pci_addr_format(const struct pci_addr *a, char buf[PCI_ADDR_STRLEN])
+{
+	snprintf(buf, PCI_ADDR_STRLEN, "%04x:%02x:%02x.%x",
+		 (unsigned)a->domain, a->bus, a->dev, a->fn);
+}
+
+bool pci_addr_equal(const struct pci_addr *a, const struct pci_addr *b)
+{
+	return a->domain == b->domain && a->bus == b->bus &&
+	       a->dev == b->dev && a->fn == b->fn;
+}
+
+static int pci_id_parse_n(const char *s, size_t len, struct pci_id *out)
+{
+	long v[4];
+	size_t n;
+
+	if (len == 9)
+		n = 2;
+	else if (len == 19)
+		n = 4;
+	else
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && s[i * 5 - 1] != ':')
+			return -EINVAL;
+		v[i] = hex_fixed(s + i * 5, 4);
+		if (v[i] < 0)
+			return -EINVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	out->vendor = (uint16_t)v[0];
+	out->device = (uint16_t)v[1];
+	if (n == 4) {
+		out->has_subsys = true;
+		out->subvendor = (uint16_t)v[2];
+		out->subdevice = (uint16_t)v[3];
+	}
+	return 0;
+}
+
+int pci_id_parse(const char *s, struct pci_id *out)
+{
+	return pci_id_parse_n(s, strlen(s), out);
+}
+
+bool manifest_entry_id_matches(const struct manifest_entry *e, const struct pci_id *have)
+{
+	if (e->any_id)
+		return true;
+	if (e->id.vendor != have->vendor || e->id.device != have->device)
+		return false;
+	if (!e->id.has_subsys)
+		return true;
+	return have->has_subsys && e->id.subvendor == have->subvendor &&
+	       e->id.subdevice == have->subdevice;
+}
+
+const struct manifest_entry *manifest_find_addr(const struct manifest *m,
+						const struct pci_addr *a)
+{
+	for (size_t i = 0; i < m->n_entries; i++) {
+		const struct manifest_entry *e = &m->entries[i];
+
+		if (!e->any_addr && pci_addr_equal(&e->addr, a))
+			return e;
+	}
+	return NULL;
+}
+
+/* Module and driver names: what the kernel allows in a module name. */
+static bool driver_name_valid(const struct token *t)
+{
+	if (t->len == 0 || t->len > MANIFEST_DRIVER_MAX)
+		return false;
+	for (size_t i = 0; i < t->len; i++) {
+		char c = t->s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+struct line_ctx {
+	manifest_error_fn err;
+	void *userdata;
+	unsigned line;
+	int bad;
+};
+
+/*
+ * Reports the current line as bad.  Tokens are quoted with %.*s and may hold
+ * any byte; they are cut to keep a log line readable.
+ */
+__attribute__((format(printf, 2, 3)))
+static void line_error(struct line_ctx *lc, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	lc->bad++;
+	if (!lc->err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* Control characters would garble a console line: show them as '?'. */
+	for (char *p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	lc->err(lc->userdata, lc->line, msg);
+}
+
+/* A token shown in a message: at most 40 bytes of it. */
+#define TOK_FMT "'%.*s%s'"
+#define TOK_ARG(t) (int)((t)->len > 40 ? 40 : (t)->len), (t)->s, ((t)->len > 40 ? "..." : "")
+
+static int parse_options(struct line_ctx *lc, const struct token *t, unsigned *options)
+{
+	const char *p = t->s, *end = t->s + t->len;
+
+	*options = 0;
+	while (p <= end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		struct token word = { p, (size_t)((comma ? comma : end) - p) };
+
+		if (token_is(&word, "optional")) {
+			*options |= MANIFEST_OPT_OPTIONAL;
+		} else {
+			if (word.len == 0)
+				line_error(lc, "empty option in " TOK_FMT, TOK_ARG(t));
+			else
+				line_error(lc, "unknown option " TOK_FMT " (known: optional)",
+					   TOK_ARG(&word));
+			return -EINVAL;
+		}
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	return 0;
+}
+
+static int manifest_append(struct manifest *m, const struct manifest_entry *e)
+{
+	if (m->n_entries == m->alloc) {
+		size_t alloc = m->alloc ? m->alloc * 2 : 16;
+		struct manifest_entry *n = realloc(m->entries, alloc * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		m->entries = n;
+		m->alloc = alloc;
+	}
+	m->entries[m->n_entries++] = *e;
+	return 0;
+}
+
+/* Returns 0 when the line was appended or was empty, 1 when it was bad. */
+static int parse_line(struct manifest *m, struct line_ctx *lc, const char *s, size_t len)
+{
+	struct token col[MAX_COLUMNS];
+	struct manifest_entry e;
+	const struct manifest_entry *dup;
+	size_t n = 0, i = 0;
+
+	while (i < len) {
+		size_t start;
+
+		while (i < len && is_blank(s[i]))
+			i++;
+		if (i == len || s[i] == '#')
+			break;
+		if (n == MAX_COLUMNS) {
+			struct token extra = { s + i, 0 };
+
+			while (i + extra.len < len && !is_blank(s[i + extra.len]) &&
+			       s[i + extra.len] != '#')
+				extra.len++;
+			line_error(lc, "too many columns at " TOK_FMT
+				   " (expected: driver device id [options])", TOK_ARG(&extra));
+			return 1;
+		}
+		start = i;
+		while (i < len && !is_blank(s[i]) && s[i] != '#')
+			i++;
+		col[n].s = s + start;
+		col[n].len = i - start;
+		if (memchr(col[n].s, '\0', col[n].len)) {
+			line_error(lc, "contains a NUL byte");
+			return 1;
+		}
+		n++;
+	}
+	if (n == 0)
+		return 0;
+	if (n < 3) {
+		line_error(lc, "expected 'driver device id [options]', found %zu column%s",
+			   n, n == 1 ? "" : "s");
+		return 1;
+	}
+
+	memset(&e, 0, sizeof(e));
+	e.line = lc->line;
+	if (!driver_name_valid(&col[0])) {
+		line_error(lc, "invalid driver name " TOK_FMT
+			   " (letters, digits, '_' and '-', at most %d)",
+			   TOK_ARG(&col[0]), MANIFEST_DRIVER_MAX);
+		return 1;
+	}
+	memcpy(e.driver, col[0].s, col[0].len);
+	e.driver[col[0].len] = '\0';
+
+	if (token_is(&col[1], "*")) {
+		e.any_addr = true;
+	} else if (pci_addr_parse_n(col[1].s, col[1].len, &e.addr) < 0) {
+		line_error(lc, "invalid PCI address " TOK_FMT
+			   " (expected DDDD:BB:DD.F, e.g. 0000:0b:00.0, or '*')", TOK_ARG(&col[1]));
+		return 1;
+	}
+	if (token_is(&col[2], "*")) {
+		e.any_id = true;
+	} else if (pci_id_parse_n(col[2].s, col[2].len, &e.id) < 0) {
+		line_error(lc, "invalid id " TOK_FMT
+			   " (expected VVVV:DDDD or VVVV:DDDD:SVVV:SDDD in hex, or '*')",
+			   TOK_ARG(&col[2]));
+		return 1;
+	}
+
+	if (e.any_addr && e.any_id) {
+		line_error(lc, "'*' in both device and id columns would claim every PCI function");
+		return 1;
+	}
+	if (n == 4 && parse_options(lc, &col[3], &e.options) < 0)
+		return 1;
+
+	dup = e.any_addr ? NULL : manifest_find_addr(m, &e.addr);
+	if (dup) {
+		char a[PCI_ADDR_STRLEN];
+
+		pci_addr_format(&e.addr, a);
+		line_error(lc, "%s is already listed on line %u", a, dup->line);
+		return 1;
+	}
+	return manifest_append(m, &e) < 0 ? -ENOMEM : 0;
+}
+
+int manifest_parse_buffer(struct manifest *m, const char *buf, size_t len,
+			  manifest_error_fn err, void *userdata)
+{
+	struct line_ctx lc = { .err = err, .userdata = userdata };
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - buf) : len;
+		int r;
+
+		lc.line++;
+		r = parse_line(m, &lc, buf + pos, end - pos);
+		if (r < 0)
+			return r;
+		pos = end + 1;
+	}
+	return lc.bad;
+}
+
+int manifest_parse_file(struct manifest *m, const char *path,
+			manifest_error_fn err, void *userdata)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		goto out;
+	}
+	if ((unsigned long long)st.st_size > MANIFEST_MAX_SIZE) {
+		r = -EFBIG;
+		goto out;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		r = -ENOMEM;
+		goto out;
+	}
+	/* earlybindctl replaces the file by rename(), so st_size is its size. */
+	while (len < (size_t)st.st_size) {
+		ssize_t k = read(fd, buf + len, (size_t)st.st_size - len);
+
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			goto out;
+		}
+		if (k == 0)
+			break;
+		len += (size_t)k;
+	}
+	r = manifest_parse_buffer(m, buf, len, err, userdata);
+out:
+	free(buf);
+	close(fd);
+	return r;
+}
+
+void manifest_free(struct manifest *m)
+{
+	free(m->entries);
+	m->entries = NULL;
+	m->n_entries = m->alloc = 0;
+}

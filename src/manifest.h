@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The earlybind manifest (/etc/earlybind.conf): one PCI function per line,
+ *
+ *     driver  device  id  [options]    # comment
+ *
+ * shared by the boot binary and the admin tool.  See earlybind.conf(5).
+ */
+#ifndef EARLYBIND_MANIFEST_H
+#define EARLYBIND_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest kernel module name (MODULE_NAME_LEN - 1 on 64-bit kernels). */
+#define MANIFEST_DRIVER_MAX 55
+/* "dddddddd:bb:dd.f" and a NUL: the kernel prints domains with %04x. */
+#define PCI_ADDR_STRLEN 17
+
+/* An entry's options column. */
+enum {
+	MANIFEST_OPT_OPTIONAL = 1u << 0, /* a missing function is not an error */
+};
+
+struct pci_addr {
+	uint32_t domain;
+	uint8_t bus;
+	uint8_t dev; /* 0..31 */
+	uint8_t fn;  /* 0..7 */
+};
+
+struct pci_id {
+	uint16_t vendor;
+	uint16_t device;
+	bool has_subsys; /* subvendor and subdevice are set */
+	uint16_t subvendor;
+	uint16_t subdevice;
+};
+
+struct manifest_entry {
+	char driver[MANIFEST_DRIVER_MAX + 1];
+	bool any_addr; /* device column was '*' */
+	struct pci_addr addr;
+	bool any_id; /* id column was '*' */
+	struct pci_id id;
+	unsigned options; /* MANIFEST_OPT_* */
+	unsigned line;    /* 1-based line number in the source */
+};
+
+struct manifest {
+	struct manifest_entry *entries;
+	size_t n_entries;
+	size_t alloc;
+};
+
+/*
+ * Called once for each line that is skipped, with its 1-based number and a
+ * reason that names the offending token.  The reason does not end in a
+ * newline and lives only until the callback returns.
+ */
+typedef void (*manifest_error_fn)(void *userdata, unsigned line, const char *reason);
+
+/*
+ * Parses @len bytes of @buf and appends the good lines to @m.  Bad lines are
+ * reported through @err (which may be NULL) and skipped; parsing goes on.
+ * Returns the number of bad lines (>= 0), or -ENOMEM.
+ */
+int manifest_parse_buffer(struct manifest *m, const char *buf, size_t len,
+			  manifest_error_fn err, void *userdata);
+
+/*
+ * Reads @path and parses it as manifest_parse_buffer() does.  Returns the
+ * number of bad lines, or -errno if the file cannot be read (-ENOENT when it
+ * does not exist, -EFBIG when it is larger than MANIFEST_MAX_SIZE).
+ */
+#define MANIFEST_MAX_SIZE (16u << 20)
+int manifest_parse_file(struct manifest *m, const char *path,
+			manifest_error_fn err, void *userdata);
+
+void manifest_free(struct manifest *m);
+
+/* "0b:00.0" or "0000:0b:00.0"; 0 or -EINVAL. */
+int pci_addr_parse(const char *s, struct pci_addr *out);
+/* Writes the kernel's form, "0000:0b:00.0", into @buf (PCI_ADDR_STRLEN). */
+void pci_addr_format(const struct pci_addr *a, char buf[PCI_ADDR_STRLEN]);
+bool pci_addr_equal(const struct pci_addr *a, const struct pci_addr *b);
+
+/* "VVVV:DDDD" or "VVVV:DDDD:SVVV:SDDD", hex in either case; 0 or -EINVAL. */
+int pci_id_parse(const char *s, struct pci_id *out);
+
+/*
+ * Does a function with id @have satisfy the entry's id column?  The subsystem
+ * ids are compared only when the entry gives them; then @have must carry them.
+ */
+bool manifest_entry_id_matches(const struct manifest_entry *e, const struct pci_id *have);
+
+/* The entry whose (non-'*') device column is @a, or NULL. */
+const struct manifest_entry *manifest_find_addr(const struct manifest *m,
+						const struct pci_addr *a);
+
+#endif

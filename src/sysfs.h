@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kernel's PCI sysfs interface (Documentation/ABI/testing/sysfs-bus-pci)
+ * under a root directory.  Functions are named by their address string
+ * ("0000:03:00.0"), exactly as they appear in /sys/bus/pci/devices.
+ */
+#ifndef EARLYBIND_SYSFS_H
+#define EARLYBIND_SYSFS_H
+
+#include "manifest.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Longest driver name we read back from a driver link. */
+#define SYSFS_DRIVER_MAX 64
+
+struct sysfs {
+	int bus_fd;     /* ROOT/sys/bus/pci */
+	int devices_fd; /* ROOT/sys/bus/pci/devices */
+	int drivers_fd; /* ROOT/sys/bus/pci/drivers */
+};
+
+/* Opens ROOT/sys/bus/pci.  0, or -errno (-ENOENT: no PCI bus there). */
+int sysfs_open(struct sysfs *s, const char *root);
+void sysfs_close(struct sysfs *s);
+
+/*
+ * Reads vendor and device (and, with @subsys, subsystem_vendor and
+ * subsystem_device) of @addr.  The attribute files, not config space: an
+ * SR-IOV virtual function's config space reads vendor 0xffff.
+ * -ENOENT when there is no such function.
+ */
+int sysfs_read_id(const struct sysfs *s, const char *addr, bool subsys, struct pci_id *id);
+
+/* The driver bound to @addr, or "" when none.  0 or -errno. */
+int sysfs_read_driver(const struct sysfs *s, const char *addr, char *buf, size_t size);
+
+/* Does @addr have an iommu_group link?  Its number, or -errno. */
+int sysfs_read_iommu_group(const struct sysfs *s, const char *addr);
+
+/* Is @driver registered with the PCI bus (loaded or built in)? */
+bool sysfs_driver_registered(const struct sysfs *s, const char *driver);
+
+/* Writes @driver to @addr's driver_override; "" clears it. */
+int sysfs_write_override(const struct sysfs *s, const char *addr, const char *driver);
+/* Writes @addr to drivers/@driver/unbind. */
+int sysfs_unbind(const struct sysfs *s, const char *addr, const char *driver);
+/* Writes @addr to drivers_probe: the kernel offers it to the drivers again. */
+int sysfs_probe(const struct sysfs *s, const char *addr);
+
+/*
+ * Calls @fn for every function in ROOT/sys/bus/pci/devices, in directory
+ * order.  Stops at, and returns, the first nonzero value @fn returns.
+ */
+int sysfs_for_each_function(const struct sysfs *s,
+			    int (*fn)(void *userdata, const char *addr), void *userdata);
+
+#endif

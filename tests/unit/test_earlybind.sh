@@ -1,0 +1,344 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The boot binary on fake roots built by mkfakesys: sysfs laid out as the
+# kernel lays it out, whose write-only files (driver_override, unbind,
+# drivers_probe, new_id) are plain files, so each test reads back exactly
+# what earlybind wrote.  A fake root has no kernel behind it: a write to
+# drivers_probe binds nothing, so a function that needed a probe stays on
+# its old driver and earlybind reports that, as it would on a real machine
+# whose driver refused the function.
+#
+# Usage: test_earlybind.sh EARLYBIND MKFAKESYS [LABEL]
+set -u
+
+EB=$1
+MKFAKESYS=$2
+LABEL=${3:-}
+[ -n "$LABEL" ] && LABEL=" [$LABEL]"
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+passed=0
+failed=0
+current=
+current_failed=0
+
+begin() {
+	current=$1
+	current_failed=0
+	R=$TMP/$current
+	mkdir -p "$R"
+}
+
+fail() {
+	printf '  %s: %s\n' "$current" "$*"
+	current_failed=1
+}
+
+end() {
+	if [ "$current_failed" -eq 0 ]; then
+		printf 'PASS: %s%s\n' "$current" "$LABEL"
+		passed=$((passed + 1))
+	else
+		printf 'FAIL: %s%s\n' "$current" "$LABEL"
+		failed=$((failed + 1))
+	fi
+}
+
+# The machine every test starts from: two identical e1000e NICs (the
+# identical-cards case), an xhci on xhci_hcd, a stub-bound function, and
+# vfio-pci registered (as if loaded), so no module load is needed.
+base_tree() {
+	"$MKFAKESYS" "$R" - <<-'EOF' || fail "mkfakesys failed"
+	fn 0000:00:00.0 8086:29c0 sub=1af4:1100 class=060000 group=0
+	fn 0000:00:03.0 8086:10d3 sub=8086:0000 class=020000 driver=e1000e group=3 pcie
+	fn 0000:00:04.0 8086:10d3 sub=8086:0000 class=020000 driver=e1000e group=4 pcie
+	fn 0000:00:06.0 1b36:000d sub=1af4:1100 class=0c0330 driver=xhci_hcd group=6
+	fn 0000:00:07.0 1b36:0001 sub=1af4:1100 class=ff0000 driver=pci-stub group=7
+	driver vfio-pci
+	driver pci-stub
+	EOF
+	printf 'on\n' >"$R/proc/sys/kernel/printk_devkmsg"
+}
+
+manifest() {
+	mkdir -p "$R/etc"
+	cat >"$R/etc/earlybind.conf"
+}
+
+# Runs earlybind on the fake root; sets rc and keeps its output.
+run_eb() {
+	"$EB" --root "$R" "$@" >"$R.out" 2>"$R.err"
+	rc=$?
+}
+
+dev() { printf '%s/sys/bus/pci/devices/%s' "$R" "$1"; }
+override() { cat "$(dev "$1")/driver_override"; }
+log_has() { grep -qF -- "$1" "$R/dev/kmsg" || fail "log lacks '$1'; log: $(cat "$R/dev/kmsg")"; }
+log_lacks() { ! grep -qF -- "$1" "$R/dev/kmsg" || fail "log has '$1'"; }
+expect_rc() { [ "$rc" -eq "$1" ] || fail "exit status $rc, expected $1; stderr: $(cat "$R.err")"; }
+expect_file() {
+	local got
+	got=$(cat "$1")
+	[ "$got" = "$2" ] || fail "${1#"$R"} holds '$got', expected '$2'"
+}
+# No new_id file anywhere was written: new_id would capture every device with the id.
+no_new_id() {
+	local f
+	for f in "$R"/sys/bus/pci/drivers/*/new_id; do
+		[ -s "$f" ] && fail "${f#"$R"} was written"
+	done
+	return 0
+}
+
+begin identical_cards_only_the_named_one_is_claimed
+base_tree
+manifest <<-'EOF'
+vfio-pci 0000:00:03.0 8086:10d3
+EOF
+run_eb
+expect_file "$(dev 0000:00:03.0)/driver_override" vfio-pci
+expect_file "$(dev 0000:00:04.0)/driver_override" "(null)"
+expect_file "$R/sys/bus/pci/drivers/e1000e/unbind" 0000:00:03.0
+expect_file "$R/sys/bus/pci/drivers_probe" 0000:00:03.0
+no_new_id
+# The fake kernel did not rebind it, so earlybind must say so and fail.
+log_has "0000:00:03.0 [8086:10d3]: vfio-pci did not bind it (now on e1000e)"
+log_lacks "0000:00:04.0"
+expect_rc 1
+end
+
+begin held_by_host_driver_is_unbound_before_the_probe
+base_tree
+manifest <<-'EOF'
+pci-stub 0000:00:06.0 1b36:000d
+EOF
+if command -v strace >/dev/null; then
+	strace -f -qq -e trace=openat -o "$R.trace" "$EB" --root "$R" >/dev/null 2>&1
+	order=$(grep -oE 'driver_override|xhci_hcd/unbind|drivers_probe' "$R.trace" | tr '\n' ' ')
+	[ "$order" = "driver_override xhci_hcd/unbind drivers_probe " ] ||
+		fail "kernel files opened in the order '$order'"
+else
+	fail "strace is missing (scripts/deps check installs it)"
+fi
+expect_file "$(dev 0000:00:06.0)/driver_override" pci-stub
+expect_file "$R/sys/bus/pci/drivers/xhci_hcd/unbind" 0000:00:06.0
+expect_file "$R/sys/bus/pci/drivers_probe" 0000:00:06.0
+end
+
+begin already_on_its_driver_writes_nothing
+base_tree
+manifest <<-'EOF'
+pci-stub 0000:00:07.0 1b36:0001
+EOF
+run_eb
+expect_rc 0
+expect_file "$(dev 0000:00:07.0)/driver_override" "(null)"
+expect_file "$R/sys/bus/pci/drivers_probe" ""
+expect_file "$R/sys/bus/pci/drivers/pci-stub/unbind" ""
+log_has "earlybind: 0000:00:07.0 [1b36:0001]: already on pci-stub"
+log_has "earlybind: 0 bound, 1 already on their driver, 0 optional absent, 0 failed"
+end
+
+begin id_mismatch_at_the_address_leaves_the_function_alone
+base_tree
+manifest <<-'EOF'
+vfio-pci 0000:00:03.0 8086:1533
+EOF
+run_eb
+expect_rc 1
+expect_file "$(dev 0000:00:03.0)/driver_override" "(null)"
+expect_file "$R/sys/bus/pci/drivers/e1000e/unbind" ""
+expect_file "$R/sys/bus/pci/drivers_probe" ""
+log_has "0000:00:03.0 [8086:10d3]: /etc/earlybind.conf line 1 expects 8086:1533; function left alone"
+end
+
+begin subsystem_id_mismatch_leaves_the_function_alone
+base_tree
+manifest <<-'EOF'
+vfio-pci 0000:00:03.0 8086:10d3:1028:0001
+EOF
+run_eb
+expect_rc 1
+expect_file "$(dev 0000:00:03.0)/driver_override" "(null)"
+log_has "expects 8086:10d3:1028:0001"
+end
+
+begin missing_function_is_an_error
+base_tree
+manifest <<-'EOF'
+vfio-pci 0000:09:00.0 10de:1b80
+EOF
+run_eb
+expect_rc 1
+log_has "earlybind: 0000:09:00.0: not present (/etc/earlybind.conf line 1); add 'optional'"
+log_has "0 bound, 0 already on their driver, 0 optional absent, 1 failed"
+end
+
+begin missing_optional_function_is_not_an_error
+base_tree
+manifest <<-'EOF'
+vfio-pci 0000:09:00.0 10de:1b80 optional
+pci-stub 0000:00:07.0 1b36:0001
+EOF
+run_eb
+expect_rc 0
+log_has "earlybind: 0000:09:00.0: not present (/etc/earlybind.conf line 1, optional)"
+log_has "0 bound, 1 already on their driver, 1 optional absent, 0 failed"
+end
+
+begin rd_earlybind_0_does_nothing_but_say_so
+base_tree
+printf 'BOOT_IMAGE=/vmlinuz root=UUID=1234 rd.earlybind=0 quiet\n' >"$R/proc/cmdline"
+manifest <<-'EOF'
+vfio-pci 0000:00:03.0 8086:10d3
+pci-stub 0000:00:06.0 1b36:000d
+EOF
+run_eb
+expect_rc 0
+expect_file "$(dev 0000:00:03.0)/driver_override" "(null)"
+expect_file "$(dev 0000:00:06.0)/driver_override" "(null)"
+expect_file "$R/sys/bus/pci/drivers_probe" ""
+log_has "earlybind: disabled by rd.earlybind=0 on the kernel command line"
+[ "$(wc -l <"$R/dev/kmsg")" -eq 1 ] || fail "more than one log line: $(cat "$R/dev/kmsg")"
+end
+
+begin bad_lines_are_logged_by_number_and_good_lines_still_apply
+base_tree
+manifest <<-'EOF'
+# driver device id options
+vfio-pci 0000:00:03.0 8086:10d3 sometimes
+pci-stub 0000:00:06.0 1b36:000d
+vfio-pci 0000:00:04.0 8086:10d3:zzzz
+pci-stub 0000:00:07.0 1b36:0001
+EOF
+run_eb
+expect_rc 1
+log_has "earlybind: /etc/earlybind.conf: line 2: unknown option 'sometimes' (known: optional); line skipped"
+log_has "earlybind: /etc/earlybind.conf: line 4: invalid id '8086:10d3:zzzz'"
+expect_file "$(dev 0000:00:03.0)/driver_override" "(null)"
+expect_file "$(dev 0000:00:04.0)/driver_override" "(null)"
+expect_file "$(dev 0000:00:06.0)/driver_override" pci-stub
+log_has "0000:00:07.0 [1b36:0001]: already on pci-stub"
+log_has "2 failed"
+end
+
+begin module_that_cannot_be_loaded_still_gets_driver_override
+base_tree
+rm -rf "$R/sys/bus/pci/drivers/vfio-pci" "$R/lib/modules"
+manifest <<-'EOF'
+vfio-pci 0000:00:03.0 8086:10d3
+EOF
+run_eb
+expect_rc 1
+expect_file "$(dev 0000:00:03.0)/driver_override" vfio-pci
+log_has "cannot load vfio-pci: $R/lib/modules/"
+log_has "0000:00:03.0 [8086:10d3]: not bound to vfio-pci (driver_override is set, so no host driver takes it)"
+end
+
+begin wildcard_address_claims_every_function_with_the_id_not_listed_by_address
+base_tree
+"$MKFAKESYS" "$R" - <<-'EOF' || fail "mkfakesys failed"
+fn 0000:00:05.0 8086:10d3 sub=8086:0000 class=020000 group=5
+EOF
+manifest <<-'EOF'
+pci-stub 0000:00:04.0 8086:10d3
+vfio-pci * 8086:10d3
+EOF
+run_eb
+expect_file "$(dev 0000:00:03.0)/driver_override" vfio-pci
+expect_file "$(dev 0000:00:05.0)/driver_override" vfio-pci
+expect_file "$(dev 0000:00:04.0)/driver_override" pci-stub
+no_new_id
+end
+
+begin dry_run_changes_nothing_and_prints_the_writes_in_order
+base_tree
+manifest <<-'EOF'
+vfio-pci 0000:00:03.0 8086:10d3
+EOF
+cp "$R/dev/kmsg" "$R.kmsg-before"
+run_eb --dry-run
+expect_file "$(dev 0000:00:03.0)/driver_override" "(null)"
+expect_file "$R/sys/bus/pci/drivers_probe" ""
+cmp -s "$R/dev/kmsg" "$R.kmsg-before" || fail "a dry run wrote to the kernel log"
+expect_file "$R.out" "$R/sys/bus/pci/devices/0000:00:03.0/driver_override <- vfio-pci
+$R/sys/bus/pci/drivers/e1000e/unbind <- 0000:00:03.0
+$R/sys/bus/pci/drivers_probe <- 0000:00:03.0"
+end
+
+begin every_log_line_is_one_kmsg_record_with_the_earlybind_prefix
+base_tree
+manifest <<-'EOF'
+pci-stub 0000:00:07.0 1b36:0001
+vfio-pci 0000:09:00.0 10de:1b80 optional
+EOF
+run_eb
+bad=$(grep -cvE '^<[0-7]>earlybind: ' "$R/dev/kmsg")
+[ "$bad" -eq 0 ] || fail "$bad lines without '<N>earlybind: ': $(cat "$R/dev/kmsg")"
+[ "$(wc -l <"$R/dev/kmsg")" -eq 3 ] || fail "expected 3 lines: $(cat "$R/dev/kmsg")"
+grep -q '^<5>earlybind: 0 bound, 1 already' "$R/dev/kmsg" || fail "summary is not at notice level"
+end
+
+begin kernel_log_rate_limit_keeps_the_summary
+base_tree
+printf 'ratelimit\n' >"$R/proc/sys/kernel/printk_devkmsg"
+{
+	for i in 0 1 2 3 4 5 6 7 8 9 a b; do
+		printf 'vfio-pci 0000:0%s:00.0 10de:1b80 optional\n' "$i"
+	done
+} | manifest
+run_eb
+[ "$(wc -l <"$R/dev/kmsg")" -eq 10 ] || fail "expected 10 lines: $(cat "$R/dev/kmsg")"
+tail -n 1 "$R/dev/kmsg" | grep -q '12 optional absent, 0 failed; some lines were held back' ||
+	fail "last line is not the summary: $(tail -n 1 "$R/dev/kmsg")"
+end
+
+begin verbose_prints_the_log_lines_on_stderr
+base_tree
+manifest <<-'EOF'
+pci-stub 0000:00:07.0 1b36:0001
+EOF
+run_eb -v
+grep -qx 'earlybind: 0000:00:07.0 \[1b36:0001\]: already on pci-stub' "$R.err" ||
+	fail "stderr: $(cat "$R.err")"
+end
+
+begin no_manifest_is_nothing_to_do
+base_tree
+run_eb
+expect_rc 0
+log_has "/etc/earlybind.conf does not exist; nothing to do"
+end
+
+begin config_option_reads_the_named_file
+base_tree
+printf 'pci-stub 0000:00:07.0 1b36:0001\n' >"$R/other.conf"
+run_eb --config "$R/other.conf"
+expect_rc 0
+log_has "already on pci-stub"
+end
+
+begin usage_errors_exit_2
+base_tree
+run_eb --no-such-option
+expect_rc 2
+run_eb extra-argument
+expect_rc 2
+"$EB" --help >"$R.out" 2>&1 || fail "--help failed"
+grep -q 'rd.earlybind=0' "$R.out" || fail "--help does not mention rd.earlybind=0"
+"$EB" --version | grep -qE '^earlybind [0-9]' || fail "--version: $("$EB" --version)"
+end
+
+begin no_pci_bus_under_root_fails_cleanly
+mkdir -p "$R/etc" "$R/dev" "$R/proc"
+: >"$R/dev/kmsg"
+printf 'vfio-pci 0000:00:03.0 8086:10d3\n' >"$R/etc/earlybind.conf"
+run_eb
+expect_rc 1
+log_has "cannot open /sys/bus/pci"
+end
+
+printf '%d passed, %d failed\n' "$passed" "$failed" >&2
+[ "$failed" -eq 0 ]

@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The manifest parser: every rule of earlybind.conf(5). */
+#include "../check.h"
+#include "../../src/manifest.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+struct errors {
+	unsigned n;
+	unsigned line[16];
+	char reason[16][256];
+};
+
+static void collect(void *userdata, unsigned line, const char *reason)
+{
+	struct errors *e = userdata;
+
+	if (e->n < 16) {
+		e->line[e->n] = line;
+		snprintf(e->reason[e->n], sizeof(e->reason[0]), "%s", reason);
+	}
+	e->n++;
+}
+
+/* Parses @text; returns what manifest_parse_buffer returned. */
+static int parse(struct manifest *m, struct errors *errs, const char *text)
+{
+	memset(m, 0, sizeof(*m));
+	memset(errs, 0, sizeof(*errs));
+	return manifest_parse_buffer(m, text, strlen(text), collect, errs);
+}
+
+static void test_design_example_parses_whole(void)
+{
+	struct manifest m;
+	struct errors e;
+	char a[PCI_ADDR_STRLEN];
+
+	CHECK_INT(parse(&m, &e,
+		"# driver   device         id            options\n"
+		"vfio-pci   0000:0b:00.0   1002:73bf                  # Navi 21\n"
+		"vfio-pci   0000:0b:00.1   1002:ab28                  # HDMI Audio\n"
+		"pci-stub   0000:0b:00.2   1002:73a6\n"
+		"pci-stub   0000:0b:00.3   1002:73a4\n"
+		"vfio-pci   0000:05:00.0   8086:1539     optional\n"), 0);
+	CHECK_INT(e.n, 0);
+	CHECK_INT(m.n_entries, 5);
+	CHECK_STR(m.entries[0].driver, "vfio-pci");
+	pci_addr_format(&m.entries[0].addr, a);
+	CHECK_STR(a, "0000:0b:00.0");
+	CHECK_INT(m.entries[0].id.vendor, 0x1002);
+	CHECK_INT(m.entries[0].id.device, 0x73bf);
+	CHECK_INT(m.entries[0].line, 2);
+	CHECK_STR(m.entries[2].driver, "pci-stub");
+	CHECK_INT(m.entries[4].options, MANIFEST_OPT_OPTIONAL);
+	CHECK_INT(m.entries[4].line, 6);
+	CHECK_INT(m.entries[0].options, 0);
+	manifest_free(&m);
+}
+
+static void test_short_address_is_normalised_to_domain_0000(void)
+{
+	struct manifest m;
+	struct errors e;
+	char a[PCI_ADDR_STRLEN];
+
+	CHECK_INT(parse(&m, &e, "vfio-pci 0b:00.0 1002:73bf\n"), 0);
+	CHECK_INT(m.n_entries, 1);
+	pci_addr_format(&m.entries[0].addr, a);
+	CHECK_STR(a, "0000:0b:00.0");
+	manifest_free(&m);
+}
+
+static void test_vmd_five_digit_domain_is_kept(void)
+{
+	struct pci_addr addr;
+	char a[PCI_ADDR_STRLEN];
+
+	CHECK_INT(pci_addr_parse("10000:e1:00.0", &addr), 0);
+	pci_addr_format(&addr, a);
+	CHECK_STR(a, "10000:e1:00.0");
+}
+
+static void test_uppercase_hex_matches_lowercase(void)
+{
+	struct manifest m;
+	struct errors e;
+	struct pci_id have = { .vendor = 0x1002, .device = 0x73bf };
+	struct pci_addr lower;
+	char a[PCI_ADDR_STRLEN];
+
+	CHECK_INT(parse(&m, &e, "vfio-pci 0000:0B:1F.7 1002:73BF\n"), 0);
+	CHECK_INT(m.n_entries, 1);
+	pci_addr_format(&m.entries[0].addr, a);
+	CHECK_STR(a, "0000:0b:1f.7");
+	CHECK(manifest_entry_id_matches(&m.entries[0], &have));
+	CHECK_INT(pci_addr_parse("0000:0b:1f.7", &lower), 0);
+	CHECK(manifest_find_addr(&m, &lower) == &m.entries[0]);
+	manifest_free(&m);
+}
+
+static void test_subsystem_id_must_match_when_given(void)
+{
+	struct manifest m;
+	struct errors e;
+	struct pci_id same = { 0x8086, 0x10d3, true, 0x8086, 0xa01f };
+	struct pci_id other_sub = { 0x8086, 0x10d3, true, 0x1028, 0x0001 };
+	struct pci_id no_sub = { 0x8086, 0x10d3, false, 0, 0 };
+
+	CHECK_INT(parse(&m, &e, "vfio-pci 0000:03:00.0 8086:10d3:8086:A01F\n"), 0);
+	CHECK_INT(m.n_entries, 1);
+	CHECK(m.entries[0].id.has_subsys);
+	CHECK(manifest_entry_id_matches(&m.entries[0], &same));
+	CHECK(!manifest_entry_id_matches(&m.entries[0], &other_sub));
+	CHECK(!manifest_entry_id_matches(&m.entries[0], &no_sub));
+	manifest_free(&m);
+}
+
+static void test_id_without_subsystem_ignores_subsystem(void)
+{
+	struct manifest m;
+	struct errors e;
+	struct pci_id with_sub = { 0x8086, 0x10d3, true, 0x1028, 0x0001 };
+	struct pci_id other_dev = { 0x8086, 0x10d4, false, 0, 0 };
+
+	CHECK_INT(parse(&m, &e, "vfio-pci 0000:03:00.0 8086:10d3\n"), 0);
+	CHECK(manifest_entry_id_matches(&m.entries[0], &with_sub));
+	CHECK(!manifest_entry_id_matches(&m.entries[0], &other_dev));
+	manifest_free(&m);
+}
+
+static void test_star_address_and_star_id_are_accepted_alone(void)
+{
+	struct manifest m;
+	struct errors e;
+	struct pci_id any = { 0x1234, 0x5678, false, 0, 0 };
+
+	CHECK_INT(parse(&m, &e,
+		"vfio-pci * 10de:1b80\n"
+		"pci-stub 0000:00:06.0 *\n"), 0);
+	CHECK_INT(m.n_entries, 2);
+	CHECK(m.entries[0].any_addr && !m.entries[0].any_id);
+	CHECK(!m.entries[1].any_addr && m.entries[1].any_id);
+	CHECK(manifest_entry_id_matches(&m.entries[1], &any));
+	manifest_free(&m);
+}
+
+static void test_star_in_both_columns_is_an_error(void)
+{
+	struct manifest m;
+	struct errors e;
+
+	CHECK_INT(parse(&m, &e, "vfio-pci * *\n"), 1);
+	CHECK_INT(m.n_entries, 0);
+	CHECK_INT(e.n, 1);
+	CHECK_INT(e.line[0], 1);
+	CHECK(strstr(e.reason[0], "every PCI function") != NULL);
+	manifest_free(&m);
+}
+
+static void test_bad_lines_are_reported_with_numbers_and_good_ones_kept(void)
+{
+	struct manifest m;
+	struct errors e;
+
+	CHECK_INT(parse(&m, &e,
+		"# comment\n"                                 /* 1 */
+		"vfio-pci 0000:03:00.0 8086:10d3\n"           /* 2 good */
+		"\n"                                          /* 3 */
+		"vfio-pci 0000:03:00 8086:10d3\n"             /* 4 bad address */
+		"vfio-pci 0000:04:00.0 8086:10d\n"            /* 5 bad id */
+		"pci-stub 0000:06:00.0 1b36:000d\n"           /* 6 good */
+		"vfio-pci 0000:05:00.0 8086:1539 sometimes\n" /* 7 bad option */
+		"vfio-pci 0000:07:00.0\n"                     /* 8 too few */
+		"vfio/pci 0000:08:00.0 8086:1539\n"           /* 9 bad driver */
+		"vfio-pci 0000:09:00.0 8086:1539 optional x\n" /* 10 too many */
+		"vfio-pci 0000:0a:20.0 8086:1539\n"           /* 11 device > 1f */
+		"vfio-pci 0000:0a:00.8 8086:1539\n"           /* 12 function > 7 */
+		"vfio-pci 0000:0b:00.0 8086:1539 optional\n"),/* 13 good */
+		8);
+	CHECK_INT(m.n_entries, 3);
+	CHECK_INT(m.entries[0].line, 2);
+	CHECK_INT(m.entries[1].line, 6);
+	CHECK_INT(m.entries[2].line, 13);
+	CHECK_INT(e.n, 8);
+	CHECK_INT(e.line[0], 4);
+	CHECK(strstr(e.reason[0], "invalid PCI address '0000:03:00'") != NULL);
+	CHECK_INT(e.line[1], 5);
+	CHECK(strstr(e.reason[1], "invalid id '8086:10d'") != NULL);
+	CHECK_INT(e.line[2], 7);
+	CHECK(strstr(e.reason[2], "unknown option 'sometimes'") != NULL);
+	CHECK_INT(e.line[3], 8);
+	CHECK(strstr(e.reason[3], "found 2 columns") != NULL);
+	CHECK_INT(e.line[4], 9);
+	CHECK(strstr(e.reason[4], "invalid driver name 'vfio/pci'") != NULL);
+	CHECK_INT(e.line[5], 10);
+	CHECK(strstr(e.reason[5], "too many columns at 'x'") != NULL);
+	CHECK_INT(e.line[6], 11);
+	CHECK(strstr(e.reason[6], "'0000:0a:20.0'") != NULL);
+	CHECK_INT(e.line[7], 12);
+	CHECK(strstr(e.reason[7], "'0000:0a:00.8'") != NULL);
+	manifest_free(&m);
+}
+
+static void test_one_report_per_bad_line_even_with_two_bad_columns(void)
+{
+	struct manifest m;
+	struct errors e;
+
+	CHECK_INT(parse(&m, &e, "vfio-pci zz:00.0 nothex\n"), 1);
+	CHECK_INT(e.n, 1);
+	CHECK(strstr(e.reason[0], "'zz:00.0'") != NULL);
+	manifest_free(&m);
+}
+
+static void test_same_address_twice_keeps_the_first_line(void)
+{
+	struct manifest m;
+	struct errors e;
+
+	CHECK_INT(parse(&m, &e,
+		"vfio-pci 0000:03:00.0 8086:10d3\n"
+		"pci-stub 03:00.0      8086:10d3\n"), 1);
+	CHECK_INT(m.n_entries, 1);
+	CHECK_STR(m.entries[0].driver, "vfio-pci");
+	CHECK_INT(e.line[0], 2);
+	CHECK(strstr(e.reason[0], "0000:03:00.0 is already listed on line 1") != NULL);
+	manifest_free(&m);
+}
+
+static void test_options_are_comma_separated_and_checked(void)
+{
+	struct manifest m;
+	struct errors e;
+
+	CHECK_INT(parse(&m, &e,
+		"vfio-pci 0000:03:00.0 8086:10d3 optional,optional\n"
+		"vfio-pci 0000:04:00.0 8086:10d3 optional,\n"
+		"vfio-pci 0000:05:00.0 8086:10d3 Optional\n"), 2);
+	CHECK_INT(m.n_entries, 1);
+	CHECK_INT(m.entries[0].options, MANIFEST_OPT_OPTIONAL);
+	CHECK_INT(e.line[0], 2);
+	CHECK(strstr(e.reason[0], "empty option") != NULL);
+	CHECK_INT(e.line[1], 3);
+	CHECK(strstr(e.reason[1], "unknown option 'Optional'") != NULL);
+	manifest_free(&m);
+}
+
+static void test_comment_directly_after_a_column_ends_it(void)
+{
+	struct manifest m;
+	struct errors e;
+
+	CHECK_INT(parse(&m, &e, "vfio-pci\t0000:03:00.0\t8086:10d3#no space\r\n"), 0);
+	CHECK_INT(m.n_entries, 1);
+	CHECK_INT(m.entries[0].id.device, 0x10d3);
+	manifest_free(&m);
+}
+
+static void test_last_line_without_newline_is_parsed(void)
+{
+	struct manifest m;
+	struct errors e;
+
+	CHECK_INT(parse(&m, &e, "\n\nvfio-pci 0000:03:00.0 8086:10d3"), 0);
+	CHECK_INT(m.n_entries, 1);
+	CHECK_INT(m.entries[0].line, 3);
+	manifest_free(&m);
+}
+
+static void test_nul_byte_makes_the_line_bad(void)
+{
+	static const char text[] = "vfio-pci 0000:03:00.0 8086:10d3\nvfio\0pci 0000:04:00.0 1:2\n";
+	struct manifest m = { 0 };
+	struct errors e = { 0 };
+
+	CHECK_INT(manifest_parse_buffer(&m, text, sizeof(text) - 1, collect, &e), 1);
+	CHECK_INT(m.n_entries, 1);
+	CHECK_INT(e.line[0], 2);
+	CHECK(strstr(e.reason[0], "NUL") != NULL);
+	manifest_free(&m);
+}
+
+static void test_control_characters_are_not_echoed_into_the_log(void)
+{
+	struct manifest m;
+	struct errors e;
+
+	CHECK_INT(parse(&m, &e, "vfio-pci 0000:03:00.0 \x1b[31mred\n"), 1);
+	CHECK(strchr(e.reason[0], '\x1b') == NULL);
+	manifest_free(&m);
+}
+
+static void test_long_driver_name_is_refused(void)
+{
+	struct manifest m;
+	struct errors e;
+	char line[200];
+
+	snprintf(line, sizeof(line), "%s 0000:03:00.0 8086:10d3\n",
+		 "a_driver_name_that_is_far_longer_than_any_kernel_module_name_may_be");
+	CHECK_INT(parse(&m, &e, line), 1);
+	CHECK(strstr(e.reason[0], "invalid driver name") != NULL);
+	manifest_free(&m);
+}
+
+static void test_id_forms_that_are_not_four_hex_digits_are_refused(void)
+{
+	struct pci_id id;
+
+	CHECK_INT(pci_id_parse("8086:10d3", &id), 0);
+	CHECK_INT(pci_id_parse("8086:10d3:8086:a01f", &id), 0);
+	CHECK_INT(pci_id_parse("8086:10d", &id), -EINVAL);
+	CHECK_INT(pci_id_parse("08086:10d3", &id), -EINVAL);
+	CHECK_INT(pci_id_parse("8086-10d3", &id), -EINVAL);
+	CHECK_INT(pci_id_parse("8086:10d3:8086", &id), -EINVAL);
+	CHECK_INT(pci_id_parse("0x86:10d3", &id), -EINVAL);
+	CHECK_INT(pci_id_parse("", &id), -EINVAL);
+}
+
+static void test_parse_file_reports_missing_file_and_reads_real_one(void)
+{
+	char path[] = "/tmp/earlybind-test-XXXXXX";
+	struct manifest m = { 0 };
+	struct errors e = { 0 };
+	static const char text[] = "pci-stub 0000:00:06.0 1b36:000d\nbogus\n";
+	int fd;
+
+	CHECK_INT(manifest_parse_file(&m, "/nonexistent/earlybind.conf", collect, &e), -ENOENT);
+	CHECK_INT(manifest_parse_file(&m, "/tmp", collect, &e), -EISDIR);
+	fd = mkstemp(path);
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	CHECK_INT(write(fd, text, sizeof(text) - 1), (long)sizeof(text) - 1);
+	close(fd);
+	CHECK_INT(manifest_parse_file(&m, path, collect, &e), 1);
+	CHECK_INT(m.n_entries, 1);
+	CHECK_INT(e.line[0], 2);
+	unlink(path);
+	manifest_free(&m);
+}
+
+static void test_many_entries_grow_the_array(void)
+{
+	struct manifest m = { 0 };
+	struct errors e = { 0 };
+	size_t cap = 5000 * 40, len = 0;
+	char *text = malloc(cap);
+
+	CHECK(text != NULL);
+	if (!text)
+		return;
+	for (unsigned i = 0; i < 5000; i++)
+		len += (size_t)snprintf(text + len, cap - len, "vfio-pci 0000:%02x:%02x.%x 8086:1520\n",
+					1 + i / 256, (i / 8) % 32, i % 8);
+	CHECK_INT(manifest_parse_buffer(&m, text, len, collect, &e), 0);
+	CHECK_INT(m.n_entries, 5000);
+	CHECK_INT(m.entries[4999].line, 5000);
+	free(text);
+	manifest_free(&m);
+}
+
+int main(void)
+{
+	RUN(test_design_example_parses_whole);
+	RUN(test_short_address_is_normalised_to_domain_0000);
+	RUN(test_vmd_five_digit_domain_is_kept);
+	RUN(test_uppercase_hex_matches_lowercase);
+	RUN(test_subsystem_id_must_match_when_given);
+	RUN(test_id_without_subsystem_ignores_subsystem);
+	RUN(test_star_address_and_star_id_are_accepted_alone);
+	RUN(test_star_in_both_columns_is_an_error);
+	RUN(test_bad_lines_are_reported_with_numbers_and_good_ones_kept);
+	RUN(test_one_report_per_bad_line_even_with_two_bad_columns);
+	RUN(test_same_address_twice_keeps_the_first_line);
+	RUN(test_options_are_comma_separated_and_checked);
+	RUN(test_comment_directly_after_a_column_ends_it);
+	RUN(test_last_line_without_newline_is_parsed);
+	RUN(test_nul_byte_makes_the_line_bad);
+	RUN(test_control_characters_are_not_echoed_into_the_log);
+	RUN(test_long_driver_name_is_refused);
+	RUN(test_id_forms_that_are_not_four_hex_digits_are_refused);
+	RUN(test_parse_file_reports_missing_file_and_reads_real_one);
+	RUN(test_many_entries_grow_the_array);
+	return CHECK_EXIT();
+}
