@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Test-only dracut module for tests/e2e/run and scripts/demo; never
+# installed.  It adds to the image:
+#  - a pre-udev hook that runs before earlybind's (05 < 10) and, when the
+#    kernel command line says so, loads the host drivers first
+#    (ebtest.preload=1) or swaps in another manifest (ebtest.manifest=NAME
+#    copies /etc/earlybind-NAME.conf over /etc/earlybind.conf);
+#  - an initqueue/settled hook, run once udev has loaded the drivers it
+#    wanted, that reports every PCI function's driver and IOMMU group and
+#    earlybind's kernel log lines as "EBTEST ..." lines on the console, and
+#    then ends the VM;
+#  - the alternative manifests and the host drivers of the test devices.
+
+# shellcheck shell=bash
+# dracut sets moddir before it calls these.
+# shellcheck disable=SC2154
+
+# called by dracut
+check() {
+    # Only when asked for with -m or -a.
+    return 255
+}
+
+# called by dracut
+depends() {
+    return 0
+}
+
+# called by dracut
+installkernel() {
+    # The host drivers of the test devices: e1000e (8086:10d3) and
+    # xhci_pci (1b36:000d), for udev's autoload and for ebtest.preload=1.
+    hostonly='' instmods e1000e xhci_pci
+}
+
+# called by dracut
+install() {
+    local _f
+    for _f in "$moddir"/earlybind-*.conf; do
+        [[ -f $_f ]] && inst_simple "$_f" "/etc/${_f##*/}"
+    done
+    inst_multiple dmesg modprobe
+    inst_hook pre-udev 05 "$moddir/ebtest-pre-udev.sh"
+    inst_hook initqueue/settled 99 "$moddir/ebtest-report.sh"
+    # The systemd flavour starts dracut-initqueue.service only with this.
+    dracut_need_initqueue
+}
