@@ -269,7 +269,12 @@ static int load_driver(struct binder *b, const char *driver)
 			 res.module[0] ? res.module : driver, strerror(-r));
 		return r;
 	}
-	if (res.inserted)
+	/* Says who decompressed: a kernel without MODULE_DECOMPRESS cannot. */
+	if (res.unpacked)
+		kmsg_log(b->log, LOG_INFO, "loaded %s (%u module%s, %u decompressed by "
+			 "earlybind)", driver, res.inserted, res.inserted == 1 ? "" : "s",
+			 res.unpacked);
+	else if (res.inserted)
 		kmsg_log(b->log, LOG_INFO, "loaded %s (%u module%s)", driver, res.inserted,
 			 res.inserted == 1 ? "" : "s");
 	/* A module whose name differs from its driver's still registered it? */

@@ -193,12 +193,15 @@ static enum compression file_compression(int fd)
 	return COMP_NONE;
 }
 
-static int insert_one(struct modload *ml, struct kmod_module *mod, const char *options)
+/* 0 or -errno; *unpacked tells whether libkmod decompressed the file. */
+static int insert_one(struct modload *ml, struct kmod_module *mod, const char *options,
+		      bool *unpacked)
 {
 	const char *path = kmod_module_get_path(mod);
 	enum compression comp;
 	int fd, r;
 
+	*unpacked = false;
 	if (!path)
 		return -ENOENT;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -217,6 +220,7 @@ static int insert_one(struct modload *ml, struct kmod_module *mod, const char *o
 		close(fd);
 	}
 	/* libkmod reads the file, decompresses it in memory, and inserts it. */
+	*unpacked = comp != COMP_NONE;
 	return kmod_module_insert_module(mod, 0, options);
 }
 
@@ -239,6 +243,7 @@ static int load_module(struct modload *ml, struct kmod_module *mod, struct modlo
 		struct plan_step *s = &plan.steps[i];
 		const char *sname = kmod_module_get_name(s->mod);
 		int state = kmod_module_get_initstate(s->mod);
+		bool unpacked;
 
 		/* Loaded since the plan was made, e.g. as a softdep of another. */
 		if (state == KMOD_MODULE_LIVE || state == KMOD_MODULE_COMING ||
@@ -248,9 +253,11 @@ static int load_module(struct modload *ml, struct kmod_module *mod, struct modlo
 		if (s->install_cmd && ml->log)
 			ml->log(ml->userdata, LOG_WARNING, "ignoring the modprobe.d 'install' "
 				"command for this module; inserting it directly");
-		r = insert_one(ml, s->mod, s->options);
-		if (r == 0)
+		r = insert_one(ml, s->mod, s->options, &unpacked);
+		if (r == 0) {
 			res->inserted++;
+			res->unpacked += unpacked;
+		}
 		else if (r != -EEXIST && !first_error) {
 			/* The first failure is the cause; later ones follow from it. */
 			first_error = r;

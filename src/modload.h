@@ -26,6 +26,7 @@ void modload_free(struct modload *ml);
 struct modload_result {
 	char module[64];   /* the module that failed, or "" */
 	unsigned inserted; /* modules this call inserted */
+	unsigned unpacked; /* of those, decompressed here, not by the kernel */
 };
 
 /*
