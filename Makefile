@@ -121,10 +121,13 @@ check: deps-check
 		"tests/shellcheck.sh" \
 		"tests/e2e/run $(BUILDDIR)"
 
-demo: deps-demo all
+# The packages first, then a make that sees them (pkg-config, musl-gcc).
+demo: deps-demo
+	$(MAKE) --no-print-directory all
 	scripts/demo $(BUILDDIR)
 
-bench: deps-bench all $(BUILDDIR)/mkfakesys
+bench: deps-bench
+	$(MAKE) --no-print-directory all $(BUILDDIR)/mkfakesys
 	tests/bench/run $(BUILDDIR)
 
 # ---- install -------------------------------------------------------------

@@ -31,8 +31,9 @@ depends() {
 # called by dracut
 installkernel() {
     # The host drivers of the test devices: e1000e (8086:10d3) and
-    # xhci_pci (1b36:000d), for udev's autoload and for ebtest.preload=1.
-    hostonly='' instmods e1000e xhci_pci
+    # xhci_pci (1b36:000d), for udev's autoload and for ebtest.preload=1;
+    # virtio_pci for the virtio NIC, so that every function has a driver.
+    hostonly='' instmods e1000e xhci_pci virtio_pci
 }
 
 # called by dracut
