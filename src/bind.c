@@ -334,7 +334,17 @@ static void finish_target(struct binder *b, struct target *t)
 		dry(b, "/sys/bus/pci/drivers_probe <- %s", t->addr);
 		return;
 	}
-	r = sysfs_read_driver(&b->sysfs, t->addr, now, sizeof(now));
+	/*
+	 * Loading a module can bind the function (driver_override is already
+	 * set), so the link is read again; when no module was inserted, nothing
+	 * here changed it since it was read, and the read is saved.
+	 */
+	if (b->stats->modules) {
+		r = sysfs_read_driver(&b->sysfs, t->addr, now, sizeof(now));
+	} else {
+		memcpy(now, t->was, sizeof(now));
+		r = 0;
+	}
 	if (r == 0 && strcmp(now, t->e->driver) != 0) {
 		/* A host driver holds it: let go, then offer it to the drivers again. */
 		if (now[0]) {
