@@ -117,6 +117,7 @@ check: deps-check
 		"tests/unit/test_earlybind.sh $(BUILDDIR)/dynamic/earlybind $(BUILDDIR)/mkfakesys dynamic" \
 		"tests/unit/test_earlybind.sh $(BUILDDIR)/asan/earlybind $(BUILDDIR)/mkfakesys asan" \
 		"tests/build/test_static_binary.sh $(BUILDDIR)/earlybind" \
+		"tests/build/test_install.sh $(BUILDDIR)" \
 		"tests/fuzz/run $(BUILDDIR)/fuzz $(FUZZ_SECONDS)" \
 		"tests/shellcheck.sh" \
 		"tests/e2e/run $(BUILDDIR)"
