@@ -15,6 +15,8 @@ SBINDIR ?= $(PREFIX)/sbin
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
 SYSCONFDIR ?= /etc
+BASHCOMPDIR ?= $(shell pkg-config --variable=completionsdir bash-completion 2>/dev/null || \
+			echo $(DATADIR)/bash-completion/completions)
 DRACUTMODDIR ?= $(shell pkg-config --variable=dracutmodulesdir dracut 2>/dev/null || \
 			echo $(PREFIX)/lib/dracut/modules.d)
 
@@ -48,10 +50,23 @@ EB_LIBS := $(shell pkg-config --libs libkmod)
 EB_PREREQ :=
 endif
 
+# The admin tool: dynamically linked to libpci, libblkid and libkmod.
+CTL_SRC := src/earlybindctl.c src/ctl_machine.c src/ctl_list.c src/ctl_edit.c \
+	   src/ctl_kargs.c src/pcidev.c src/blockdev.c src/verdict.c src/modalias.c \
+	   src/manifest_edit.c src/json.c kargs/kargs.c src/manifest.c src/rootpath.c
+CTL_HDR := $(wildcard src/*.h kargs/*.h)
+# Expanded when a recipe runs, after scripts/deps installed the -dev packages.
+CTL_CFLAGS = -Isrc -Ikargs $(shell pkg-config --cflags libpci blkid libkmod)
+CTL_LIBS = $(shell pkg-config --libs libpci blkid libkmod)
+
 .PHONY: all check demo bench install uninstall clean deps-check deps-demo deps-bench \
 	unit-tests fuzz-targets
 
-all: $(BUILDDIR)/earlybind
+all: $(BUILDDIR)/earlybind $(BUILDDIR)/earlybindctl
+
+$(BUILDDIR)/earlybindctl: $(CTL_SRC) $(CTL_HDR) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(CTL_CFLAGS) -o $@ $(CTL_SRC) $(LDFLAGS) $(CTL_LIBS)
 
 $(BUILDDIR)/earlybind: $(EARLYBIND_SRC) $(EARLYBIND_HDR) $(EB_PREREQ) Makefile
 	@mkdir -p $(@D)
@@ -66,7 +81,8 @@ $(STATIC_DEPS)/lib/libkmod.a: scripts/build-libkmod
 
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 UNIT_TESTS := $(BUILDDIR)/asan/test_manifest $(BUILDDIR)/asan/test_cmdline
-FUZZERS := $(BUILDDIR)/fuzz/fuzz_manifest $(BUILDDIR)/fuzz/fuzz_cmdline
+FUZZERS := $(BUILDDIR)/fuzz/fuzz_manifest $(BUILDDIR)/fuzz/fuzz_cmdline \
+	   $(BUILDDIR)/fuzz/fuzz_kargs
 
 $(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/manifest.c src/manifest.h tests/check.h
 $(BUILDDIR)/asan/test_cmdline: tests/unit/test_cmdline.c src/cmdline.c src/cmdline.h tests/check.h
@@ -80,6 +96,10 @@ $(BUILDDIR)/asan/earlybind: $(EARLYBIND_SRC) $(EARLYBIND_HDR)
 	$(CC) $(STD) $(WARN) -O1 -g $(SAN) $(shell pkg-config --cflags libkmod) -o $@ \
 		$(EARLYBIND_SRC) $(shell pkg-config --libs libkmod)
 
+$(BUILDDIR)/asan/earlybindctl: $(CTL_SRC) $(CTL_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) -O1 -g $(SAN) $(CTL_CFLAGS) -o $@ $(CTL_SRC) $(CTL_LIBS)
+
 # STATIC=0, as distributions that forbid bundling build it; tested too.
 $(BUILDDIR)/dynamic/earlybind: $(EARLYBIND_SRC) $(EARLYBIND_HDR)
 	$(MAKE) --no-print-directory STATIC=0 BUILDDIR=$(BUILDDIR)/dynamic $@
@@ -90,12 +110,23 @@ $(BUILDDIR)/mkfakesys: tests/mkfakesys.c tests/fakesys.c tests/fakesys.h
 
 $(BUILDDIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/manifest.c src/manifest.h
 $(BUILDDIR)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c src/cmdline.c src/cmdline.h
+$(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/json.c src/manifest.c kargs/kargs.h
+$(BUILDDIR)/fuzz/fuzz_kargs: FUZZ_CFLAGS := -Isrc -Ikargs
 $(FUZZERS):
 	@mkdir -p $(@D)
 	clang $(STD) $(WARN) -Wno-missing-prototypes -O1 -g \
-		-fsanitize=fuzzer,address,undefined -o $@ $(filter %.c,$^)
+		-fsanitize=fuzzer,address,undefined $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
-unit-tests: $(UNIT_TESTS)
+# libpci and libblkid against fake roots and real filesystem images.
+PCIDEV_TEST := $(BUILDDIR)/asan/test_pcidev
+$(PCIDEV_TEST): tests/unit/test_pcidev.c src/pcidev.c src/blockdev.c src/manifest.c \
+		src/rootpath.c src/pcidev.h src/blockdev.h src/manifest.h src/rootpath.h tests/check.h
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) \
+		$(shell pkg-config --cflags libpci blkid) -o $@ $(filter %.c,$^) \
+		$(shell pkg-config --libs libpci blkid)
+
+unit-tests: $(UNIT_TESTS) $(PCIDEV_TEST)
 fuzz-targets: $(FUZZERS)
 
 deps-check:
@@ -109,13 +140,16 @@ deps-bench:
 # PASS/FAIL lines and ends with "N passed, N failed".
 check: deps-check
 	$(MAKE) --no-print-directory all $(BUILDDIR)/dynamic/earlybind $(BUILDDIR)/asan/earlybind \
-		$(BUILDDIR)/mkfakesys unit-tests fuzz-targets
+		$(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys unit-tests fuzz-targets
 	tests/run \
 		$(UNIT_TESTS) \
 		"tests/unit/test_fakesys.sh $(BUILDDIR)/mkfakesys" \
 		"tests/unit/test_earlybind.sh $(BUILDDIR)/earlybind $(BUILDDIR)/mkfakesys static" \
 		"tests/unit/test_earlybind.sh $(BUILDDIR)/dynamic/earlybind $(BUILDDIR)/mkfakesys dynamic" \
 		"tests/unit/test_earlybind.sh $(BUILDDIR)/asan/earlybind $(BUILDDIR)/mkfakesys asan" \
+		"$(PCIDEV_TEST) $(BUILDDIR)/mkfakesys" \
+		"tests/unit/test_earlybindctl.sh $(BUILDDIR)/earlybindctl $(BUILDDIR)/mkfakesys" \
+		"tests/unit/test_earlybindctl.sh $(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys asan" \
 		"tests/build/test_static_binary.sh $(BUILDDIR)/earlybind" \
 		"tests/build/test_install.sh $(BUILDDIR)" \
 		"tests/fuzz/run $(BUILDDIR)/fuzz $(FUZZ_SECONDS)" \
@@ -133,8 +167,9 @@ bench: deps-bench
 
 # ---- install -------------------------------------------------------------
 
-install: $(BUILDDIR)/earlybind
+install: $(BUILDDIR)/earlybind $(BUILDDIR)/earlybindctl
 	install -D -m 0755 $(BUILDDIR)/earlybind $(DESTDIR)$(SBINDIR)/earlybind
+	install -D -m 0755 $(BUILDDIR)/earlybindctl $(DESTDIR)$(SBINDIR)/earlybindctl
 	install -d -m 0755 $(DESTDIR)$(DRACUTMODDIR)/90earlybind
 	install -m 0755 dracut-module/90earlybind/module-setup.sh \
 		$(DESTDIR)$(DRACUTMODDIR)/90earlybind/module-setup.sh
@@ -146,12 +181,16 @@ install: $(BUILDDIR)/earlybind
 		install -D -m 0644 earlybind.conf.example $(DESTDIR)$(SYSCONFDIR)/earlybind.conf
 	install -D -m 0644 man/earlybind.8 $(DESTDIR)$(MANDIR)/man8/earlybind.8
 	install -D -m 0644 man/earlybind.conf.5 $(DESTDIR)$(MANDIR)/man5/earlybind.conf.5
+	install -D -m 0644 man/earlybindctl.8 $(DESTDIR)$(MANDIR)/man8/earlybindctl.8
+	install -D -m 0644 completion/earlybindctl \
+		$(DESTDIR)$(BASHCOMPDIR)/earlybindctl
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/earlybind
+	rm -f $(DESTDIR)$(SBINDIR)/earlybind $(DESTDIR)$(SBINDIR)/earlybindctl
 	rm -rf $(DESTDIR)$(DRACUTMODDIR)/90earlybind
 	rm -f $(DESTDIR)$(DATADIR)/earlybind/earlybind.conf.example
 	rm -f $(DESTDIR)$(MANDIR)/man8/earlybind.8 $(DESTDIR)$(MANDIR)/man5/earlybind.conf.5
+	rm -f $(DESTDIR)$(MANDIR)/man8/earlybindctl.8 $(DESTDIR)$(BASHCOMPDIR)/earlybindctl
 
 clean:
 	rm -rf $(BUILDDIR)

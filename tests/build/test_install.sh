@@ -30,9 +30,12 @@ inst() { make -s -C "$repo" BUILDDIR="$build" "$@" >"$tmp/make.log" 2>&1; }
 
 d=$tmp/root
 check "make install into DESTDIR succeeds" inst install DESTDIR="$d" PREFIX=/usr \
-	DRACUTMODDIR=/usr/lib/dracut/modules.d
+	DRACUTMODDIR=/usr/lib/dracut/modules.d BASHCOMPDIR=/usr/share/bash-completion/completions
 check "binary in PREFIX/sbin, mode 755" mode_is "$d/usr/sbin/earlybind" 755
 check "installed binary is the built one" cmp -s "$d/usr/sbin/earlybind" "$build/earlybind"
+check "earlybindctl in PREFIX/sbin, mode 755" mode_is "$d/usr/sbin/earlybindctl" 755
+check "bash completion for earlybindctl" test -f "$d/usr/share/bash-completion/completions/earlybindctl"
+check "earlybindctl(8)" test -f "$d/usr/share/man/man8/earlybindctl.8"
 for f in module-setup.sh earlybind-pre-udev.sh; do
 	check "dracut module $f, mode 755" mode_is "$d/usr/lib/dracut/modules.d/90earlybind/$f" 755
 done
@@ -53,7 +56,8 @@ check "a second install keeps the admin's manifest" \
 check "make uninstall succeeds" inst uninstall DESTDIR="$d" PREFIX=/usr \
 	DRACUTMODDIR=/usr/lib/dracut/modules.d
 check "uninstall removes the binary and the module" \
-	test ! -e "$d/usr/sbin/earlybind" -a ! -e "$d/usr/lib/dracut/modules.d/90earlybind"
+	test ! -e "$d/usr/sbin/earlybind" -a ! -e "$d/usr/lib/dracut/modules.d/90earlybind" \
+	-a ! -e "$d/usr/sbin/earlybindctl"
 check "uninstall keeps the admin's manifest" test -f "$d/etc/earlybind.conf"
 
 o=$tmp/opt

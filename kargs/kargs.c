@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "kargs.h"
+
+int kargs_push(struct kargs *k, const char *tok)
+{
+	char *copy;
+
+	if (k->n == k->alloc) {
+		size_t alloc = k->alloc ? k->alloc * 2 : 16;
+		char **v = realloc(k->v, alloc * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		k->v = v;
+		k->alloc = alloc;
+	}
+	copy = strdup(tok);
+	if (!copy)
+		return -ENOMEM;
+	k->v[k->n++] = copy;
+	return 0;
+}
+
+void kargs_free(struct kargs *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		free(k->v[i]);
+	free(k->v);
+	*k = (struct kargs){ 0 };
+}
+
+bool kargs_has(const struct kargs *k, const char *tok)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (strcmp(k->v[i], tok) == 0)
+			return true;
+	return false;
+}
+
+int kargs_split(struct kargs *k, const char *cmdline)
+{
+	const char *p = cmdline;
+
+	for (;;) {
+		const char *start;
+		bool quoted = false;
+		char *tok;
+		int r;
+
+		p += strspn(p, " \t\n");
+		if (!*p)
+			return 0;
+		start = p;
+		for (; *p && (quoted || !strchr(" \t\n", *p)); p++)
+			if (*p == '"')
+				quoted = !quoted;
+		tok = strndup(start, (size_t)(p - start));
+		if (!tok)
+			return -ENOMEM;
+		r = kargs_push(k, tok);
+		free(tok);
+		if (r < 0)
+			return r;
+	}
+}
+
+char *kargs_join(const struct kargs *k)
+{
+	size_t len = 1, at = 0;
+	char *s;
+
+	for (size_t i = 0; i < k->n; i++)
+		len += strlen(k->v[i]) + 1;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (size_t i = 0; i < k->n; i++) {
+		size_t l = strlen(k->v[i]);
+
+		if (i)
+			s[at++] = ' ';
+		memcpy(s + at, k->v[i], l + 1);
+		at += l;
+	}
+	return s;
+}
+
+size_t kargs_key_len(const char *tok)
+{
+	return strcspn(tok, "=");
+}
+
+/* An id list token being built: "vfio-pci.ids=1002:73bf,1002:ab28". */
+struct idlist {
+	char buf[1024]; /* the kernel's own limit for ids= is 1024 bytes */
+	size_t len;
+	bool any;
+};
+
+static int idlist_add(struct idlist *l, const struct pci_id *id)
+{
+	char one[24], *hit;
+	size_t ol;
+
+	if (id->has_subsys)
+		snprintf(one, sizeof(one), "%04x:%04x:%04x:%04x", id->vendor, id->device,
+			 id->subvendor, id->subdevice);
+	else
+		snprintf(one, sizeof(one), "%04x:%04x", id->vendor, id->device);
+	ol = strlen(one);
+	/* Each id once: look for it between separators. */
+	for (hit = strstr(l->buf, one); hit; hit = strstr(hit + 1, one))
+		if ((hit[-1] == '=' || hit[-1] == ',') && (hit[ol] == ',' || !hit[ol]))
+			return 0;
+	if (l->len + ol + 2 > sizeof(l->buf))
+		return -E2BIG;
+	l->len += (size_t)sprintf(l->buf + l->len, "%s%s", l->any ? "," : "", one);
+	l->any = true;
+	return 0;
+}
+
+static bool claimed(const struct manifest *m, const struct pci_addr *a)
+{
+	return manifest_find_addr(m, a) != NULL;
+}
+
+/* Functions not listed by address that an id list built from @m would take. */
+static int find_conflicts(const struct manifest *m, const struct kargs_machine *mach,
+			  struct kargs_result *out)
+{
+	for (size_t f = 0; f < mach->n_functions; f++) {
+		bool hit = false;
+
+		if (claimed(m, &mach->addrs[f]))
+			continue;
+		for (size_t i = 0; i < m->n_entries && !hit; i++) {
+			const struct manifest_entry *e = &m->entries[i];
+
+			/* A '*' address entry asks for every function with the id. */
+			hit = !e->any_addr && manifest_entry_id_matches(e, &mach->ids[f]);
+		}
+		if (hit) {
+			struct pci_addr *n = realloc(out->conflicts,
+						     (out->n_conflicts + 1) * sizeof(*n));
+
+			if (!n)
+				return -ENOMEM;
+			out->conflicts = n;
+			out->conflicts[out->n_conflicts++] = mach->addrs[f];
+		}
+	}
+	return 0;
+}
+
+static int ids_args(const struct manifest *m, const struct kargs_machine *mach,
+		    struct kargs_result *out)
+{
+	struct idlist vfio = { .buf = "vfio-pci.ids=" }, stub = { .buf = "pci-stub.ids=" };
+	int r = 0;
+
+	vfio.len = strlen(vfio.buf);
+	stub.len = strlen(stub.buf);
+	for (size_t i = 0; i < m->n_entries && r == 0; i++) {
+		const struct manifest_entry *e = &m->entries[i];
+		struct idlist *l = NULL;
+
+		if (strcmp(e->driver, "vfio-pci") == 0 || strcmp(e->driver, "vfio_pci") == 0)
+			l = &vfio;
+		else if (strcmp(e->driver, "pci-stub") == 0 || strcmp(e->driver, "pci_stub") == 0)
+			l = &stub;
+		if (!l || e->any_id) {
+			if (!out->inexpressible_line)
+				out->inexpressible_line = e->line;
+			continue;
+		}
+		r = idlist_add(l, &e->id);
+	}
+	if (r == 0 && vfio.any)
+		r = kargs_push(&out->args, "rd.driver.pre=vfio-pci");
+	if (r == 0 && vfio.any)
+		r = kargs_push(&out->args, vfio.buf);
+	if (r == 0 && stub.any)
+		r = kargs_push(&out->args, stub.buf);
+	if (r == 0)
+		r = find_conflicts(m, mach, out);
+	return r;
+}
+
+int kargs_wanted(const struct manifest *m, const struct kargs_machine *mach,
+		 enum kargs_mode mode, struct kargs_result *out)
+{
+	int r = 0;
+
+	*out = (struct kargs_result){ 0 };
+	/* amd_iommu has no "on": the AMD IOMMU is on when the firmware has it. */
+	if (mach->cpu == CPU_INTEL)
+		r = kargs_push(&out->args, "intel_iommu=on");
+	/* Host devices keep an identity map: no DMA translation cost for them. */
+	if (r == 0)
+		r = kargs_push(&out->args, "iommu=pt");
+	if (r == 0 && mach->boot_vga_claimed) {
+		r = kargs_push(&out->args, "video=efifb:off");
+		if (r == 0)
+			r = kargs_push(&out->args, "initcall_blacklist=sysfb_init");
+	}
+	if (r == 0 && mode == KARGS_MODE_IDS)
+		r = ids_args(m, mach, out);
+	if (r < 0)
+		kargs_result_free(out);
+	return r;
+}
+
+void kargs_result_free(struct kargs_result *r)
+{
+	kargs_free(&r->args);
+	free(r->conflicts);
+	*r = (struct kargs_result){ 0 };
+}
+
+int kargs_format_parse(const char *s, enum kargs_format *out)
+{
+	static const char *const names[] = {
+		[KARGS_FORMAT_PLAIN] = "plain",		  [KARGS_FORMAT_JSON] = "json",
+		[KARGS_FORMAT_RPM_OSTREE] = "rpm-ostree", [KARGS_FORMAT_GRUBBY] = "grubby",
+		[KARGS_FORMAT_GRUB] = "grub",		  [KARGS_FORMAT_BOOTC] = "bootc",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum kargs_format)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+void kargs_print(FILE *out, const struct kargs *k, enum kargs_format f, enum kargs_mode mode)
+{
+	char *joined = kargs_join(k);
+	struct json j;
+
+	if (!joined)
+		return;
+	switch (f) {
+	case KARGS_FORMAT_PLAIN:
+		fprintf(out, "%s\n", joined);
+		break;
+	case KARGS_FORMAT_JSON:
+		json_init(&j, out);
+		json_object_begin(&j);
+		json_kv_string(&j, "mode", mode == KARGS_MODE_IDS ? "ids" : "address");
+		json_key(&j, "kargs");
+		json_array_begin(&j);
+		for (size_t i = 0; i < k->n; i++)
+			json_string(&j, k->v[i]);
+		json_array_end(&j);
+		json_object_end(&j);
+		json_finish(&j);
+		break;
+	case KARGS_FORMAT_RPM_OSTREE:
+		/* One token per flag: the flag's value is compared whole. */
+		fputs("rpm-ostree kargs", out);
+		for (size_t i = 0; i < k->n; i++)
+			fprintf(out, " --append-if-missing=%s", k->v[i]);
+		fputc('\n', out);
+		break;
+	case KARGS_FORMAT_GRUBBY:
+		fprintf(out, "grubby --update-kernel=ALL --args=\"%s\"\n", joined);
+		break;
+	case KARGS_FORMAT_GRUB:
+		fprintf(out, "# /etc/default/grub.d/99-earlybind.cfg\n"
+			"GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX %s\"\n", joined);
+		break;
+	case KARGS_FORMAT_BOOTC:
+		fputs("# /usr/lib/bootc/kargs.d/90-earlybind.toml\nkargs = [", out);
+		for (size_t i = 0; i < k->n; i++)
+			fprintf(out, "%s\"%s\"", i ? ", " : "", k->v[i]);
+		fputs("]\nmatch-architectures = [\"x86_64\"]\n", out);
+		break;
+	}
+	free(joined);
+}

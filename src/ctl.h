@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What every earlybindctl command shares: the root it works on, how it
+ * talks to the user, and the command entry points (one file each).
+ */
+#ifndef EARLYBIND_CTL_H
+#define EARLYBIND_CTL_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "manifest.h"
+#include "pcidev.h"
+#include "verdict.h"
+
+#define CTL_EXIT_OK 0
+#define CTL_EXIT_FAIL 1
+#define CTL_EXIT_USAGE 2
+#define CTL_EXIT_PENDING 3 /* status: something waits for a reboot or an apply */
+
+struct ctl {
+	const char *root; /* "/" on a real system */
+	bool quiet;       /* -q: errors only */
+	bool color;       /* stdout is a terminal and NO_COLOR is unset */
+};
+
+/* "earlybindctl: " and the message, on stderr. */
+void ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ctl_warn(const struct ctl *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Informational output on stdout, unless -q. */
+void ctl_info(const struct ctl *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The manifest's path under the root. */
+int ctl_manifest_path(const struct ctl *c, char *buf, size_t size);
+/* An escape sequence when colour is on (a terminal, no NO_COLOR), else "". */
+enum ctl_color { CTL_RESET, CTL_BOLD, CTL_RED, CTL_GREEN, CTL_YELLOW, CTL_DIM };
+const char *ctl_color(const struct ctl *c, enum ctl_color which);
+
+/*
+ * The options every command takes, for its getopt_long table and switch:
+ * -r/--root DIR, -q/--quiet, -h/--help.  ctl_common_option() handles them:
+ * 1 when it took @opt, 0 when @opt is the command's own.
+ */
+#define CTL_COMMON_SHORT "r:qh"
+#define CTL_COMMON_LONG                                                           \
+	{ "root", required_argument, NULL, 'r' }, { "quiet", no_argument, NULL, 'q' }, \
+	{                                                                         \
+		"help", no_argument, NULL, 'h'                                    \
+	}
+int ctl_common_option(struct ctl *c, int opt, const char *arg, const char *usage);
+
+/* The machine as the commands see it: functions, manifest, verdicts. */
+struct ctl_machine {
+	struct pcidev_list devs;
+	struct manifest manifest;
+	int manifest_bad; /* bad lines in the manifest */
+	struct verdict_ctx vc;
+};
+
+/* 0, or an exit code after saying why. */
+int ctl_machine_load(const struct ctl *c, struct ctl_machine *m);
+void ctl_machine_free(struct ctl_machine *m);
+/* "0000:0b:00.0 [1002:73bf] Navi 21 ...", for messages. */
+void ctl_describe(const struct pcidev *d, char *buf, size_t size);
+/*
+ * A DEVICE argument: an address, or a vendor:device id that names exactly
+ * one function.  0, or an exit code after saying why (listing the
+ * functions when an id names several).
+ */
+int ctl_resolve(const struct ctl_machine *m, const char *arg, const struct pcidev **out);
+
+/*
+ * The manifest entry that claims @d: its address line, else a '*' line
+ * with its id.  *mismatch is set when the address line's id is not @d's
+ * (earlybind will leave the function alone).  NULL when none.
+ */
+const struct manifest_entry *ctl_manifest_entry(const struct ctl_machine *m,
+						const struct pcidev *d, bool *mismatch);
+/* @d's id, with the subsystem when it has one. */
+void ctl_pci_id(const struct pcidev *d, struct pci_id *id);
+
+int cmd_list(struct ctl *c, int argc, char **argv);
+int cmd_show(struct ctl *c, int argc, char **argv);
+int cmd_add(struct ctl *c, int argc, char **argv);
+int cmd_remove(struct ctl *c, int argc, char **argv);
+int cmd_kargs(struct ctl *c, int argc, char **argv);
+int cmd_status(struct ctl *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* earlybindctl add and remove: the manifest, edited safely. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "manifest_edit.h"
+
+static const char add_usage[] =
+	"Usage: earlybindctl add DEVICE [--driver NAME] [--only] [--force]\n\n"
+	"Claims DEVICE (an address, or a vendor:device id that names one function)\n"
+	"for NAME (default vfio-pci) and, unless --only, the other functions of its\n"
+	"card and the other endpoints of its IOMMU group.  Refuses the boot VGA device\n"
+	"and a group shared with a chipset function unless --force, and a controller\n"
+	"that holds /, /boot, /boot/efi, /usr, /var or swap always.\n";
+
+static const char remove_usage[] =
+	"Usage: earlybindctl remove DEVICE|VVVV:DDDD|--all\n\n"
+	"Stops claiming a function (by address), every function claimed with an id,\n"
+	"or everything.  Comments and the other lines stay.\n";
+
+/* Drivers that give up DMA ownership: their functions never block a group. */
+static bool driver_managed_dma(const char *drv)
+{
+	static const char *const names[] = { "vfio-pci", "pci-stub", "pcieport" };
+
+	if (!drv[0] || strncmp(drv, "vfio", 4) == 0)
+		return true;
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (strcmp(drv, names[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool same_card(const struct pcidev *a, const struct pcidev *b)
+{
+	return a->addr.domain == b->addr.domain && a->addr.bus == b->addr.bus &&
+	       a->addr.dev == b->addr.dev;
+}
+
+/*
+ * The functions add claims: @d, then (unless @only) every endpoint of the
+ * same card or IOMMU group as one already in the set, until nothing is added.
+ */
+static size_t collect(const struct ctl_machine *m, const struct pcidev *d, bool only,
+		      bool *in)
+{
+	size_t n = 1;
+	bool grew = !only;
+
+	in[d - m->devs.devs] = true;
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < m->devs.n; i++) {
+			const struct pcidev *o = &m->devs.devs[i];
+
+			if (in[i] || pcidev_is_bridge(o))
+				continue;
+			for (size_t k = 0; k < m->devs.n; k++) {
+				const struct pcidev *s = &m->devs.devs[k];
+
+				if (!in[k])
+					continue;
+				if (same_card(o, s) ||
+				    (o->iommu_group >= 0 && o->iommu_group == s->iommu_group)) {
+					in[i] = true;
+					n++;
+					grew = true;
+					break;
+				}
+			}
+		}
+	}
+	return n;
+}
+
+/* Says why the set cannot be claimed; returns an exit code or 0. */
+static int refusals(const struct ctl_machine *m, const bool *in, bool only, bool force)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < m->devs.n; i++) {
+		const struct pcidev *d = &m->devs.devs[i];
+		unsigned own;
+		char desc[400];
+
+		if (!in[i])
+			continue;
+		own = verdict_own(&m->vc, d);
+		ctl_describe(d, desc, sizeof(desc));
+		if (own & VERDICT_SYSTEM_DISK) {
+			ctl_error("refusing %s: it holds %s; the host needs it (--force does not "
+				  "change this)", desc, m->vc.disks[i]);
+			return CTL_EXIT_FAIL;
+		}
+		if ((own & VERDICT_BOOT_VGA) && !force) {
+			ctl_error("refusing %s: it is the boot VGA device, the host's console; "
+				  "with --force the host boots without a display on it", desc);
+			r = CTL_EXIT_FAIL;
+		}
+		if (own & VERDICT_CHIPSET) {
+			ctl_error("refusing %s: a chipset function cannot be passed through", desc);
+			return CTL_EXIT_FAIL;
+		}
+		if (d->iommu_group < 0) {
+			ctl_error("warning: %s has no IOMMU group (the IOMMU is off): vfio-pci "
+				  "will not bind it until the IOMMU is on", desc);
+		}
+		for (size_t k = 0; k < m->devs.n && d->iommu_group >= 0; k++) {
+			const struct pcidev *o = &m->devs.devs[k];
+			unsigned oown;
+			char odesc[400];
+
+			if (in[k] || o->iommu_group != d->iommu_group)
+				continue;
+			oown = verdict_own(&m->vc, o);
+			ctl_describe(o, odesc, sizeof(odesc));
+			if (oown & (VERDICT_CHIPSET | VERDICT_SYSTEM_DISK | VERDICT_BOOT_VGA)) {
+				if (force && !(oown & VERDICT_SYSTEM_DISK))
+					continue;
+				ctl_error("refusing %s: its IOMMU group %d also holds %s, which "
+					  "cannot be handed to a guest%s", desc, d->iommu_group,
+					  odesc, oown & VERDICT_SYSTEM_DISK ? "" :
+					  "; --force claims it anyway (the guest will not start)");
+				r = CTL_EXIT_FAIL;
+			} else if (only && !pcidev_is_bridge(o) && !driver_managed_dma(o->driver) &&
+				   !force) {
+				ctl_error("refusing %s: its IOMMU group %d also holds %s on %s, which "
+					  "you did not ask to claim (drop --only, or --force)", desc,
+					  d->iommu_group, odesc, o->driver);
+				r = CTL_EXIT_FAIL;
+			}
+		}
+	}
+	return r;
+}
+
+int cmd_add(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CTL_COMMON_LONG,
+		{ "driver", required_argument, NULL, 'd' },
+		{ "only", no_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *driver = NULL;
+	bool only = false, force = false, *in = NULL, changed = false;
+	struct ctl_machine m;
+	struct manifest_doc doc;
+	struct manifest cur = { 0 };
+	const struct pcidev *d;
+	char path[PATH_MAX];
+	int opt, r = 0;
+
+	while ((opt = getopt_long(argc, argv, CTL_COMMON_SHORT "d:of", opts, NULL)) != -1) {
+		if (ctl_common_option(c, opt, optarg, add_usage))
+			continue;
+		switch (opt) {
+		case 'd':
+			driver = optarg;
+			break;
+		case 'o':
+			only = true;
+			break;
+		case 'f':
+			force = true;
+			break;
+		default:
+			fputs(add_usage, stderr);
+			return CTL_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fputs(add_usage, stderr);
+		return CTL_EXIT_USAGE;
+	}
+	if (driver && (!driver[0] || strlen(driver) > MANIFEST_DRIVER_MAX ||
+		       strpbrk(driver, " \t#/*"))) {
+		ctl_error("'%s' is not a driver name", driver);
+		return CTL_EXIT_USAGE;
+	}
+	r = ctl_machine_load(c, &m);
+	if (r)
+		return r;
+	r = ctl_resolve(&m, argv[optind], &d);
+	if (r)
+		goto out;
+	in = calloc(m.devs.n, sizeof(*in));
+	if (!in) {
+		r = CTL_EXIT_FAIL;
+		goto out;
+	}
+	collect(&m, d, only, in);
+	r = refusals(&m, in, only, force);
+	if (r)
+		goto out;
+
+	if (ctl_manifest_path(c, path, sizeof(path)) < 0 ||
+	    (r = manifest_doc_open(&doc, path)) < 0) {
+		ctl_error("%s: %s", path, strerror(r < 0 ? -r : ENAMETOOLONG));
+		r = CTL_EXIT_FAIL;
+		goto out;
+	}
+	/* The text as it is now, under the lock, not as it was at load time. */
+	r = manifest_doc_parse(&doc, &cur, NULL, NULL);
+	for (size_t i = 0; r >= 0 && i < m.devs.n; i++) {
+		const struct pcidev *f = &m.devs.devs[i];
+		const struct manifest_entry *e;
+		char desc[400], line[512];
+		const char *want;
+		struct pci_id id;
+
+		if (!in[i])
+			continue;
+		ctl_describe(f, desc, sizeof(desc));
+		e = manifest_find_addr(&cur, &f->addr);
+		if (e) {
+			/* Only the named function's driver changes; its card stays. */
+			if (f == d && driver && strcmp(e->driver, driver) != 0) {
+				ctl_info(c, "%s: driver %s -> %s", desc, e->driver, driver);
+				r = manifest_doc_set_driver(&doc, e->line, driver);
+				changed = true;
+			} else {
+				ctl_info(c, "%s: already claimed for %s (line %u)", desc, e->driver,
+					 e->line);
+			}
+			continue;
+		}
+		want = driver ? driver : "vfio-pci";
+		ctl_pci_id(f, &id);
+		id.has_subsys = false; /* vendor:device, as lspci -nn shows it */
+		r = manifest_format_line(line, sizeof(line), want, &f->addr, &id, 0, f->desc);
+		if (r == 0)
+			r = manifest_doc_append(&doc, line);
+		ctl_info(c, "%s: claimed for %s%s", desc, want, f == d ? "" :
+			 same_card(f, d) ? " (same card)" : " (same IOMMU group)");
+		changed = true;
+	}
+	if (r >= 0 && changed)
+		r = manifest_doc_save(&doc);
+	if (r < 0) {
+		ctl_error("%s: %s; the manifest is unchanged", path, strerror(-r));
+		r = CTL_EXIT_FAIL;
+	} else {
+		if (!changed)
+			ctl_info(c, "nothing to change in %s", path);
+		else
+			ctl_info(c, "%s updated; 'earlybindctl apply' puts it into the initramfs",
+				 path);
+		r = CTL_EXIT_OK;
+	}
+	manifest_free(&cur);
+	manifest_doc_close(&doc);
+out:
+	free(in);
+	ctl_machine_free(&m);
+	return r;
+}
+
+int cmd_remove(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CTL_COMMON_LONG,
+		{ "all", no_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool all = false;
+	struct manifest_doc doc;
+	struct manifest cur = { 0 };
+	struct pci_addr addr;
+	struct pci_id id;
+	bool by_addr = false;
+	char path[PATH_MAX];
+	unsigned removed = 0;
+	int opt, r = 0;
+
+	while ((opt = getopt_long(argc, argv, CTL_COMMON_SHORT "a", opts, NULL)) != -1) {
+		if (ctl_common_option(c, opt, optarg, remove_usage))
+			continue;
+		if (opt == 'a') {
+			all = true;
+			continue;
+		}
+		fputs(remove_usage, stderr);
+		return CTL_EXIT_USAGE;
+	}
+	if (argc - optind != (all ? 0 : 1)) {
+		fputs(remove_usage, stderr);
+		return CTL_EXIT_USAGE;
+	}
+	if (!all) {
+		by_addr = pci_addr_parse(argv[optind], &addr) == 0;
+		if (!by_addr && pci_id_parse(argv[optind], &id) < 0) {
+			ctl_error("'%s' is neither a PCI address nor a vendor:device id",
+				  argv[optind]);
+			return CTL_EXIT_USAGE;
+		}
+	}
+	if (ctl_manifest_path(c, path, sizeof(path)) < 0 ||
+	    (r = manifest_doc_open(&doc, path)) < 0) {
+		ctl_error("%s: %s", path, strerror(r < 0 ? -r : ENAMETOOLONG));
+		return CTL_EXIT_FAIL;
+	}
+	r = manifest_doc_parse(&doc, &cur, NULL, NULL);
+	/* From the last line up, so that the line numbers stay right. */
+	for (size_t i = cur.n_entries; r >= 0 && i-- > 0;) {
+		const struct manifest_entry *e = &cur.entries[i];
+		bool hit = all;
+
+		if (!all && by_addr)
+			hit = !e->any_addr && pci_addr_equal(&e->addr, &addr);
+		else if (!all)
+			hit = !e->any_id && e->id.vendor == id.vendor &&
+			      e->id.device == id.device &&
+			      (!id.has_subsys || (e->id.has_subsys &&
+						  e->id.subvendor == id.subvendor &&
+						  e->id.subdevice == id.subdevice));
+		if (!hit)
+			continue;
+		ctl_info(c, "removed line %u: %s", e->line, doc.lines[e->line - 1]);
+		r = manifest_doc_remove_line(&doc, e->line);
+		removed++;
+	}
+	if (r >= 0 && removed)
+		r = manifest_doc_save(&doc);
+	if (r < 0) {
+		ctl_error("%s: %s; the manifest is unchanged", path, strerror(-r));
+		r = CTL_EXIT_FAIL;
+	} else {
+		if (!removed)
+			ctl_info(c, "%s claims no such function; nothing to change", path);
+		r = CTL_EXIT_OK;
+	}
+	manifest_free(&cur);
+	manifest_doc_close(&doc);
+	return r;
+}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * earlybindctl: the admin side of earlybind.  This file is options and
+ * dispatch; each command lives in its own file (ctl_*.c).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "rootpath.h"
+
+static const struct command {
+	const char *name;
+	int (*run)(struct ctl *c, int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "list", cmd_list, "IOMMU groups, their functions, and what can be passed through" },
+	{ "show", cmd_show, "one function in full" },
+	{ "add", cmd_add, "claim a function (and the rest of its card and group)" },
+	{ "remove", cmd_remove, "stop claiming functions" },
+	{ "kargs", cmd_kargs, "the kernel arguments the manifest needs here" },
+	{ "status", cmd_status, "what is in effect, and what waits for a reboot" },
+};
+
+static void usage(FILE *out)
+{
+	fputs("Usage: earlybindctl [--root DIR] [-q] COMMAND [OPTIONS]\n\n"
+	      "Chooses the PCI functions earlybind hands to vfio-pci or pci-stub at boot,\n"
+	      "and keeps /etc/earlybind.conf and the boot configuration in step.\n\n"
+	      "Commands:\n",
+	      out);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nOptions (also after the command):\n"
+	      "  -r, --root DIR  work on the system under DIR (/sys, /proc, /etc, /dev)\n"
+	      "  -q, --quiet     print errors only\n"
+	      "  -h, --help      this help; COMMAND --help for a command's\n"
+	      "  -V, --version   the version\n\n"
+	      "Exit status: 0 done, 1 refused or failed, 2 usage error,\n"
+	      "3 (status) something waits for a reboot or an apply.\n"
+	      "See earlybindctl(8) and earlybind.conf(5).\n",
+	      out);
+}
+
+void ctl_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("earlybindctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void ctl_warn(const struct ctl *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)c;
+	fputs("earlybindctl: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void ctl_info(const struct ctl *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->quiet)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+int ctl_manifest_path(const struct ctl *c, char *buf, size_t size)
+{
+	return root_path(buf, size, c->root, "/etc/earlybind.conf");
+}
+
+const char *ctl_color(const struct ctl *c, enum ctl_color which)
+{
+	static const char *const esc[] = {
+		[CTL_RESET] = "\033[0m", [CTL_BOLD] = "\033[1m",   [CTL_RED] = "\033[31m",
+		[CTL_GREEN] = "\033[32m", [CTL_YELLOW] = "\033[33m", [CTL_DIM] = "\033[2m",
+	};
+
+	return c->color ? esc[which] : "";
+}
+
+int ctl_common_option(struct ctl *c, int opt, const char *arg, const char *usage_text)
+{
+	switch (opt) {
+	case 'r':
+		c->root = arg;
+		return 1;
+	case 'q':
+		c->quiet = true;
+		return 1;
+	case 'h':
+		fputs(usage_text, stdout);
+		exit(CTL_EXIT_OK);
+	default:
+		return 0;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctl c = { .root = "/" };
+	const char *nc = getenv("NO_COLOR");
+	int opt;
+
+	c.color = isatty(STDOUT_FILENO) && !(nc && *nc);
+	/* '+': stop at the command; its own options follow it. */
+	while ((opt = getopt_long(argc, argv, "+r:qhV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'r':
+			c.root = optarg;
+			break;
+		case 'q':
+			c.quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return CTL_EXIT_OK;
+		case 'V':
+			printf("earlybindctl %s\n", VERSION);
+			return CTL_EXIT_OK;
+		default:
+			fputs("Try 'earlybindctl --help'.\n", stderr);
+			return CTL_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return CTL_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
+		if (strcmp(argv[optind], commands[i].name) != 0)
+			continue;
+		argc -= optind;
+		argv += optind;
+		optind = 0; /* getopt_long starts over for the command */
+		return commands[i].run(&c, argc, argv);
+	}
+	ctl_error("unknown command '%s'; try 'earlybindctl --help'", argv[optind]);
+	return CTL_EXIT_USAGE;
+}

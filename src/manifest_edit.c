@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "manifest_edit.h"
+
+/* What a new manifest starts with. */
+static const char *const new_header[] = {
+	"# /etc/earlybind.conf: PCI functions that earlybind hands to a driver at boot,",
+	"# before the host's drivers can take them.  See earlybind.conf(5).",
+	"# Edited by earlybindctl, which keeps comments and the order of lines.",
+	"#",
+	"# driver   device         id            options",
+};
+
+static int push_line(struct manifest_doc *d, const char *s, size_t len)
+{
+	char *copy;
+
+	if (d->n == d->alloc) {
+		size_t alloc = d->alloc ? d->alloc * 2 : 32;
+		char **n = realloc(d->lines, alloc * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		d->lines = n;
+		d->alloc = alloc;
+	}
+	copy = strndup(s, len);
+	if (!copy)
+		return -ENOMEM;
+	d->lines[d->n++] = copy;
+	return 0;
+}
+
+static int lock_path(char *buf, size_t size, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path + 1) : 0;
+	int n = snprintf(buf, size, "%.*s.%s.lock", dirlen, path, slash ? slash + 1 : path);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+static int read_lines(struct manifest_doc *d, int fd)
+{
+	struct stat st;
+	char *buf;
+	size_t len = 0;
+	int r = 0;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (st.st_size > (off_t)MANIFEST_MAX_SIZE)
+		return -EFBIG;
+	d->mode = st.st_mode & 07777;
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return -ENOMEM;
+	while (len < (size_t)st.st_size) {
+		ssize_t k = read(fd, buf + len, (size_t)st.st_size - len);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			r = k < 0 ? -errno : 0;
+			break;
+		}
+		len += (size_t)k;
+	}
+	for (size_t start = 0; r == 0 && start < len;) {
+		const char *nl = memchr(buf + start, '\n', len - start);
+		size_t end = nl ? (size_t)(nl - buf) : len;
+
+		r = push_line(d, buf + start, end - start);
+		start = end + 1;
+	}
+	free(buf);
+	return r;
+}
+
+int manifest_doc_open(struct manifest_doc *d, const char *path)
+{
+	char lock[PATH_MAX];
+	int fd, r;
+
+	*d = (struct manifest_doc){ .mode = 0644, .lock_fd = -1 };
+	d->path = strdup(path);
+	if (!d->path)
+		return -ENOMEM;
+	r = lock_path(lock, sizeof(lock), path);
+	if (r < 0)
+		goto fail;
+	d->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (d->lock_fd < 0) {
+		r = -errno;
+		goto fail;
+	}
+	while (flock(d->lock_fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			r = -errno;
+			goto fail;
+		}
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = errno == ENOENT ? 0 : -errno;
+		if (r < 0)
+			goto fail;
+		for (size_t i = 0; i < sizeof(new_header) / sizeof(*new_header) && r == 0; i++)
+			r = push_line(d, new_header[i], strlen(new_header[i]));
+		if (r < 0)
+			goto fail;
+		return 0;
+	}
+	d->exists = true;
+	r = read_lines(d, fd);
+	close(fd);
+	if (r < 0)
+		goto fail;
+	return 0;
+fail:
+	manifest_doc_close(d);
+	return r;
+}
+
+void manifest_doc_close(struct manifest_doc *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->lines[i]);
+	free(d->lines);
+	free(d->path);
+	if (d->lock_fd >= 0)
+		close(d->lock_fd); /* releases the flock */
+	*d = (struct manifest_doc){ .lock_fd = -1 };
+}
+
+/* The document as one buffer, a newline after each line. */
+static char *doc_text(const struct manifest_doc *d, size_t *len)
+{
+	size_t total = 0, at = 0;
+	char *buf;
+
+	for (size_t i = 0; i < d->n; i++)
+		total += strlen(d->lines[i]) + 1;
+	buf = malloc(total + 1);
+	if (!buf)
+		return NULL;
+	for (size_t i = 0; i < d->n; i++) {
+		size_t l = strlen(d->lines[i]);
+
+		memcpy(buf + at, d->lines[i], l);
+		at += l;
+		buf[at++] = '\n';
+	}
+	buf[at] = '\0';
+	*len = at;
+	return buf;
+}
+
+int manifest_doc_parse(const struct manifest_doc *d, struct manifest *m,
+		       manifest_error_fn err, void *userdata)
+{
+	size_t len;
+	char *text = doc_text(d, &len);
+	int r;
+
+	if (!text)
+		return -ENOMEM;
+	r = manifest_parse_buffer(m, text, len, err, userdata);
+	free(text);
+	return r;
+}
+
+int manifest_doc_append(struct manifest_doc *d, const char *line)
+{
+	return push_line(d, line, strlen(line));
+}
+
+int manifest_doc_remove_line(struct manifest_doc *d, unsigned line)
+{
+	if (line == 0 || line > d->n)
+		return -ERANGE;
+	free(d->lines[line - 1]);
+	memmove(&d->lines[line - 1], &d->lines[line], (d->n - line) * sizeof(*d->lines));
+	d->n--;
+	return 0;
+}
+
+int manifest_doc_set_driver(struct manifest_doc *d, unsigned line, const char *driver)
+{
+	const char *s, *start, *end;
+	size_t dl = strlen(driver), pad;
+	char *n;
+
+	if (line == 0 || line > d->n)
+		return -ERANGE;
+	s = d->lines[line - 1];
+	start = s + strspn(s, " \t");
+	end = start + strcspn(start, " \t#");
+	/* Keep the next column where it was when the new name is shorter. */
+	pad = 0;
+	if ((*end == ' ' || *end == '\t') && (size_t)(end - start) > dl)
+		pad = (size_t)(end - start) - dl;
+	n = malloc(strlen(s) + dl + pad + 1);
+	if (!n)
+		return -ENOMEM;
+	sprintf(n, "%.*s%s%*s%s", (int)(start - s), s, driver, (int)pad, "", end);
+	free(d->lines[line - 1]);
+	d->lines[line - 1] = n;
+	return 0;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t k = write(fd, buf, len);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -errno;
+		buf += k;
+		len -= (size_t)k;
+	}
+	return 0;
+}
+
+int manifest_doc_save(struct manifest_doc *d)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	const char *slash = strrchr(d->path, '/');
+	size_t len;
+	char *text;
+	int fd, dfd, r;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", d->path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	text = doc_text(d, &len);
+	if (!text)
+		return -ENOMEM;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		free(text);
+		return -errno;
+	}
+	r = write_all(fd, text, len);
+	free(text);
+	if (r == 0 && fchmod(fd, d->mode) < 0)
+		r = -errno;
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, d->path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return r;
+	}
+	d->exists = true;
+	/* The rename itself must reach the disk before we say it is done. */
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - d->path) + 1 : 1,
+		 slash ? d->path : ".");
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+}
+
+int manifest_format_line(char *buf, size_t size, const char *driver,
+			 const struct pci_addr *addr, const struct pci_id *id, unsigned options,
+			 const char *comment)
+{
+	char a[PCI_ADDR_STRLEN], i[24];
+	int n;
+
+	pci_addr_format(addr, a);
+	if (id->has_subsys)
+		snprintf(i, sizeof(i), "%04x:%04x:%04x:%04x", id->vendor, id->device,
+			 id->subvendor, id->subdevice);
+	else
+		snprintf(i, sizeof(i), "%04x:%04x", id->vendor, id->device);
+	n = snprintf(buf, size, "%-10s %-14s %-13s %-8s", driver, a, i,
+		     options & MANIFEST_OPT_OPTIONAL ? "optional" : "");
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	if (comment && *comment)
+		n += snprintf(buf + n, size - (size_t)n, "  # %s", comment);
+	else
+		while (n > 0 && buf[n - 1] == ' ')
+			buf[--n] = '\0';
+	return (size_t)n >= size ? -ENAMETOOLONG : 0;
+}

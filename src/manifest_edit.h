@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Editing the manifest as a text file, the way an admin would: comments,
+ * blank lines, bad lines and the order of the others stay as they are; a
+ * change touches only its own line.  Saving is atomic (a temporary file in
+ * the same directory, fsync, rename), and the file is locked from open to
+ * close, so two earlybindctl runs cannot interleave their edits.
+ */
+#ifndef EARLYBIND_MANIFEST_EDIT_H
+#define EARLYBIND_MANIFEST_EDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "manifest.h"
+
+struct manifest_doc {
+	char *path;
+	char **lines; /* without their newlines */
+	size_t n, alloc;
+	mode_t mode;  /* the existing file's, or 0644 */
+	bool exists;
+	int lock_fd;
+};
+
+/*
+ * Locks (waiting for another earlybindctl) and reads @path; a missing file
+ * is an empty document.  The lock is the file ".NAME.lock" beside it, as
+ * vipw locks /etc/.pwd.lock, since the manifest itself is replaced on save.
+ * 0 or -errno.
+ */
+int manifest_doc_open(struct manifest_doc *d, const char *path);
+void manifest_doc_close(struct manifest_doc *d);
+
+/* Parses the current text; entries' line numbers index the document. */
+int manifest_doc_parse(const struct manifest_doc *d, struct manifest *m,
+		       manifest_error_fn err, void *userdata);
+
+int manifest_doc_append(struct manifest_doc *d, const char *line);
+/* @line is 1-based.  0, or -ERANGE. */
+int manifest_doc_remove_line(struct manifest_doc *d, unsigned line);
+/* Replaces the first column of entry line @line, keeping the rest as typed. */
+int manifest_doc_set_driver(struct manifest_doc *d, unsigned line, const char *driver);
+
+/*
+ * Writes the document atomically: a crash leaves either the old file or the
+ * new one, never a mix.  0 or -errno (the old file is then untouched).
+ */
+int manifest_doc_save(struct manifest_doc *d);
+
+/*
+ * An entry line in the columns of the example manifest, with @comment (may
+ * be NULL) after a '#'.  0, or -ENAMETOOLONG.
+ */
+int manifest_format_line(char *buf, size_t size, const char *driver,
+			 const struct pci_addr *addr, const struct pci_id *id, unsigned options,
+			 const char *comment);
+
+#endif

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Whether a PCI function can be handed to a guest, and if not, why: the
+ * checks behind earlybindctl list's verdict and add's refusals.
+ */
+#ifndef EARLYBIND_VERDICT_H
+#define EARLYBIND_VERDICT_H
+
+#include <stddef.h>
+
+#include "pcidev.h"
+
+enum {
+	VERDICT_NO_IOMMU = 1u << 0,     /* no IOMMU group: the IOMMU is off */
+	VERDICT_BRIDGE = 1u << 1,       /* a bridge or port: the host keeps it */
+	VERDICT_CHIPSET = 1u << 2,      /* host bridge, ISA/LPC bridge or SMBus */
+	VERDICT_BOOT_VGA = 1u << 3,     /* the firmware's boot display */
+	VERDICT_SYSTEM_DISK = 1u << 4,  /* behind /, /boot, /boot/efi, /usr, /var, swap */
+	VERDICT_GROUP_SHARED = 1u << 5, /* its IOMMU group holds one of the above */
+};
+
+struct verdict {
+	unsigned flags;
+	char disks[256];           /* VERDICT_SYSTEM_DISK: "nvme0n1p3 on /, ..." */
+	const struct pcidev *with; /* VERDICT_GROUP_SHARED: the member that blocks */
+};
+
+/*
+ * The system disks of the machine, found once: which function holds what.
+ * 0 or -errno.
+ */
+struct verdict_ctx {
+	const char *root;
+	const struct pcidev_list *devs;
+	char (*disks)[256]; /* per function in @devs, "" when it holds none */
+};
+
+int verdict_ctx_init(struct verdict_ctx *vc, const char *root, const struct pcidev_list *devs);
+void verdict_ctx_free(struct verdict_ctx *vc);
+
+/* What stands in the way of passing @d through (flags 0: passable). */
+void verdict_of(const struct verdict_ctx *vc, const struct pcidev *d, struct verdict *v);
+/* Only @d's own flags, not its group's. */
+unsigned verdict_own(const struct verdict_ctx *vc, const struct pcidev *d);
+/* "passable", or the reasons joined by "; ". */
+void verdict_describe(const struct verdict *v, char *buf, size_t size);
+
+#endif
