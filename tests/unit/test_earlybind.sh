@@ -15,36 +15,9 @@ set -u
 EB=$1
 MKFAKESYS=$2
 LABEL=${3:-}
-[ -n "$LABEL" ] && LABEL=" [$LABEL]"
 
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-passed=0
-failed=0
-current=
-current_failed=0
-
-begin() {
-	current=$1
-	current_failed=0
-	R=$TMP/$current
-	mkdir -p "$R"
-}
-
-fail() {
-	printf '  %s: %s\n' "$current" "$*"
-	current_failed=1
-}
-
-end() {
-	if [ "$current_failed" -eq 0 ]; then
-		printf 'PASS: %s%s\n' "$current" "$LABEL"
-		passed=$((passed + 1))
-	else
-		printf 'FAIL: %s%s\n' "$current" "$LABEL"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 
 # The machine every test starts from: two identical e1000e NICs (the
 # identical-cards case), an xhci on xhci_hcd, a stub-bound function, and
@@ -341,5 +314,4 @@ expect_rc 1
 log_has "cannot open /sys/bus/pci"
 end
 
-printf '%d passed, %d failed\n' "$passed" "$failed" >&2
-[ "$failed" -eq 0 ]
+summary

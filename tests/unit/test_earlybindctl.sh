@@ -13,36 +13,12 @@ set -u
 
 CTL=$1
 MKFAKESYS=$2
-LABEL=${3:+ [$3]}
+LABEL=${3:-}
 here=$(cd "$(dirname "$0")/.." && pwd)
 SPEC=$here/fixtures/x570.spec
 
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-passed=0
-failed=0
-current=
-current_failed=0
-
-begin() {
-	current=$1
-	current_failed=0
-	R=$TMP/$current
-	mkdir -p "$R"
-}
-fail() {
-	printf '  %s: %s\n' "$current" "$*"
-	current_failed=1
-}
-end() {
-	if [ "$current_failed" -eq 0 ]; then
-		printf 'PASS: %s%s\n' "$current" "$LABEL"
-		passed=$((passed + 1))
-	else
-		printf 'FAIL: %s%s\n' "$current" "$LABEL"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 
 x570() {
 	"$MKFAKESYS" "$R" "$SPEC" || fail "mkfakesys failed"
@@ -382,5 +358,4 @@ out_has "--only"
 "$CTL" --version | grep -qE '^earlybindctl [0-9]' || fail "--version"
 end
 
-printf '%d passed, %d failed\n' "$passed" "$failed" >&2
-[ "$failed" -eq 0 ]
+summary

@@ -15,35 +15,8 @@ FIXTURES=$(cd "$(dirname "$0")/../fixtures" && pwd)
 # Debian keeps mkfs, blkid and lspci in sbin, which a user's PATH may lack.
 PATH=$PATH:/usr/sbin:/sbin
 
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-# readlink -f answers with the physical path; compare against that.
-TMP=$(cd "$TMP" && pwd -P)
-passed=0
-failed=0
-current=
-current_failed=0
-
-begin() {
-	current=$1
-	current_failed=0
-	R=$TMP/$current
-}
-
-fail() {
-	printf '  %s: %s\n' "$current" "$*"
-	current_failed=1
-}
-
-end() {
-	if [ "$current_failed" -eq 0 ]; then
-		printf 'PASS: %s\n' "$current"
-		passed=$((passed + 1))
-	else
-		printf 'FAIL: %s\n' "$current"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 
 LSPCI=$(command -v lspci || command -v /usr/sbin/lspci || command -v /sbin/lspci)
 
@@ -706,5 +679,4 @@ expect_file "$R/proc/sys/kernel/osrelease" 6.1.0-18-amd64
 no_lspci_warnings
 end
 
-printf '%d passed, %d failed\n' "$passed" "$failed" >&2
-[ "$failed" -eq 0 ]
+summary
