@@ -15,6 +15,7 @@ SBINDIR ?= $(PREFIX)/sbin
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
 SYSCONFDIR ?= /etc
+DRACUTCONFDIR ?= $(PREFIX)/lib/dracut/dracut.conf.d
 BASHCOMPDIR ?= $(shell pkg-config --variable=completionsdir bash-completion 2>/dev/null || \
 			echo $(DATADIR)/bash-completion/completions)
 DRACUTMODDIR ?= $(shell pkg-config --variable=dracutmodulesdir dracut 2>/dev/null || \
@@ -175,6 +176,7 @@ install: $(BUILDDIR)/earlybind $(BUILDDIR)/earlybindctl
 		$(DESTDIR)$(DRACUTMODDIR)/90earlybind/module-setup.sh
 	install -m 0755 dracut-module/90earlybind/earlybind-pre-udev.sh \
 		$(DESTDIR)$(DRACUTMODDIR)/90earlybind/earlybind-pre-udev.sh
+	install -D -m 0644 dracut-module/90-earlybind.conf $(DESTDIR)$(DRACUTCONFDIR)/90-earlybind.conf
 	install -D -m 0644 earlybind.conf.example $(DESTDIR)$(DATADIR)/earlybind/earlybind.conf.example
 	@# The admin's manifest is never overwritten.
 	test -e $(DESTDIR)$(SYSCONFDIR)/earlybind.conf || \
@@ -188,6 +190,7 @@ install: $(BUILDDIR)/earlybind $(BUILDDIR)/earlybindctl
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/earlybind $(DESTDIR)$(SBINDIR)/earlybindctl
 	rm -rf $(DESTDIR)$(DRACUTMODDIR)/90earlybind
+	rm -f $(DESTDIR)$(DRACUTCONFDIR)/90-earlybind.conf
 	rm -f $(DESTDIR)$(DATADIR)/earlybind/earlybind.conf.example
 	rm -f $(DESTDIR)$(MANDIR)/man8/earlybind.8 $(DESTDIR)$(MANDIR)/man5/earlybind.conf.5
 	rm -f $(DESTDIR)$(MANDIR)/man8/earlybindctl.8 $(DESTDIR)$(BASHCOMPDIR)/earlybindctl

@@ -21,7 +21,7 @@ rc=0
 for f in $files; do
 	[ -f "$f" ] || continue
 	case "$f" in
-	*.sh) ;;
+	*.sh | dracut-module/*.conf) ;;
 	*)
 		head -c 64 "$f" 2>/dev/null | head -n 1 | grep -qE '^#!.*/(env )?(ba|da)?sh' ||
 			continue

@@ -39,6 +39,7 @@ check "earlybindctl(8)" test -f "$d/usr/share/man/man8/earlybindctl.8"
 for f in module-setup.sh earlybind-pre-udev.sh; do
 	check "dracut module $f, mode 755" mode_is "$d/usr/lib/dracut/modules.d/90earlybind/$f" 755
 done
+check "dracut.conf.d drop-in" test -f "$d/usr/lib/dracut/dracut.conf.d/90-earlybind.conf"
 check "example manifest" cmp -s "$d/usr/share/earlybind/earlybind.conf.example" \
 	"$repo/earlybind.conf.example"
 check "a first install creates /etc/earlybind.conf" mode_is "$d/etc/earlybind.conf" 644

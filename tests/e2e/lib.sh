@@ -110,15 +110,21 @@ eb_overlay() {
 }
 
 # eb_build_image NAME FLAVOUR MANIFEST [dracut args...]: builds
-# EB_WORK/NAME.img, a lean uncompressed image of FLAVOUR (shell or systemd)
+# EB_WORK/NAME.img, a lean uncompressed image of FLAVOUR (shell, systemd, or
+# dropin: shell without naming earlybind, with the dracut.conf.d drop-in)
 # with earlybind, EB_BIN and MANIFEST; the dracut log goes to
 # EB_WORK/NAME.dracut.log.  The host's dracut.conf and dracut.conf.d are
 # ignored: the settings are in EB_WORK/NAME.conf.
 eb_build_image() {
-	local _name=$1 _flavour=$2 _manifest=$3 _mods
+	local _name=$1 _flavour=$2 _manifest=$3 _mods _confdir="$EB_WORK/conf.d"
 	shift 3
 	case $_flavour in
 	shell) _mods="dash udev-rules base rootfs-block earlybind earlybind-test" ;;
+	# earlybind not named: only dracut-module/90-earlybind.conf brings it.
+	dropin) _mods="dash udev-rules base rootfs-block"
+		_confdir="$EB_WORK/conf.d-dropin"
+		mkdir -p "$_confdir"
+		ln -sfn "$EB_REPO/dracut-module/90-earlybind.conf" "$_confdir/90-earlybind.conf" ;;
 	systemd) _mods="systemd systemd-initrd dracut-systemd udev-rules base rootfs-block"
 		_mods+=" earlybind earlybind-test" ;;
 	*) return 2 ;;
@@ -127,7 +133,7 @@ eb_build_image() {
 	printf 'earlybind_binary="%s"\nearlybind_manifest="%s"\n' "$EB_BIN" "$_manifest" \
 		>"$EB_WORK/$_name.conf"
 	dracutbasedir="$EB_WORK/dracut" dracut --force --no-hostonly --kver "$EB_KVER" \
-		--conf "$EB_WORK/$_name.conf" --confdir "$EB_WORK/conf.d" \
+		--conf "$EB_WORK/$_name.conf" --confdir "$_confdir" \
 		--tmpdir "$EB_WORK/tmp" -m "$_mods" \
 		--no-early-microcode --no-compress "$@" "$EB_WORK/$_name.img" \
 		>"$EB_WORK/$_name.dracut.log" 2>&1
