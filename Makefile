@@ -54,8 +54,11 @@ endif
 # The admin tool: dynamically linked to libpci, libblkid and libkmod.
 CTL_SRC := src/earlybindctl.c src/ctl_machine.c src/ctl_list.c src/ctl_edit.c \
 	   src/ctl_kargs.c src/pcidev.c src/blockdev.c src/verdict.c src/modalias.c \
-	   src/manifest_edit.c src/json.c kargs/kargs.c src/manifest.c src/rootpath.c
-CTL_HDR := $(wildcard src/*.h kargs/*.h)
+	   src/manifest_edit.c src/json.c kargs/kargs.c src/manifest.c src/rootpath.c \
+	   src/ctl_apply.c src/program.c kargs/applied.c kargs/backend.c kargs/grub.c \
+	   kargs/grubby.c kargs/kernel_cmdline.c ostree/rpm_ostree.c \
+	   src/ctl_doctor.c src/initrd.c
+CTL_HDR := $(wildcard src/*.h kargs/*.h ostree/*.h)
 # Expanded when a recipe runs, after scripts/deps installed the -dev packages.
 CTL_CFLAGS = -Isrc -Ikargs $(shell pkg-config --cflags libpci blkid libkmod)
 CTL_LIBS = $(shell pkg-config --libs libpci blkid libkmod)
@@ -151,6 +154,10 @@ check: deps-check
 		"$(PCIDEV_TEST) $(BUILDDIR)/mkfakesys" \
 		"tests/unit/test_earlybindctl.sh $(BUILDDIR)/earlybindctl $(BUILDDIR)/mkfakesys" \
 		"tests/unit/test_earlybindctl.sh $(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys asan" \
+		"tests/unit/test_stubs.sh" \
+		"tests/unit/test_apply.sh $(BUILDDIR)/earlybindctl $(BUILDDIR)/mkfakesys" \
+		"tests/unit/test_apply.sh $(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys asan" \
+		"tests/unit/test_doctor.sh $(BUILDDIR)/earlybindctl $(BUILDDIR)/mkfakesys" \
 		"tests/build/test_static_binary.sh $(BUILDDIR)/earlybind" \
 		"tests/build/test_install.sh $(BUILDDIR)" \
 		"tests/fuzz/run $(BUILDDIR)/fuzz $(FUZZ_SECONDS)" \

@@ -79,11 +79,18 @@ const struct manifest_entry *ctl_manifest_entry(const struct ctl_machine *m,
 /* @d's id, with the subsystem when it has one. */
 void ctl_pci_id(const struct pcidev *d, struct pci_id *id);
 
+/* kargs_wanted() for the loaded machine; 0 or -errno. */
+#include "kargs.h"
+int ctl_wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum kargs_mode mode,
+		     struct kargs_result *res);
+
+int cmd_apply(struct ctl *c, int argc, char **argv);
 int cmd_list(struct ctl *c, int argc, char **argv);
 int cmd_show(struct ctl *c, int argc, char **argv);
 int cmd_add(struct ctl *c, int argc, char **argv);
 int cmd_remove(struct ctl *c, int argc, char **argv);
 int cmd_kargs(struct ctl *c, int argc, char **argv);
 int cmd_status(struct ctl *c, int argc, char **argv);
+int cmd_doctor(struct ctl *c, int argc, char **argv);
 
 #endif

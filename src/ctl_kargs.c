@@ -47,9 +47,8 @@ static enum cpu_vendor cpu_vendor(const char *root)
 	return v;
 }
 
-/* kargs_wanted() for the loaded machine; 0 or -errno. */
-static int wanted(const struct ctl *c, const struct ctl_machine *m, enum kargs_mode mode,
-		  struct kargs_result *res)
+int ctl_wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum kargs_mode mode,
+		     struct kargs_result *res)
 {
 	struct kargs_machine mach = { .cpu = cpu_vendor(c->root), .n_functions = m->devs.n };
 	struct pci_addr *addrs = calloc(m->devs.n + 1, sizeof(*addrs));
@@ -137,7 +136,7 @@ int cmd_kargs(struct ctl *c, int argc, char **argv)
 	r = ctl_machine_load(c, &m);
 	if (r)
 		return r;
-	r = wanted(c, &m, mode, &res);
+	r = ctl_wanted_kargs(c, &m, mode, &res);
 	if (r < 0) {
 		ctl_error("%s", strerror(-r));
 		ctl_machine_free(&m);
@@ -219,7 +218,7 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 	if (r)
 		return r;
 	r = root_read_line(c->root, "/proc/cmdline", cmdline, sizeof(cmdline));
-	if (r < 0 || kargs_split(&running, cmdline) < 0 || wanted(c, &m, mode, &res) < 0) {
+	if (r < 0 || kargs_split(&running, cmdline) < 0 || ctl_wanted_kargs(c, &m, mode, &res) < 0) {
 		ctl_error("cannot read /proc/cmdline under %s: %s", c->root,
 			  strerror(r < 0 ? -r : ENOMEM));
 		kargs_free(&running);

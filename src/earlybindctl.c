@@ -23,6 +23,8 @@ static const struct command {
 	{ "remove", cmd_remove, "stop claiming functions" },
 	{ "kargs", cmd_kargs, "the kernel arguments the manifest needs here" },
 	{ "status", cmd_status, "what is in effect, and what waits for a reboot" },
+	{ "apply", cmd_apply, "make the boot configuration match the manifest" },
+	{ "doctor", cmd_doctor, "the checks that explain a failed passthrough" },
 };
 
 static void usage(FILE *out)

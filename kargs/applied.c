@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "applied.h"
+#include "rootpath.h"
+
+int applied_load(const char *root, struct applied *a)
+{
+	char path[PATH_MAX], line[4200];
+	FILE *f;
+	int r = 0;
+
+	*a = (struct applied){ 0 };
+	r = root_path(path, sizeof(path), root, APPLIED_PATH);
+	if (r < 0)
+		return r;
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? 0 : -errno;
+	while (r == 0 && fgets(line, sizeof(line), f)) {
+		char *v;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#' || !line[0])
+			continue;
+		v = strchr(line, ' ');
+		if (!v)
+			continue;
+		*v++ = '\0';
+		if (strcmp(line, "backend") == 0)
+			snprintf(a->backend, sizeof(a->backend), "%s", v);
+		else if (strcmp(line, "karg") == 0)
+			r = kargs_push(&a->kargs, v);
+		else if (strcmp(line, "initramfs-enabled") == 0)
+			a->initramfs_enabled = strcmp(v, "yes") == 0;
+		else if (strcmp(line, "manifest") == 0)
+			snprintf(a->manifest_sum, sizeof(a->manifest_sum), "%s", v);
+	}
+	fclose(f);
+	if (r < 0)
+		applied_free(a);
+	return r;
+}
+
+void applied_free(struct applied *a)
+{
+	kargs_free(&a->kargs);
+	*a = (struct applied){ 0 };
+}
+
+int applied_save(const char *root, const struct applied *a)
+{
+	char path[PATH_MAX], dir[PATH_MAX], tmp[PATH_MAX + 8];
+	FILE *f;
+	int fd, r = 0;
+
+	r = root_path(path, sizeof(path), root, APPLIED_PATH);
+	if (r < 0)
+		return r;
+	if (!a->kargs.n && !a->initramfs_enabled && !a->manifest_sum[0]) {
+		if (unlink(path) < 0 && errno != ENOENT)
+			return -errno;
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		r = -errno;
+		close(fd);
+		unlink(tmp);
+		return r;
+	}
+	fprintf(f, "# Written by earlybindctl apply: what it changed, so that it changes\n"
+		   "# only that.  earlybindctl apply --undo reverts it.  Do not edit.\n");
+	fprintf(f, "backend %s\n", a->backend);
+	for (size_t i = 0; i < a->kargs.n; i++)
+		fprintf(f, "karg %s\n", a->kargs.v[i]);
+	if (a->initramfs_enabled)
+		fprintf(f, "initramfs-enabled yes\n");
+	if (a->manifest_sum[0])
+		fprintf(f, "manifest %s\n", a->manifest_sum);
+	if (fflush(f) != 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0)
+		r = -errno;
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
+int applied_manifest_sum(const char *root, char sum[17])
+{
+	char path[PATH_MAX];
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a: a change detector, not a seal */
+	unsigned char buf[4096];
+	ssize_t n;
+	int fd, r;
+
+	sum[0] = '\0';
+	r = root_path(path, sizeof(path), root, "/etc/earlybind.conf");
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < n; i++)
+			h = (h ^ buf[i]) * 0x100000001b3ull;
+	r = n < 0 ? -errno : 0;
+	close(fd);
+	if (r == 0)
+		snprintf(sum, 17, "%016llx", (unsigned long long)h);
+	return r;
+}

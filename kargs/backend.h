@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The owners of the kernel command line that earlybindctl apply knows, each
+ * behind one small table of functions, as pciutils puts its access methods
+ * behind struct pci_methods: apply knows only the table.
+ */
+#ifndef EARLYBIND_BACKEND_H
+#define EARLYBIND_BACKEND_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "applied.h"
+#include "kargs.h"
+
+struct backend_ctx {
+	const char *root;
+	bool dry_run;     /* print the commands and files, change nothing */
+	bool quiet;
+	bool deployed;    /* rpm-ostree: this run staged a new deployment */
+	bool manifest_changed; /* since the last initramfs apply built */
+};
+
+struct backend {
+	const char *name;
+	/* The arguments the next boot gets, or the ones the back end controls. */
+	int (*read)(struct backend_ctx *c, struct kargs *current);
+	/*
+	 * Removes @del and adds @add.  @ours is what earlybind's own arguments
+	 * are afterwards, for back ends that keep them in a file of their own.
+	 * 0, or -1 after saying what failed.
+	 */
+	int (*write)(struct backend_ctx *c, const struct kargs *add, const struct kargs *del,
+		     const struct kargs *ours);
+	/*
+	 * Makes the initramfs carry the current manifest (@undo: carry none).
+	 * @a is updated with what was turned on.  0, or -1 after saying why.
+	 */
+	int (*initramfs)(struct backend_ctx *c, bool undo, struct applied *a);
+	/* What the admin must do after a successful apply. */
+	const char *after;
+	/* Adding K=V removes every other K (grubby --args): repeatable keys too. */
+	bool replaces_keys;
+};
+
+extern const struct backend backend_rpm_ostree;
+extern const struct backend backend_grubby;
+extern const struct backend backend_grub;
+extern const struct backend backend_kernel_cmdline;
+
+/*
+ * Runs @argv, or in a dry run prints it.  Queries (@query) run even in a
+ * dry run, since they change nothing.  Statuses in @ok_status (terminated
+ * by -1; NULL: only 0) are success; any other stops apply: the command,
+ * its status and its stderr are shown.  Returns the status, or -1.
+ * @out, when not NULL, gets the command's stdout (free it).
+ */
+int backend_run(struct backend_ctx *c, char *const argv[], bool query, const int *ok_status,
+		char **out);
+
+/* dracut -f --regenerate-all [--omit earlybind]: the non-ostree initramfs. */
+int backend_dracut(struct backend_ctx *c, bool undo, struct applied *a);
+
+/*
+ * Writes @text to ROOT/@path atomically (or, in a dry run, prints it);
+ * @text NULL removes the file.  0 or -1 after saying why.
+ */
+int backend_write_file(struct backend_ctx *c, const char *path, const char *text);
+
+#endif

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * grubby (Fedora, RHEL; the BLS grubby-bls wrapper, REFERENCE.md §2):
+ * --update-kernel=ALL so that future kernels inherit the arguments;
+ * --remove-args is applied before --args.  --args=K=V replaces every K, so
+ * apply never passes a key that the admin set to another value.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+
+static int grubby_read(struct backend_ctx *c, struct kargs *current)
+{
+	char *argv[] = { "grubby", "--info=DEFAULT", NULL };
+	char *out = NULL, *line, *save = NULL;
+	int r;
+
+	if (backend_run(c, argv, true, NULL, &out) < 0)
+		return -EIO;
+	r = 0;
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t l;
+
+		if (strncmp(line, "args=", 5) != 0)
+			continue;
+		line += 5;
+		l = strlen(line);
+		if (l >= 2 && line[0] == '"' && line[l - 1] == '"') {
+			line[l - 1] = '\0';
+			line++;
+		}
+		r = kargs_split(current, line);
+		break;
+	}
+	free(out);
+	return r;
+}
+
+static int grubby_write(struct backend_ctx *c, const struct kargs *add, const struct kargs *del,
+			const struct kargs *ours)
+{
+	char *argv[5] = { "grubby", "--update-kernel=ALL" }, *a = NULL, *d = NULL;
+	char *addj = kargs_join(add), *delj = kargs_join(del);
+	size_t n = 2;
+	int r = -1;
+
+	(void)ours;
+	if (!addj || !delj)
+		goto out;
+	if (del->n && asprintf(&d, "--remove-args=%s", delj) < 0)
+		goto out;
+	if (add->n && asprintf(&a, "--args=%s", addj) < 0)
+		goto out;
+	if (d)
+		argv[n++] = d;
+	if (a)
+		argv[n++] = a;
+	argv[n] = NULL;
+	r = backend_run(c, argv, false, NULL, NULL) < 0 ? -1 : 0;
+out:
+	free(a);
+	free(d);
+	free(addj);
+	free(delj);
+	return r;
+}
+
+const struct backend backend_grubby = {
+	.name = "grubby",
+	.read = grubby_read,
+	.write = grubby_write,
+	.initramfs = backend_dracut,
+	.after = "reboot to use them",
+	.replaces_keys = true,
+};

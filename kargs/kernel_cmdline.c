@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * /etc/kernel/cmdline, which kernel-install (systemd-boot, UKIs) reads when
+ * it adds a boot entry (REFERENCE.md section 4).  Edited in place: our
+ * tokens are appended to, or cut from, the text; every other byte stays.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "rootpath.h"
+
+#define KERNEL_CMDLINE "/etc/kernel/cmdline"
+
+/*
+ * The file; when there is none, what kernel-install would use instead: the
+ * running kernel's command line without BOOT_IMAGE= and initrd=.  NULL on
+ * -ENOMEM.
+ */
+static char *read_text(const char *root, bool *exists)
+{
+	char path[PATH_MAX], line[4096];
+	struct kargs k = { 0 }, kept = { 0 };
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	*exists = false;
+	if (root_path(path, sizeof(path), root, KERNEL_CMDLINE) < 0)
+		return NULL;
+	f = fopen(path, "re");
+	if (f) {
+		*exists = true;
+		if (getdelim(&text, &size, '\0', f) < 0) {
+			free(text);
+			text = strdup("");
+		}
+		fclose(f);
+		return text;
+	}
+	if (root_read_line(root, "/proc/cmdline", line, sizeof(line)) < 0)
+		line[0] = '\0';
+	if (kargs_split(&k, line) == 0)
+		for (size_t i = 0; i < k.n; i++)
+			if (strncmp(k.v[i], "BOOT_IMAGE=", 11) && strncmp(k.v[i], "initrd=", 7))
+				kargs_push(&kept, k.v[i]);
+	text = kargs_join(&kept);
+	kargs_free(&k);
+	kargs_free(&kept);
+	return text;
+}
+
+static int kc_read(struct backend_ctx *c, struct kargs *current)
+{
+	bool exists;
+	char *text = read_text(c->root, &exists);
+	int r;
+
+	if (!text)
+		return -ENOMEM;
+	r = kargs_split(current, text);
+	free(text);
+	return r;
+}
+
+/* Cuts the first whole-token occurrence of @tok, with the blank before it. */
+static void cut_token(char *text, const char *tok)
+{
+	size_t tl = strlen(tok);
+
+	for (char *p = strstr(text, tok); p; p = strstr(p + 1, tok)) {
+		bool starts = p == text || strchr(" \t\n", p[-1]);
+		bool ends = !p[tl] || strchr(" \t\n", p[tl]);
+		char *from = p, *to = p + tl;
+
+		if (!starts || !ends)
+			continue;
+		if (from > text && strchr(" \t", from[-1]))
+			from--;
+		else if (*to == ' ' || *to == '\t')
+			to++;
+		memmove(from, to, strlen(to) + 1);
+		return;
+	}
+}
+
+static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct kargs *del,
+		    const struct kargs *ours)
+{
+	bool exists;
+	char *text = read_text(c->root, &exists), *n;
+	size_t len, tl, nl = 0, extra = 2;
+	int r;
+
+	(void)ours;
+	if (!text)
+		return -1;
+	for (size_t i = 0; i < del->n; i++)
+		cut_token(text, del->v[i]);
+	for (size_t i = 0; i < add->n; i++)
+		extra += strlen(add->v[i]) + 1;
+	tl = strlen(text);
+	/* The file's own ending (its trailing newlines) stays after our tokens. */
+	while (nl < tl && text[tl - 1 - nl] == '\n')
+		nl++;
+	if (!exists)
+		nl = 1;
+	n = malloc(tl + extra + nl);
+	if (!n) {
+		free(text);
+		return -1;
+	}
+	len = tl - (exists ? nl : 0);
+	memcpy(n, text, len);
+	for (size_t i = 0; i < add->n; i++) {
+		if (len)
+			n[len++] = ' ';
+		memcpy(n + len, add->v[i], strlen(add->v[i]));
+		len += strlen(add->v[i]);
+	}
+	memset(n + len, '\n', nl);
+	n[len + nl] = '\0';
+	r = backend_write_file(c, KERNEL_CMDLINE, n);
+	free(n);
+	free(text);
+	return r;
+}
+
+const struct backend backend_kernel_cmdline = {
+	.name = "kernel-cmdline",
+	.read = kc_read,
+	.write = kc_write,
+	.initramfs = backend_dracut,
+	.after = "boot entries added from now on (kernel-install add, at the next kernel "
+		 "update) get these arguments; existing entries keep theirs",
+};

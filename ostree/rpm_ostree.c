@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * rpm-ostree (Fedora Silverblue, Kinoite, CoreOS; bootc hosts), as
+ * REFERENCE.md §1 reads it:
+ *  - kargs: one transaction, one whole token per --append-if-missing= and
+ *    --delete-if-present= (they compare whole tokens, and a value with a
+ *    blank would never match), --unchanged-exit-77 to learn "no change";
+ *  - initramfs: the earlybind module must be in it, so regeneration is
+ *    turned on with "rpm-ostree initramfs --enable --arg=-a
+ *    --arg=earlybind" (dracut's --add), keeping any --arg the admin had:
+ *    each --enable replaces the stored list.  Every later deployment then
+ *    reruns dracut with the host's /etc, so a kargs change that stages a
+ *    deployment also brings the new manifest.  When the manifest changed
+ *    and nothing else deploys, the same --enable is run again: with a
+ *    non-empty argument list it always redeploys.  initramfs-etc is not
+ *    used: it cannot add kernel modules, and it excludes --enable.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+
+static int ro_read(struct backend_ctx *c, struct kargs *current)
+{
+	char *argv[] = { "rpm-ostree", "kargs", NULL };
+	char *out = NULL;
+	int r;
+
+	if (backend_run(c, argv, true, NULL, &out) < 0)
+		return -EIO;
+	r = kargs_split(current, out ? out : "");
+	free(out);
+	return r;
+}
+
+static int ro_write(struct backend_ctx *c, const struct kargs *add, const struct kargs *del,
+		    const struct kargs *ours)
+{
+	static const int ok[] = { 0, 77, -1 };
+	size_t n = 0, max = add->n + del->n + 4;
+	char **argv = calloc(max, sizeof(*argv));
+	int r = -1;
+
+	(void)ours;
+	if (!argv)
+		return -1;
+	argv[n++] = strdup("rpm-ostree");
+	argv[n++] = strdup("kargs");
+	for (size_t i = 0; i < add->n; i++)
+		if (asprintf(&argv[n++], "--append-if-missing=%s", add->v[i]) < 0)
+			argv[n - 1] = NULL;
+	for (size_t i = 0; i < del->n; i++)
+		if (asprintf(&argv[n++], "--delete-if-present=%s", del->v[i]) < 0)
+			argv[n - 1] = NULL;
+	argv[n++] = strdup("--unchanged-exit-77");
+	for (size_t i = 0; i < n; i++)
+		if (!argv[i])
+			goto out;
+	r = backend_run(c, argv, false, ok, NULL);
+	if (r == 0 && !c->dry_run)
+		c->deployed = true;
+	r = r < 0 ? -1 : 0;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(argv[i]);
+	free(argv);
+	return r;
+}
+
+/* The first deployment's (the pending one's, if staged) "KEY": true/false. */
+static bool json_flag(const char *json, const char *key)
+{
+	const char *p = strstr(json, key);
+
+	if (!p)
+		return false;
+	p += strlen(key);
+	p += strspn(p, "\" \t\n:");
+	return strncmp(p, "true", 4) == 0;
+}
+
+/* The first deployment's "initramfs-args": [ "...", ... ] strings. */
+static int json_strings(const char *json, const char *key, struct kargs *out)
+{
+	const char *p = strstr(json, key), *end;
+
+	if (!p || !(p = strchr(p, '[')) || !(end = strchr(p, ']')))
+		return 0;
+	while ((p = strchr(p, '"')) && p < end) {
+		const char *q = strchr(p + 1, '"');
+		char *s;
+		int r;
+
+		if (!q || q > end)
+			break;
+		s = strndup(p + 1, (size_t)(q - p - 1));
+		if (!s)
+			return -ENOMEM;
+		r = kargs_push(out, s);
+		free(s);
+		if (r < 0)
+			return r;
+		p = q + 1;
+	}
+	return 0;
+}
+
+static int ro_initramfs(struct backend_ctx *c, bool undo, struct applied *a)
+{
+	char *status[] = { "rpm-ostree", "status", "--json", NULL };
+	char *disable[] = { "rpm-ostree", "initramfs", "--disable", NULL };
+	struct kargs args = { 0 };
+	char *json = NULL, **argv = NULL;
+	bool enabled, ours_there = false;
+	size_t n = 0;
+	int r = -1;
+
+	if (backend_run(c, status, true, NULL, &json) < 0)
+		return -1;
+	enabled = json_flag(json ? json : "", "\"regenerate-initramfs\"");
+	if (json_strings(json ? json : "", "\"initramfs-args\"", &args) < 0)
+		goto out;
+	for (size_t i = 0; i + 1 < args.n; i++)
+		ours_there |= strcmp(args.v[i], "-a") == 0 && strcmp(args.v[i + 1], "earlybind") == 0;
+	if (undo) {
+		/* Only what earlybind turned on is turned off. */
+		r = 0;
+		if (enabled && a->initramfs_enabled) {
+			r = backend_run(c, disable, false, NULL, NULL) < 0 ? -1 : 0;
+			if (r == 0)
+				a->initramfs_enabled = false;
+		}
+		goto out;
+	}
+	if (enabled && ours_there && (c->deployed || !c->manifest_changed)) {
+		if (!c->quiet)
+			printf("initramfs: %s\n", c->deployed ? "the new deployment regenerates it "
+				"with this manifest" : "already regenerated with this manifest");
+		r = 0;
+		goto out;
+	}
+	argv = calloc(args.n + 6, sizeof(*argv));
+	if (!argv)
+		goto out;
+	argv[n++] = "rpm-ostree";
+	argv[n++] = "initramfs";
+	argv[n++] = "--enable";
+	for (size_t i = 0; i < args.n; i++)
+		if (asprintf(&argv[n++], "--arg=%s", args.v[i]) < 0)
+			goto out;
+	if (!ours_there) {
+		argv[n++] = "--arg=-a";
+		argv[n++] = "--arg=earlybind";
+	}
+	r = backend_run(c, argv, false, NULL, NULL) < 0 ? -1 : 0;
+	if (r == 0 && !enabled)
+		a->initramfs_enabled = true;
+	if (r == 0 && !c->dry_run)
+		c->deployed = true;
+out:
+	if (argv)
+		for (size_t i = 3; i < 3 + args.n; i++)
+			free(argv[i]);
+	free(argv);
+	kargs_free(&args);
+	free(json);
+	return r;
+}
+
+const struct backend backend_rpm_ostree = {
+	.name = "rpm-ostree",
+	.read = ro_read,
+	.write = ro_write,
+	.initramfs = ro_initramfs,
+	.after = "the changes are staged in a new deployment; reboot (systemctl reboot) "
+		 "to use it",
+};

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * earlybindctl apply: makes the boot configuration match the manifest.
+ * Which back end owns the command line is decided here; how each one
+ * changes it is in kargs/ and ostree/.
+ */
+#include <errno.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "applied.h"
+#include "backend.h"
+#include "ctl.h"
+#include "rootpath.h"
+#include "program.h"
+
+static const char apply_usage[] =
+	"Usage: earlybindctl apply [--dry-run] [--bootloader auto|rpm-ostree|grubby|grub|\n"
+	"                          kernel-cmdline] [--no-initramfs] [--mode address|ids]\n"
+	"       earlybindctl apply --undo [--dry-run] [--bootloader ...]\n\n"
+	"Makes the boot configuration match /etc/earlybind.conf: the kernel arguments\n"
+	"'earlybindctl kargs' prints, through the tool that owns the command line, and\n"
+	"an initramfs that carries the manifest.  Only arguments earlybind added are\n"
+	"ever removed.  --dry-run prints the commands and files instead.  --undo\n"
+	"removes what apply added.  Exit 0 done or nothing to do, 1 failed.\n";
+
+static bool root_exists(const char *root, const char *path)
+{
+	char full[PATH_MAX];
+
+	return root_path(full, sizeof(full), root, path) == 0 && access(full, F_OK) == 0;
+}
+
+static bool has_bls_entries(const char *root)
+{
+	char pattern[PATH_MAX];
+	glob_t g;
+	bool any;
+
+	if (root_path(pattern, sizeof(pattern), root, "/boot/loader/entries/*.conf") < 0)
+		return false;
+	any = glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0;
+	globfree(&g);
+	return any;
+}
+
+/* REFERENCE.md gotcha 11: the order in which the owners are recognised. */
+static const struct backend *detect(const char *root, const char **why)
+{
+	if (root_exists(root, "/run/ostree-booted")) {
+		*why = "/run/ostree-booted exists: an ostree system (Silverblue, Kinoite, bootc)";
+		return &backend_rpm_ostree;
+	}
+	if (program_exists("grubby") && has_bls_entries(root)) {
+		*why = "grubby is installed and /boot/loader/entries has boot entries";
+		return &backend_grubby;
+	}
+	if (root_exists(root, "/etc/default/grub")) {
+		if (root_exists(root, "/etc/default/grub.d") || program_exists("update-grub")) {
+			*why = "/etc/default/grub with grub.d drop-ins (Debian, Ubuntu)";
+			return &backend_grub;
+		}
+		*why = "/etc/default/grub, but this GRUB does not read grub.d and grubby is "
+		       "missing; install grubby, or use --bootloader kernel-cmdline";
+		return NULL;
+	}
+	*why = "no ostree, grubby or GRUB: /etc/kernel/cmdline, for kernel-install";
+	return &backend_kernel_cmdline;
+}
+
+static const struct backend *by_name(const char *name)
+{
+	static const struct backend *const all[] = { &backend_rpm_ostree, &backend_grubby,
+						     &backend_grub, &backend_kernel_cmdline };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(*all); i++)
+		if (strcmp(all[i]->name, name) == 0)
+			return all[i];
+	return NULL;
+}
+
+static bool key_equal(const char *a, const char *b)
+{
+	size_t la = kargs_key_len(a), lb = kargs_key_len(b);
+	/* The kernel and kmod treat '-' and '_' in parameter names alike. */
+	for (size_t i = 0; la == lb && i < la; i++)
+		if (a[i] != b[i] && !(strchr("-_", a[i]) && strchr("-_", b[i])))
+			return false;
+	return la == lb;
+}
+
+/*
+ * A token of @current with @tok's key that earlybind did not add, or NULL.
+ * dracut's rd.driver.* may repeat (getargs gathers them all); for any other
+ * key the last one wins, so adding ours would override the admin's.
+ */
+static const char *admins_same_key(const struct backend *be, const struct kargs *current,
+				   const struct applied *a, const char *tok)
+{
+	if (strncmp(tok, "rd.driver.", 10) == 0 && !be->replaces_keys)
+		return NULL;
+	for (size_t i = 0; i < current->n; i++)
+		if (key_equal(current->v[i], tok) && strcmp(current->v[i], tok) != 0 &&
+		    !kargs_has(&a->kargs, current->v[i]))
+			return current->v[i];
+	return NULL;
+}
+
+struct plan {
+	struct kargs add, del, ours;
+};
+
+static int make_plan(const struct ctl *c, const struct backend *be, const struct kargs *want,
+		     const struct kargs *current, const struct applied *a, struct plan *p)
+{
+	int r = 0;
+
+	/* Ours that are no longer wanted, or that the admin already took out. */
+	for (size_t i = 0; r == 0 && i < a->kargs.n; i++) {
+		const char *t = a->kargs.v[i];
+
+		if (!kargs_has(current, t))
+			continue;
+		if (kargs_has(want, t))
+			r = kargs_push(&p->ours, t);
+		else
+			r = kargs_push(&p->del, t);
+	}
+	for (size_t i = 0; r == 0 && i < want->n; i++) {
+		const char *t = want->v[i], *other;
+
+		if (kargs_has(current, t))
+			continue; /* there already: ours only if we added it */
+		other = admins_same_key(be, current, a, t);
+		if (other) {
+			ctl_warn(c, "the command line has %s, which earlybind did not add; it is "
+				 "left as it is, and %s is not added%s", other, t,
+				 be->replaces_keys ? " (through " : "");
+			if (be->replaces_keys)
+				fprintf(stderr, "  %s, adding it would remove yours; merge the two "
+					"values by hand)\n", be->name);
+			continue;
+		}
+		r = kargs_push(&p->add, t);
+		if (r == 0)
+			r = kargs_push(&p->ours, t);
+	}
+	return r;
+}
+
+static void plan_free(struct plan *p)
+{
+	kargs_free(&p->add);
+	kargs_free(&p->del);
+	kargs_free(&p->ours);
+}
+
+int cmd_apply(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CTL_COMMON_LONG,
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "bootloader", required_argument, NULL, 'b' },
+		{ "no-initramfs", no_argument, NULL, 'I' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "undo", no_argument, NULL, 'u' },
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *bootloader = "auto", *why = "chosen with --bootloader";
+	bool no_initramfs = false, undo = false, force = false;
+	enum kargs_mode mode = KARGS_MODE_ADDRESS;
+	struct backend_ctx bc = { .root = c->root, .quiet = c->quiet };
+	struct kargs current = { 0 }, want = { 0 };
+	struct applied a = { 0 };
+	struct plan p = { 0 };
+	const struct backend *be;
+	struct ctl_machine m;
+	char sum[17];
+	int opt, r;
+
+	while ((opt = getopt_long(argc, argv, CTL_COMMON_SHORT "nb:Im:uf", opts, NULL)) != -1) {
+		if (ctl_common_option(c, opt, optarg, apply_usage))
+			continue;
+		switch (opt) {
+		case 'n':
+			bc.dry_run = true;
+			break;
+		case 'b':
+			bootloader = optarg;
+			break;
+		case 'I':
+			no_initramfs = true;
+			break;
+		case 'm':
+			if (strcmp(optarg, "ids") == 0)
+				mode = KARGS_MODE_IDS;
+			else if (strcmp(optarg, "address") != 0) {
+				ctl_error("--mode: '%s' is not address or ids", optarg);
+				return CTL_EXIT_USAGE;
+			}
+			break;
+		case 'u':
+			undo = true;
+			break;
+		case 'f':
+			force = true;
+			break;
+		default:
+			fputs(apply_usage, stderr);
+			return CTL_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fputs(apply_usage, stderr);
+		return CTL_EXIT_USAGE;
+	}
+	if (strcmp(bootloader, "auto") == 0) {
+		be = detect(c->root, &why);
+		if (!be) {
+			ctl_error("%s", why);
+			return CTL_EXIT_FAIL;
+		}
+	} else if (!(be = by_name(bootloader))) {
+		ctl_error("--bootloader: '%s' is not auto, rpm-ostree, grubby, grub or "
+			  "kernel-cmdline", bootloader);
+		return CTL_EXIT_USAGE;
+	}
+	r = ctl_machine_load(c, &m);
+	if (r)
+		return r;
+	r = CTL_EXIT_FAIL;
+	if (applied_load(c->root, &a) < 0) {
+		ctl_error("cannot read %s under %s", APPLIED_PATH, c->root);
+		goto out;
+	}
+	if (a.backend[0] && strcmp(a.backend, be->name) != 0) {
+		ctl_error("earlybind's arguments were applied through %s; run 'earlybindctl "
+			  "apply --undo --bootloader %s' first", a.backend, a.backend);
+		goto out;
+	}
+	ctl_info(c, "boot configuration: %s (%s)", be->name, why);
+	if (!undo) {
+		struct kargs_result res;
+
+		if (ctl_wanted_kargs(c, &m, mode, &res) < 0)
+			goto out;
+		if (res.inexpressible_line || (res.n_conflicts && !force)) {
+			ctl_error("the manifest cannot be applied with --mode ids; 'earlybindctl "
+				  "kargs --mode ids' says why");
+			kargs_result_free(&res);
+			goto out;
+		}
+		want = res.args;
+		res.args = (struct kargs){ 0 };
+		kargs_result_free(&res);
+	}
+	if (be->read(&bc, &current) < 0) {
+		ctl_error("cannot read the current kernel arguments from %s", be->name);
+		goto out;
+	}
+	if (make_plan(c, be, &want, &current, &a, &p) < 0)
+		goto out;
+	if (!p.add.n && !p.del.n) {
+		ctl_info(c, "kernel arguments: nothing to change");
+	} else {
+		char *add = kargs_join(&p.add), *del = kargs_join(&p.del);
+
+		ctl_info(c, "kernel arguments: add [%s], remove [%s]", add ? add : "",
+			 del ? del : "");
+		free(add);
+		free(del);
+		if (be->write(&bc, &p.add, &p.del, &p.ours) < 0)
+			goto out;
+	}
+	applied_manifest_sum(c->root, sum);
+	bc.manifest_changed = undo || strcmp(sum, a.manifest_sum) != 0;
+	snprintf(a.backend, sizeof(a.backend), "%s", be->name);
+	kargs_free(&a.kargs);
+	a.kargs = p.ours;
+	p.ours = (struct kargs){ 0 };
+	if (!no_initramfs) {
+		if (be->initramfs(&bc, undo, &a) < 0)
+			goto save; /* keep the record of what did change */
+		snprintf(a.manifest_sum, sizeof(a.manifest_sum), "%s", undo ? "" : sum);
+	}
+	if (undo)
+		a.backend[0] = '\0';
+	r = CTL_EXIT_OK;
+save:
+	if (!bc.dry_run && applied_save(c->root, &a) < 0) {
+		ctl_error("cannot write %s under %s", APPLIED_PATH, c->root);
+		r = CTL_EXIT_FAIL;
+	}
+	if (r == CTL_EXIT_OK && (p.add.n || p.del.n || bc.deployed))
+		ctl_info(c, "%s%s%s", bc.dry_run ? "(dry run) " : "",
+			 undo ? "earlybind's kernel arguments are removed; " : "", be->after);
+out:
+	plan_free(&p);
+	kargs_free(&current);
+	kargs_free(&want);
+	applied_free(&a);
+	ctl_machine_free(&m);
+	return r;
+}

@@ -1,0 +1,919 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * earlybindctl doctor: the checks that explain a failed passthrough, from
+ * the firmware's IOMMU to the manifest in the initramfs, one line each.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <libkmod.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "initrd.h"
+#include "kargs.h"
+#include "modalias.h"
+#include "rootpath.h"
+
+static const char doctor_usage[] =
+	"Usage: earlybindctl doctor\n\n"
+	"The checks that explain a failed passthrough, one line each,\n"
+	"  ok|warn|fail  WHAT  (WHAT TO DO)\n"
+	"on the IOMMU, the CPU's virtualisation, kernel arguments that do nothing or\n"
+	"are misspelt, vfio_virqfd on kernels from 6.2 on, manifest lines whose function\n"
+	"is gone, IOMMU groups that are not viable, BARs the firmware framebuffer holds,\n"
+	"vfio-pci, and the manifest in the initramfs.  -q prints warn and fail lines only.\n"
+	"Exit 0 when nothing fails (warnings do not), 1 when something does.\n";
+
+/* The hint for every stale or missing initramfs. */
+#define REBUILD_HINT "dracut -f (or earlybindctl apply)"
+
+enum level { DOC_OK, DOC_WARN, DOC_FAIL };
+
+struct doctor {
+	struct ctl *c;
+	struct ctl_machine m;
+	enum cpu_vendor cpu;
+	bool have_cpuinfo;
+	const char *virt_flag; /* "svm", "vmx", or NULL */
+	bool have_cmdline;
+	struct kargs cmdline;
+	char release[128]; /* "" when unknown */
+	unsigned fails;
+};
+
+__attribute__((format(printf, 4, 5)))
+static void report(struct doctor *d, enum level l, const char *hint, const char *fmt, ...)
+{
+	static const char *const word[] = { "ok", "warn", "fail" };
+	static const enum ctl_color color[] = { CTL_GREEN, CTL_YELLOW, CTL_RED };
+	va_list ap;
+
+	if (l == DOC_FAIL)
+		d->fails++;
+	if (l == DOC_OK && d->c->quiet)
+		return;
+	printf("%s%-4s%s  ", ctl_color(d->c, color[l]), word[l], ctl_color(d->c, CTL_RESET));
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	if (l != DOC_OK && hint)
+		printf("  (%s)", hint);
+	putchar('\n');
+}
+
+/* Is @w one of the words of @list, split at any of @seps? */
+static bool has_word(const char *list, const char *seps, const char *w)
+{
+	size_t wl = strlen(w);
+
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, seps);
+
+		if (n == wl && strncmp(p, w, n) == 0)
+			return true;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return false;
+}
+
+/* @a and @b equal, with '-' and '_' the same, as module names compare. */
+static bool modname_eq(const char *a, size_t alen, const char *b)
+{
+	if (alen != strlen(b))
+		return false;
+	for (size_t i = 0; i < alen; i++) {
+		char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
+
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+static void read_cpuinfo(struct doctor *d)
+{
+	char path[PATH_MAX], *line = NULL;
+	bool vendor = false, flags = false;
+	size_t size = 0;
+	FILE *f;
+
+	if (root_path(path, sizeof(path), d->c->root, "/proc/cpuinfo") < 0)
+		return;
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	d->have_cpuinfo = true;
+	while ((!vendor || !flags) && getline(&line, &size, f) >= 0) {
+		const char *colon = strchr(line, ':');
+		size_t key = strcspn(line, " \t:");
+
+		if (!colon)
+			continue;
+		if (!vendor && key == 9 && strncmp(line, "vendor_id", 9) == 0) {
+			vendor = true;
+			if (strstr(colon, "GenuineIntel"))
+				d->cpu = CPU_INTEL;
+			else if (strstr(colon, "AuthenticAMD") || strstr(colon, "HygonGenuine"))
+				d->cpu = CPU_AMD;
+		} else if (!flags && key == 5 && strncmp(line, "flags", 5) == 0) {
+			flags = true;
+			if (has_word(colon + 1, " \t\n", "svm"))
+				d->virt_flag = "svm";
+			else if (has_word(colon + 1, " \t\n", "vmx"))
+				d->virt_flag = "vmx";
+		}
+	}
+	free(line);
+	fclose(f);
+}
+
+/* 1 for a kernel release from 6.2 on, 0 before, -EINVAL when it is not a version. */
+static int release_has_no_virqfd(const char *release)
+{
+	unsigned major, minor;
+
+	if (sscanf(release, "%u.%u", &major, &minor) != 2)
+		return -EINVAL;
+	return major > 6 || (major == 6 && minor >= 2);
+}
+
+static bool is_word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-';
+}
+
+/*
+ * Does the line name vfio_virqfd (or vfio-virqfd) as a word, outside a
+ * comment?  Good enough for dracut.conf (shell) and modules-load.d alike.
+ */
+static bool names_virqfd(const char *line)
+{
+	for (const char *p = line; *p; p++) {
+		if ((*p == '#' || (*p == ';' && p == line + strspn(line, " \t"))) &&
+		    (p == line || isspace((unsigned char)p[-1])))
+			return false;
+		if ((p == line || !is_word_char(p[-1])) &&
+		    (strncmp(p, "vfio_virqfd", 11) == 0 || strncmp(p, "vfio-virqfd", 11) == 0) &&
+		    !is_word_char(p[11]))
+			return true;
+	}
+	return false;
+}
+
+/* Reports each line of @file (under the root) that asks for vfio_virqfd; how many. */
+static unsigned virqfd_in_file(struct doctor *d, const char *file, enum level l,
+			       const char *what)
+{
+	char path[PATH_MAX], *line = NULL;
+	unsigned n = 0, lineno = 0;
+	size_t size = 0;
+	FILE *f;
+
+	if (root_path(path, sizeof(path), d->c->root, file) < 0)
+		return 0;
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (getline(&line, &size, f) >= 0) {
+		lineno++;
+		if (!names_virqfd(line))
+			continue;
+		n++;
+		if (l != DOC_OK)
+			report(d, l, "merged into vfio in 6.2; remove it",
+			       "%s line %u asks for vfio_virqfd, which %s", file, lineno, what);
+	}
+	free(line);
+	fclose(f);
+	return n;
+}
+
+static int conf_file(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+
+	return e->d_name[0] != '.' && n > 5 && strcmp(e->d_name + n - 5, ".conf") == 0;
+}
+
+/* virqfd_in_file() on every DIR/\*.conf, in the order the tools read them. */
+static unsigned virqfd_in_dir(struct doctor *d, const char *dir, enum level l,
+			      const char *what)
+{
+	char path[PATH_MAX], file[PATH_MAX];
+	struct dirent **names;
+	unsigned n = 0;
+	int count;
+
+	if (root_path(path, sizeof(path), d->c->root, dir) < 0)
+		return 0;
+	count = scandir(path, &names, conf_file, alphasort);
+	if (count < 0)
+		return 0;
+	for (int i = 0; i < count; i++) {
+		if (snprintf(file, sizeof(file), "%s/%s", dir, names[i]->d_name) <
+		    (int)sizeof(file))
+			n += virqfd_in_file(d, file, l, what);
+		free(names[i]);
+	}
+	free(names);
+	return n;
+}
+
+/* 1. No IOMMU, no passthrough; the firmware setting is the usual cause. */
+static void check_iommu(struct doctor *d)
+{
+	const struct pcidev_list *l = &d->m.devs;
+	char path[PATH_MAX], first[256] = "";
+	size_t groups = 0;
+	const char *hint;
+
+	for (size_t i = 0; i < l->n; i++) {
+		size_t j;
+
+		if (l->devs[i].iommu_group < 0)
+			continue;
+		for (j = 0; j < i && l->devs[j].iommu_group != l->devs[i].iommu_group; j++)
+			;
+		groups += j == i;
+	}
+	if (groups) {
+		report(d, DOC_OK, NULL, "the IOMMU is on: %zu IOMMU group%s", groups,
+		       groups == 1 ? "" : "s");
+		return;
+	}
+	if (root_path(path, sizeof(path), d->c->root, "/sys/class/iommu") == 0) {
+		DIR *dir = opendir(path);
+		struct dirent *e;
+
+		while (dir && !first[0] && (e = readdir(dir)))
+			if (e->d_name[0] != '.')
+				snprintf(first, sizeof(first), "%s", e->d_name);
+		if (dir)
+			closedir(dir);
+	}
+	if (first[0]) {
+		report(d, DOC_OK, NULL, "the IOMMU is on: /sys/class/iommu has %s", first);
+		return;
+	}
+	if (d->cpu == CPU_AMD)
+		hint = "enable SVM and IOMMU in the firmware setup";
+	else if (d->cpu == CPU_INTEL && !kargs_has(&d->cmdline, "intel_iommu=on"))
+		hint = "enable VT-d in the firmware setup and add intel_iommu=on to the kernel "
+		       "command line";
+	else if (d->cpu == CPU_INTEL)
+		hint = "enable VT-d in the firmware setup";
+	else
+		hint = "enable the IOMMU in the firmware setup (AMD: SVM and IOMMU; Intel: VT-d, "
+		       "and intel_iommu=on)";
+	report(d, DOC_FAIL, hint, "the IOMMU is off: no PCI function has an IOMMU group");
+}
+
+/* 2. Without svm or vmx the guest cannot run under KVM at all. */
+static void check_virt(struct doctor *d)
+{
+	const char *hint;
+
+	if (!d->have_cpuinfo) {
+		report(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/cpuinfo");
+		return;
+	}
+	if (d->virt_flag) {
+		report(d, DOC_OK, NULL, "the CPU has hardware virtualisation (%s)", d->virt_flag);
+		return;
+	}
+	if (d->cpu == CPU_AMD)
+		hint = "enable SVM Mode in the firmware setup";
+	else if (d->cpu == CPU_INTEL)
+		hint = "enable Intel Virtualization Technology (VT-x) in the firmware setup";
+	else
+		hint = "enable SVM (AMD) or VT-x (Intel) in the firmware setup";
+	report(d, DOC_WARN, hint, "the CPU reports neither svm nor vmx: KVM cannot run a guest");
+}
+
+/* 3. Arguments copied from guides that the kernel takes and ignores. */
+static void check_kargs(struct doctor *d)
+{
+	unsigned n = 0;
+
+	if (!d->have_cmdline) {
+		report(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/cmdline");
+		return;
+	}
+	for (size_t i = 0; i < d->cmdline.n; i++) {
+		const char *t = d->cmdline.v[i];
+		size_t key = kargs_key_len(t);
+		const char *val = t[key] == '=' ? t + key + 1 : NULL;
+		const char *dot = memchr(t, '.', key);
+
+		if (val && modname_eq(t, key, "amd_iommu") &&
+		    (has_word(val, ",", "on") || has_word(val, ",", "pt"))) {
+			n++;
+			report(d, DOC_WARN, "not an option of the AMD IOMMU driver; remove it: "
+			       "iommu=pt is the real one",
+			       "%s on the kernel command line does nothing", t);
+		} else if (dot && (modname_eq(t, key, "vfio_pci.id") ||
+				   modname_eq(t, key, "pci_stub.id"))) {
+			char hint[128];
+
+			n++;
+			snprintf(hint, sizeof(hint), "the parameter is %.*s.ids=",
+				 (int)(dot - t), t);
+			report(d, DOC_FAIL, hint,
+			       "%s on the kernel command line is misspelt: %.*s has no parameter "
+			       "'id'", t, (int)(dot - t), t);
+		} else if (d->cpu == CPU_AMD && strcmp(t, "intel_iommu=on") == 0) {
+			n++;
+			report(d, DOC_WARN, "remove it; the AMD IOMMU is on when the firmware "
+			       "enables it", "intel_iommu=on does nothing on an AMD CPU");
+		}
+	}
+	if (!n)
+		report(d, DOC_OK, NULL,
+		       "no kernel argument that does nothing or is misspelt");
+}
+
+/* 4. Since 6.2 there is no vfio_virqfd module: asking for it stops the boot. */
+static void check_virqfd(struct doctor *d)
+{
+	static const char *const dirs[] = { "/etc/dracut.conf.d", "/etc/modules-load.d" };
+	/* Debian's initramfs-tools and /etc/modules, where guides also put it. */
+	static const char *const files[] = { "/etc/dracut.conf", "/etc/modules",
+					     "/etc/initramfs-tools/modules" };
+	char what[192];
+	unsigned n = 0;
+	enum level l;
+	int gone;
+
+	if (!d->release[0]) {
+		report(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/sys/kernel/osrelease");
+		return;
+	}
+	gone = release_has_no_virqfd(d->release);
+	/* A release that is no version: say what is found, without failing. */
+	l = gone > 0 ? DOC_FAIL : gone < 0 ? DOC_WARN : DOC_OK;
+	if (gone < 0)
+		snprintf(what, sizeof(what), "kernels from 6.2 on do not have");
+	else
+		snprintf(what, sizeof(what), "kernel %s does not have", d->release);
+	for (size_t i = 0; d->have_cmdline && i < d->cmdline.n; i++) {
+		const char *t = d->cmdline.v[i];
+		size_t key = kargs_key_len(t);
+
+		if (t[key] != '=' || key != 13 || strncmp(t, "rd.driver.pre", 13) != 0 ||
+		    !(has_word(t + key + 1, ",", "vfio_virqfd") ||
+		      has_word(t + key + 1, ",", "vfio-virqfd")))
+			continue;
+		n++;
+		if (l != DOC_OK)
+			report(d, l, "merged into vfio in 6.2; remove it",
+			       "%s on the kernel command line asks for vfio_virqfd, which %s", t,
+			       what);
+	}
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++)
+		n += virqfd_in_dir(d, dirs[i], l, what);
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++)
+		n += virqfd_in_file(d, files[i], l, what);
+	if (!n)
+		report(d, DOC_OK, NULL, "nothing asks for vfio_virqfd");
+	else if (l == DOC_OK)
+		report(d, DOC_OK, NULL, "vfio_virqfd is asked for, and kernel %s has it",
+		       d->release);
+}
+
+static void format_entry_id(const struct manifest_entry *e, char *buf, size_t size)
+{
+	if (e->any_id)
+		snprintf(buf, size, "*");
+	else if (e->id.has_subsys)
+		snprintf(buf, size, "%04x:%04x:%04x:%04x", e->id.vendor, e->id.device,
+			 e->id.subvendor, e->id.subdevice);
+	else
+		snprintf(buf, size, "%04x:%04x", e->id.vendor, e->id.device);
+}
+
+/* 5. A line earlybind skips: the function moved, or another card took its slot. */
+static void check_manifest(struct doctor *d)
+{
+	const struct manifest *mf = &d->m.manifest;
+	unsigned n = 0;
+
+	if (d->m.manifest_bad) {
+		n++;
+		report(d, DOC_FAIL, "fix them; earlybind.conf(5) has the format",
+		       "/etc/earlybind.conf has %d bad line%s (above): earlybind skips them",
+		       d->m.manifest_bad, d->m.manifest_bad == 1 ? "" : "s");
+	}
+	if (!mf->n_entries) {
+		if (!n)
+			report(d, DOC_WARN, "earlybindctl add DEVICE",
+			       "the manifest (/etc/earlybind.conf) claims nothing");
+		return;
+	}
+	for (size_t i = 0; i < mf->n_entries; i++) {
+		const struct manifest_entry *e = &mf->entries[i];
+		enum level l = e->options & MANIFEST_OPT_OPTIONAL ? DOC_WARN : DOC_FAIL;
+		const struct pcidev *dev;
+		char a[PCI_ADDR_STRLEN], desc[400], want[32], hint[256];
+		struct pci_id id;
+
+		if (e->any_addr)
+			continue;
+		pci_addr_format(&e->addr, a);
+		dev = pcidev_find(&d->m.devs, &e->addr);
+		if (!dev) {
+			n++;
+			snprintf(hint, sizeof(hint), "the card is gone or moved: 'earlybindctl list' "
+				 "shows the functions; 'earlybindctl remove %s' drops the line", a);
+			report(d, l, hint, "/etc/earlybind.conf line %u: no function at %s%s",
+			       e->line, a, l == DOC_WARN ? " (optional)" : "");
+			continue;
+		}
+		ctl_pci_id(dev, &id);
+		if (manifest_entry_id_matches(e, &id))
+			continue;
+		n++;
+		ctl_describe(dev, desc, sizeof(desc));
+		format_entry_id(e, want, sizeof(want));
+		snprintf(hint, sizeof(hint), "another card in that slot? 'earlybindctl remove %s', "
+			 "then 'earlybindctl add %s'", a, a);
+		report(d, l, hint, "/etc/earlybind.conf line %u wants id %s%s, but the function is "
+		       "%s", e->line, want, l == DOC_WARN ? " (optional)" : "", desc);
+	}
+	if (!n)
+		report(d, DOC_OK, NULL, "the manifest's %zu entr%s name%s functions that are here, "
+		       "with their ids", mf->n_entries, mf->n_entries == 1 ? "y" : "ies",
+		       mf->n_entries == 1 ? "s" : "");
+}
+
+static bool claimed(const struct ctl_machine *m, const struct pcidev *dev)
+{
+	bool mismatch;
+
+	return ctl_manifest_entry(m, dev, &mismatch) && !mismatch;
+}
+
+/*
+ * The drivers that set driver_managed_dma and so leave a group viable:
+ * vfio-pci and its variants (mlx5_vfio_pci, ...), pci-stub and pcieport;
+ * and no driver at all.
+ */
+static bool dma_exempt(const char *driver)
+{
+	return !driver[0] || strstr(driver, "vfio") || strcmp(driver, "pci-stub") == 0 ||
+	       strcmp(driver, "pcieport") == 0;
+}
+
+/* 6. vfio refuses a group while a member is on a driver that does DMA. */
+static void check_groups(struct doctor *d)
+{
+	const struct pcidev_list *l = &d->m.devs;
+	bool any_group = false;
+	unsigned n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		any_group |= l->devs[i].iommu_group >= 0;
+	/* Without groups check_iommu() has said all there is to say. */
+	if (!any_group)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pcidev *dev = &l->devs[i];
+		char a[PCI_ADDR_STRLEN];
+		size_t j;
+
+		if (dev->iommu_group < 0 || !claimed(&d->m, dev))
+			continue;
+		/* Each group once, for its first claimed function. */
+		for (j = 0; j < i; j++)
+			if (l->devs[j].iommu_group == dev->iommu_group && claimed(&d->m, &l->devs[j]))
+				break;
+		if (j < i)
+			continue;
+		pci_addr_format(&dev->addr, a);
+		for (j = 0; j < l->n; j++) {
+			const struct pcidev *o = &l->devs[j];
+			char desc[400], oa[PCI_ADDR_STRLEN], hint[160];
+
+			if (j == i || o->iommu_group != dev->iommu_group || dma_exempt(o->driver) ||
+			    claimed(&d->m, o))
+				continue;
+			n++;
+			ctl_describe(o, desc, sizeof(desc));
+			pci_addr_format(&o->addr, oa);
+			snprintf(hint, sizeof(hint), "claim it too: earlybindctl add %s", oa);
+			report(d, DOC_FAIL, hint, "IOMMU group %d of %s is not viable: %s is on %s",
+			       dev->iommu_group, a, desc, o->driver);
+		}
+	}
+	if (!n)
+		report(d, DOC_OK, NULL, "no IOMMU group of a claimed function has a member on a "
+		       "host driver");
+}
+
+struct fb_range {
+	unsigned long long start, end;
+	char name[64];
+};
+
+static bool is_firmware_fb(const char *name)
+{
+	static const char *const fbs[] = { "efifb", "simple-framebuffer", "simpledrm", "vesafb",
+					   "BOOTFB" };
+
+	for (size_t i = 0; i < sizeof(fbs) / sizeof(*fbs); i++)
+		if (strstr(name, fbs[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The framebuffer ranges of ROOT/proc/iomem in *@out (malloc'ed); *@hidden
+ * when every address reads 0 (not root: the kernel hides them).  0 or -errno.
+ */
+static int read_fb_ranges(const char *root, struct fb_range **out, size_t *n, bool *hidden)
+{
+	char path[PATH_MAX], *line = NULL;
+	size_t size = 0, alloc = 0, lines = 0, nonzero = 0;
+	struct fb_range *v = NULL;
+	int r = 0;
+	FILE *f;
+
+	*out = NULL;
+	*n = 0;
+	r = root_path(path, sizeof(path), root, "/proc/iomem");
+	if (r < 0)
+		return r;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (getline(&line, &size, f) >= 0) {
+		unsigned long long s, e;
+		int pos = -1;
+
+		if (sscanf(line, " %llx-%llx : %n", &s, &e, &pos) != 2 || pos < 0)
+			continue;
+		lines++;
+		nonzero += s || e;
+		line[strcspn(line, "\n")] = '\0';
+		if (!is_firmware_fb(line + pos) || (!s && !e))
+			continue;
+		if (*n == alloc) {
+			struct fb_range *nv = realloc(v, (alloc = alloc ? 2 * alloc : 4) * sizeof(*v));
+
+			if (!nv) {
+				r = -ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		v[*n].start = s;
+		v[*n].end = e;
+		snprintf(v[*n].name, sizeof(v[*n].name), "%s", line + pos);
+		(*n)++;
+	}
+	free(line);
+	fclose(f);
+	if (r < 0) {
+		free(v);
+		*n = 0;
+		return r;
+	}
+	*hidden = lines && !nonzero;
+	*out = v;
+	return 0;
+}
+
+/* 7. "BAR 0: can't reserve": efifb or simpledrm still holds the GPU's memory. */
+static void check_framebuffer(struct doctor *d)
+{
+	const struct pcidev_list *l = &d->m.devs;
+	struct fb_range *fb;
+	size_t nfb;
+	bool hidden = false, any = false;
+	unsigned n = 0;
+	int r;
+
+	for (size_t i = 0; i < l->n && !any; i++)
+		any = claimed(&d->m, &l->devs[i]);
+	if (!any) {
+		report(d, DOC_OK, NULL, "no claimed function, no BAR to check");
+		return;
+	}
+	r = read_fb_ranges(d->c->root, &fb, &nfb, &hidden);
+	if (r < 0) {
+		report(d, DOC_WARN, NULL, "cannot read /proc/iomem: %s", strerror(-r));
+		return;
+	}
+	if (hidden) {
+		report(d, DOC_WARN, "run it as root", "/proc/iomem shows no addresses: cannot "
+		       "tell whether the firmware framebuffer holds a claimed BAR");
+		free(fb);
+		return;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pcidev *dev = &l->devs[i];
+		char path[PATH_MAX], line[256], desc[400];
+		FILE *f;
+
+		if (!claimed(&d->m, dev) ||
+		    snprintf(path, sizeof(path), "%s/resource", dev->syspath) >= (int)sizeof(path))
+			continue;
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		/* Lines 0-5 are the BARs: "0xSTART 0xEND 0xFLAGS". */
+		for (int bar = 0; bar < 6 && fgets(line, sizeof(line), f); bar++) {
+			unsigned long long s, e, flags;
+
+			/* IORESOURCE_MEM: I/O ports are not in /proc/iomem's space. */
+			if (sscanf(line, "%llx %llx %llx", &s, &e, &flags) != 3 ||
+			    !(flags & 0x200) || e <= s)
+				continue;
+			for (size_t k = 0; k < nfb; k++) {
+				if (fb[k].start > e || s > fb[k].end)
+					continue;
+				n++;
+				ctl_describe(dev, desc, sizeof(desc));
+				report(d, DOC_FAIL, "add video=efifb:off initcall_blacklist=sysfb_init to "
+				       "the kernel command line",
+				       "%s: BAR %d (%llx-%llx) is held by the firmware framebuffer "
+				       "(%s)", desc, bar, s, e, fb[k].name);
+			}
+		}
+		fclose(f);
+	}
+	free(fb);
+	if (!n)
+		report(d, DOC_OK, NULL,
+		       "the firmware framebuffer holds no BAR of a claimed function");
+}
+
+/*
+ * The file of module @name in ROOT/lib/modules/RELEASE, as modules.dep
+ * has it, into @buf (as the running system names it).  1 when it is there,
+ * 0 when not, -errno.
+ */
+static int module_file(const struct doctor *d, const char *name, char *buf, size_t size)
+{
+	const char *configs[] = { NULL };
+	char sub[PATH_MAX], dir[PATH_MAX];
+	struct kmod_list *list = NULL, *it;
+	struct kmod_ctx *ctx;
+	size_t dirlen;
+	int found = 0, r;
+
+	snprintf(sub, sizeof(sub), "/lib/modules/%s", d->release);
+	r = root_path(dir, sizeof(dir), d->c->root, sub);
+	if (r < 0)
+		return r;
+	dirlen = strlen(dir);
+	/* No configs: the module files only, not the admin's aliases. */
+	ctx = kmod_new(dir, configs);
+	if (!ctx)
+		return -ENOMEM;
+	kmod_set_log_priority(ctx, 0);
+	r = kmod_module_new_from_lookup(ctx, name, &list);
+	kmod_list_foreach(it, list) {
+		struct kmod_module *mod = kmod_module_get_module(it);
+		const char *p = kmod_module_get_path(mod);
+
+		if (!found && p && access(p, F_OK) == 0) {
+			found = 1;
+			if (strncmp(p, dir, dirlen) == 0 && p[dirlen] == '/')
+				snprintf(buf, size, "%s%s", sub, p + dirlen);
+			else
+				snprintf(buf, size, "%s", p);
+		}
+		kmod_module_unref(mod);
+	}
+	kmod_module_unref_list(list);
+	kmod_unref(ctx);
+	return r < 0 && !found ? r : found;
+}
+
+static void check_one_driver(struct doctor *d, const char *name)
+{
+	char file[PATH_MAX], hint[256];
+
+	if (modalias_builtin(d->c->root, name) == 1) {
+		report(d, DOC_OK, NULL, "%s is built into kernel %s", name, d->release);
+		return;
+	}
+	if (module_file(d, name, file, sizeof(file)) == 1) {
+		report(d, DOC_OK, NULL, "%s is a module of kernel %s: %s", name, d->release, file);
+		return;
+	}
+	snprintf(hint, sizeof(hint), "install the modules of kernel %s, or a kernel that has %s",
+		 d->release, name);
+	report(d, DOC_FAIL, hint, "kernel %s has no %s: neither built in nor a module in "
+	       "/lib/modules/%s", d->release, name, d->release);
+}
+
+/* 8. vfio-pci, and every other driver the manifest names, in the running kernel. */
+static void check_drivers(struct doctor *d)
+{
+	const struct manifest *mf = &d->m.manifest;
+
+	if (!d->release[0]) {
+		report(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/sys/kernel/osrelease");
+		return;
+	}
+	check_one_driver(d, "vfio-pci");
+	for (size_t i = 0; i < mf->n_entries; i++) {
+		const char *drv = mf->entries[i].driver;
+		size_t j;
+
+		if (modname_eq(drv, strlen(drv), "vfio-pci"))
+			continue;
+		for (j = 0; j < i; j++)
+			if (modname_eq(drv, strlen(drv), mf->entries[j].driver))
+				break;
+		if (j == i)
+			check_one_driver(d, drv);
+	}
+}
+
+/* The whole of a small file under the root; "" when it does not exist. */
+static int read_small_file(const char *root, const char *file, char **out, size_t *len)
+{
+	char path[PATH_MAX], *buf = NULL;
+	size_t n = 0, alloc = 0;
+	int r = 0;
+	FILE *f;
+
+	*out = NULL;
+	*len = 0;
+	r = root_path(path, sizeof(path), root, file);
+	if (r < 0)
+		return r;
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? 0 : -errno;
+	for (;;) {
+		size_t got;
+
+		if (n == alloc) {
+			char *nb;
+
+			if (alloc >= MANIFEST_MAX_SIZE) {
+				r = -EFBIG;
+				break;
+			}
+			nb = realloc(buf, alloc + 4096);
+			if (!nb) {
+				r = -ENOMEM;
+				break;
+			}
+			buf = nb;
+			alloc += 4096;
+		}
+		got = fread(buf + n, 1, alloc - n, f);
+		n += got;
+		if (got == 0) {
+			if (ferror(f))
+				r = -EIO;
+			break;
+		}
+	}
+	fclose(f);
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* Says why initrd_find() failed on @shown; false for -ENOENT, which the caller explains. */
+static bool initrd_error(struct doctor *d, int r, const char *shown)
+{
+	if (r == -EMEDIUMTYPE)
+		report(d, DOC_WARN, "lsinitrd | grep earlybind",
+		       "cannot inspect a compressed initramfs: %s", shown);
+	else if (r == -EBADMSG)
+		report(d, DOC_WARN, "lsinitrd | grep earlybind; dracut -f rebuilds it",
+		       "%s is not a cpio archive that can be read", shown);
+	else if (r < 0 && r != -ENOENT)
+		report(d, DOC_WARN, NULL, "cannot read %s: %s", shown, strerror(-r));
+	return r < 0 && r != -ENOENT;
+}
+
+/* 9. earlybind binds from the initramfs, with the manifest it was built with. */
+static void check_initramfs(struct doctor *d)
+{
+	char img[2][PATH_MAX], path[PATH_MAX], *in = NULL, *cur = NULL;
+	size_t in_len, cur_len;
+	const char *shown = NULL;
+	int r;
+
+	if (!d->release[0]) {
+		report(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/sys/kernel/osrelease");
+		return;
+	}
+	/* Debian's name, then Fedora's. */
+	snprintf(img[0], sizeof(img[0]), "/boot/initrd.img-%s", d->release);
+	snprintf(img[1], sizeof(img[1]), "/boot/initramfs-%s.img", d->release);
+	for (int i = 0; i < 2 && !shown; i++)
+		if (root_path(path, sizeof(path), d->c->root, img[i]) == 0 &&
+		    access(path, F_OK) == 0)
+			shown = img[i];
+	if (!shown) {
+		report(d, DOC_WARN, "one elsewhere (a UKI, ostree)? lsinitrd | grep earlybind",
+		       "no initramfs for kernel %s: neither %s nor %s", d->release, img[0],
+		       img[1]);
+		return;
+	}
+	/* Merged /usr has sbin -> usr/sbin; an older layout has sbin/earlybind. */
+	r = initrd_find(path, "usr/sbin/earlybind", NULL, NULL);
+	if (r == -ENOENT)
+		r = initrd_find(path, "sbin/earlybind", NULL, NULL);
+	if (initrd_error(d, r, shown))
+		return;
+	if (r == -ENOENT) {
+		/* The dracut module leaves itself out when the manifest claims nothing. */
+		if (1)
+			report(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has no earlybind module",
+			       shown);
+		else
+			report(d, DOC_OK, NULL, "the initramfs %s has no earlybind, and the manifest "
+			       "claims nothing", shown);
+		return;
+	}
+	r = initrd_find(path, "etc/earlybind.conf", &in, &in_len);
+	if (initrd_error(d, r, shown))
+		return;
+	if (r == -ENOENT) {
+		report(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has earlybind but no manifest",
+		       shown);
+		return;
+	}
+	r = read_small_file(d->c->root, "/etc/earlybind.conf", &cur, &cur_len);
+	if (r < 0)
+		report(d, DOC_WARN, NULL, "cannot read /etc/earlybind.conf: %s", strerror(-r));
+	else if (cur_len != in_len || (in_len && memcmp(cur, in, in_len) != 0))
+		report(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has an old manifest", shown);
+	else
+		report(d, DOC_OK, NULL, "the initramfs %s has earlybind and the current manifest",
+		       shown);
+	free(cur);
+	free(in);
+}
+
+int cmd_doctor(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CTL_COMMON_LONG,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct doctor d = { .c = c };
+	char cmdline[8192];
+	int opt, r;
+
+	while ((opt = getopt_long(argc, argv, CTL_COMMON_SHORT, opts, NULL)) != -1) {
+		if (ctl_common_option(c, opt, optarg, doctor_usage))
+			continue;
+		fputs(doctor_usage, stderr);
+		return CTL_EXIT_USAGE;
+	}
+	if (optind != argc) {
+		fputs(doctor_usage, stderr);
+		return CTL_EXIT_USAGE;
+	}
+	r = ctl_machine_load(c, &d.m);
+	if (r)
+		return r;
+	read_cpuinfo(&d);
+	if (root_read_line(c->root, "/proc/cmdline", cmdline, sizeof(cmdline)) >= 0) {
+		if (kargs_split(&d.cmdline, cmdline) < 0) {
+			ctl_error("%s", strerror(ENOMEM));
+			kargs_free(&d.cmdline);
+			ctl_machine_free(&d.m);
+			return CTL_EXIT_FAIL;
+		}
+		d.have_cmdline = true;
+	}
+	if (root_read_line(c->root, "/proc/sys/kernel/osrelease", d.release,
+			   sizeof(d.release)) < 0)
+		d.release[0] = '\0';
+
+	check_iommu(&d);
+	check_virt(&d);
+	check_kargs(&d);
+	check_virqfd(&d);
+	check_manifest(&d);
+	check_groups(&d);
+	check_framebuffer(&d);
+	check_drivers(&d);
+	check_initramfs(&d);
+
+	kargs_free(&d.cmdline);
+	ctl_machine_free(&d.m);
+	return d.fails ? CTL_EXIT_FAIL : CTL_EXIT_OK;
+}
