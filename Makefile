@@ -86,7 +86,7 @@ $(STATIC_DEPS)/lib/libkmod.a: scripts/build-libkmod
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 UNIT_TESTS := $(BUILDDIR)/asan/test_manifest $(BUILDDIR)/asan/test_cmdline
 FUZZERS := $(BUILDDIR)/fuzz/fuzz_manifest $(BUILDDIR)/fuzz/fuzz_cmdline \
-	   $(BUILDDIR)/fuzz/fuzz_kargs
+	   $(BUILDDIR)/fuzz/fuzz_kargs $(BUILDDIR)/fuzz/fuzz_initrd
 
 $(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/manifest.c src/manifest.h tests/check.h
 $(BUILDDIR)/asan/test_cmdline: tests/unit/test_cmdline.c src/cmdline.c src/cmdline.h tests/check.h
@@ -116,6 +116,7 @@ $(BUILDDIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/manifest.c src/ma
 $(BUILDDIR)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c src/cmdline.c src/cmdline.h
 $(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/json.c src/manifest.c kargs/kargs.h
 $(BUILDDIR)/fuzz/fuzz_kargs: FUZZ_CFLAGS := -Isrc -Ikargs
+$(BUILDDIR)/fuzz/fuzz_initrd: tests/fuzz/fuzz_initrd.c src/initrd.c src/initrd.h
 $(FUZZERS):
 	@mkdir -p $(@D)
 	clang $(STD) $(WARN) -Wno-missing-prototypes -O1 -g \
@@ -158,6 +159,7 @@ check: deps-check
 		"tests/unit/test_apply.sh $(BUILDDIR)/earlybindctl $(BUILDDIR)/mkfakesys" \
 		"tests/unit/test_apply.sh $(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys asan" \
 		"tests/unit/test_doctor.sh $(BUILDDIR)/earlybindctl $(BUILDDIR)/mkfakesys" \
+		"tests/unit/test_doctor.sh $(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys asan" \
 		"tests/build/test_static_binary.sh $(BUILDDIR)/earlybind" \
 		"tests/build/test_install.sh $(BUILDDIR)" \
 		"tests/fuzz/run $(BUILDDIR)/fuzz $(FUZZ_SECONDS)" \

@@ -838,7 +838,7 @@ static void check_initramfs(struct doctor *d)
 		return;
 	if (r == -ENOENT) {
 		/* The dracut module leaves itself out when the manifest claims nothing. */
-		if (1)
+		if (d->m.manifest.n_entries)
 			report(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has no earlybind module",
 			       shown);
 		else
