@@ -66,7 +66,15 @@ CTL_LIBS = $(shell pkg-config --libs libpci blkid libkmod)
 .PHONY: all check demo bench install uninstall clean deps-check deps-demo deps-bench \
 	unit-tests fuzz-targets
 
-all: $(BUILDDIR)/earlybind $(BUILDDIR)/earlybindctl
+MANPAGES := $(BUILDDIR)/man/earlybind.8 $(BUILDDIR)/man/earlybindctl.8 \
+	    $(BUILDDIR)/man/earlybind.conf.5
+
+all: $(BUILDDIR)/earlybind $(BUILDDIR)/earlybindctl $(MANPAGES)
+
+# Man pages: scdoc sources, roff built here.
+$(BUILDDIR)/man/%: man/%.scd
+	@mkdir -p $(@D)
+	scdoc <$< >$@.tmp && mv $@.tmp $@
 
 $(BUILDDIR)/earlybindctl: $(CTL_SRC) $(CTL_HDR) Makefile
 	@mkdir -p $(@D)
@@ -162,6 +170,7 @@ check: deps-check
 		"tests/unit/test_doctor.sh $(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys asan" \
 		"tests/build/test_static_binary.sh $(BUILDDIR)/earlybind" \
 		"tests/build/test_install.sh $(BUILDDIR)" \
+		"tests/build/test_manpages.sh $(BUILDDIR)" \
 		"tests/fuzz/run $(BUILDDIR)/fuzz $(FUZZ_SECONDS)" \
 		"tests/shellcheck.sh" \
 		"tests/e2e/run $(BUILDDIR)"
@@ -177,7 +186,7 @@ bench: deps-bench
 
 # ---- install -------------------------------------------------------------
 
-install: $(BUILDDIR)/earlybind $(BUILDDIR)/earlybindctl
+install: $(BUILDDIR)/earlybind $(BUILDDIR)/earlybindctl $(MANPAGES)
 	install -D -m 0755 $(BUILDDIR)/earlybind $(DESTDIR)$(SBINDIR)/earlybind
 	install -D -m 0755 $(BUILDDIR)/earlybindctl $(DESTDIR)$(SBINDIR)/earlybindctl
 	install -d -m 0755 $(DESTDIR)$(DRACUTMODDIR)/90earlybind
@@ -190,9 +199,9 @@ install: $(BUILDDIR)/earlybind $(BUILDDIR)/earlybindctl
 	@# The admin's manifest is never overwritten.
 	test -e $(DESTDIR)$(SYSCONFDIR)/earlybind.conf || \
 		install -D -m 0644 earlybind.conf.example $(DESTDIR)$(SYSCONFDIR)/earlybind.conf
-	install -D -m 0644 man/earlybind.8 $(DESTDIR)$(MANDIR)/man8/earlybind.8
-	install -D -m 0644 man/earlybind.conf.5 $(DESTDIR)$(MANDIR)/man5/earlybind.conf.5
-	install -D -m 0644 man/earlybindctl.8 $(DESTDIR)$(MANDIR)/man8/earlybindctl.8
+	install -D -m 0644 $(BUILDDIR)/man/earlybind.8 $(DESTDIR)$(MANDIR)/man8/earlybind.8
+	install -D -m 0644 $(BUILDDIR)/man/earlybind.conf.5 $(DESTDIR)$(MANDIR)/man5/earlybind.conf.5
+	install -D -m 0644 $(BUILDDIR)/man/earlybindctl.8 $(DESTDIR)$(MANDIR)/man8/earlybindctl.8
 	install -D -m 0644 completion/earlybindctl \
 		$(DESTDIR)$(BASHCOMPDIR)/earlybindctl
 

@@ -20,12 +20,15 @@
 static const char apply_usage[] =
 	"Usage: earlybindctl apply [--dry-run] [--bootloader auto|rpm-ostree|grubby|grub|\n"
 	"                          kernel-cmdline] [--no-initramfs] [--mode address|ids]\n"
+	"                          [--force]\n"
 	"       earlybindctl apply --undo [--dry-run] [--bootloader ...]\n\n"
 	"Makes the boot configuration match /etc/earlybind.conf: the kernel arguments\n"
 	"'earlybindctl kargs' prints, through the tool that owns the command line, and\n"
 	"an initramfs that carries the manifest.  Only arguments earlybind added are\n"
 	"ever removed.  --dry-run prints the commands and files instead.  --undo\n"
-	"removes what apply added.  Exit 0 done or nothing to do, 1 failed.\n";
+	"removes what apply added.  --force takes --mode ids even where an id would\n"
+	"also take a function the manifest does not claim.\n"
+	"Exit 0 done or nothing to do, 1 failed.\n";
 
 static bool root_exists(const char *root, const char *path)
 {
