@@ -107,16 +107,31 @@ mkdir -p "$R/etc/default/grub.d"
 BASE=$ADMIN
 printf 'GRUB_DEFAULT=0\nGRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT=""\nGRUB_CMDLINE_LINUX="%s"\n' \
 	"$ADMIN" >"$R/etc/default/grub"
-# What grub-mkconfig sees: /etc/default/grub, then grub.d/*.cfg in glob order.
+# What grub-mkconfig sees, by grub-mkconfig's own code: the lines of the
+# installed /usr/sbin/grub-mkconfig (grub-common) that source
+# ${sysconfdir}/default/grub and then ${sysconfdir}/default/grub.d/*.cfg,
+# run with sysconfdir at the fake root.  (grub-mkconfig as a whole cannot
+# run here: it probes the real root device and writes the real /boot.)
+# Fedora has no grub-common (its grub2-mkconfig does not read grub.d, and
+# apply uses grubby there): the same two steps, as REFERENCE.md §3 gives them.
+MKCONFIG=$(command -v grub-mkconfig || command -v /usr/sbin/grub-mkconfig)
+# shellcheck disable=SC2016 # grub-mkconfig's text and ours, expanded by eval
+if [ -n "$MKCONFIG" ]; then
+	SOURCING=$(sed -n '/^if test -f \${sysconfdir}\/default\/grub ; then$/,/^done$/p' "$MKCONFIG")
+	case $SOURCING in
+	*'${sysconfdir}/default/grub.d/*.cfg'*) ;;
+	*) fail "$MKCONFIG: its lines that source default/grub and grub.d were not found" ;;
+	esac
+else
+	echo "  (no grub-mkconfig: REFERENCE.md's sourcing order stands in for it)"
+	SOURCING='. "${sysconfdir}/default/grub"; for x in "${sysconfdir}"/default/grub.d/*.cfg; do [ -e "$x" ] && . "$x"; done'
+fi
 grubcfg() {
 	(
+		# shellcheck disable=SC2034 # used by the code of grub-mkconfig
+		sysconfdir=$R/etc
 		GRUB_CMDLINE_LINUX=
-		# shellcheck source=/dev/null
-		. "$R/etc/default/grub"
-		for x in "$R"/etc/default/grub.d/*.cfg; do
-			# shellcheck source=/dev/null
-			[ -e "$x" ] && . "$x"
-		done
+		eval "$SOURCING"
 		printf '%s' "$GRUB_CMDLINE_LINUX"
 	)
 }
