@@ -27,7 +27,10 @@ STATIC ?= 1
 FUZZ_SECONDS ?= 20
 
 CC ?= cc
-WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
+INSTALL ?= install
+# WERROR= builds with warnings as warnings (a distribution's newer compiler).
+WERROR ?= -Werror
+WARN := -Wall -Wextra $(WERROR) -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
 STD := -std=gnu11 -D_GNU_SOURCE -DVERSION='"$(VERSION)"'
 CFLAGS ?= -O2 -g
 
@@ -171,6 +174,8 @@ check: deps-check
 		"tests/build/test_static_binary.sh $(BUILDDIR)/earlybind" \
 		"tests/build/test_install.sh $(BUILDDIR)" \
 		"tests/build/test_manpages.sh $(BUILDDIR)" \
+		"tests/build/test_completion.sh $(BUILDDIR)" \
+		"tests/build/test_rpmspec.sh $(BUILDDIR)" \
 		"tests/fuzz/run $(BUILDDIR)/fuzz $(FUZZ_SECONDS)" \
 		"tests/shellcheck.sh" \
 		"tests/e2e/run $(BUILDDIR)"
@@ -187,22 +192,22 @@ bench: deps-bench
 # ---- install -------------------------------------------------------------
 
 install: $(BUILDDIR)/earlybind $(BUILDDIR)/earlybindctl $(MANPAGES)
-	install -D -m 0755 $(BUILDDIR)/earlybind $(DESTDIR)$(SBINDIR)/earlybind
-	install -D -m 0755 $(BUILDDIR)/earlybindctl $(DESTDIR)$(SBINDIR)/earlybindctl
-	install -d -m 0755 $(DESTDIR)$(DRACUTMODDIR)/90earlybind
-	install -m 0755 dracut-module/90earlybind/module-setup.sh \
+	$(INSTALL) -D -m 0755 $(BUILDDIR)/earlybind $(DESTDIR)$(SBINDIR)/earlybind
+	$(INSTALL) -D -m 0755 $(BUILDDIR)/earlybindctl $(DESTDIR)$(SBINDIR)/earlybindctl
+	$(INSTALL) -d -m 0755 $(DESTDIR)$(DRACUTMODDIR)/90earlybind
+	$(INSTALL) -m 0755 dracut-module/90earlybind/module-setup.sh \
 		$(DESTDIR)$(DRACUTMODDIR)/90earlybind/module-setup.sh
-	install -m 0755 dracut-module/90earlybind/earlybind-pre-udev.sh \
+	$(INSTALL) -m 0755 dracut-module/90earlybind/earlybind-pre-udev.sh \
 		$(DESTDIR)$(DRACUTMODDIR)/90earlybind/earlybind-pre-udev.sh
-	install -D -m 0644 dracut-module/90-earlybind.conf $(DESTDIR)$(DRACUTCONFDIR)/90-earlybind.conf
-	install -D -m 0644 earlybind.conf.example $(DESTDIR)$(DATADIR)/earlybind/earlybind.conf.example
+	$(INSTALL) -D -m 0644 dracut-module/90-earlybind.conf $(DESTDIR)$(DRACUTCONFDIR)/90-earlybind.conf
+	$(INSTALL) -D -m 0644 earlybind.conf.example $(DESTDIR)$(DATADIR)/earlybind/earlybind.conf.example
 	@# The admin's manifest is never overwritten.
 	test -e $(DESTDIR)$(SYSCONFDIR)/earlybind.conf || \
-		install -D -m 0644 earlybind.conf.example $(DESTDIR)$(SYSCONFDIR)/earlybind.conf
-	install -D -m 0644 $(BUILDDIR)/man/earlybind.8 $(DESTDIR)$(MANDIR)/man8/earlybind.8
-	install -D -m 0644 $(BUILDDIR)/man/earlybind.conf.5 $(DESTDIR)$(MANDIR)/man5/earlybind.conf.5
-	install -D -m 0644 $(BUILDDIR)/man/earlybindctl.8 $(DESTDIR)$(MANDIR)/man8/earlybindctl.8
-	install -D -m 0644 completion/earlybindctl \
+		$(INSTALL) -D -m 0644 earlybind.conf.example $(DESTDIR)$(SYSCONFDIR)/earlybind.conf
+	$(INSTALL) -D -m 0644 $(BUILDDIR)/man/earlybind.8 $(DESTDIR)$(MANDIR)/man8/earlybind.8
+	$(INSTALL) -D -m 0644 $(BUILDDIR)/man/earlybind.conf.5 $(DESTDIR)$(MANDIR)/man5/earlybind.conf.5
+	$(INSTALL) -D -m 0644 $(BUILDDIR)/man/earlybindctl.8 $(DESTDIR)$(MANDIR)/man8/earlybindctl.8
+	$(INSTALL) -D -m 0644 completion/earlybindctl \
 		$(DESTDIR)$(BASHCOMPDIR)/earlybindctl
 
 uninstall:
@@ -210,6 +215,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DRACUTMODDIR)/90earlybind
 	rm -f $(DESTDIR)$(DRACUTCONFDIR)/90-earlybind.conf
 	rm -f $(DESTDIR)$(DATADIR)/earlybind/earlybind.conf.example
+	[ ! -d $(DESTDIR)$(DATADIR)/earlybind ] || rmdir --ignore-fail-on-non-empty $(DESTDIR)$(DATADIR)/earlybind
 	rm -f $(DESTDIR)$(MANDIR)/man8/earlybind.8 $(DESTDIR)$(MANDIR)/man5/earlybind.conf.5
 	rm -f $(DESTDIR)$(MANDIR)/man8/earlybindctl.8 $(DESTDIR)$(BASHCOMPDIR)/earlybindctl
 
