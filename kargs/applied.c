@@ -39,10 +39,22 @@ int applied_load(const char *root, struct applied *a)
 			snprintf(a->backend, sizeof(a->backend), "%s", v);
 		else if (strcmp(line, "karg") == 0)
 			r = kargs_push(&a->kargs, v);
+		else if (strcmp(line, "unfinished") == 0)
+			a->unfinished = strcmp(v, "yes") == 0;
 		else if (strcmp(line, "initramfs-enabled") == 0)
 			a->initramfs_enabled = strcmp(v, "yes") == 0;
+		else if (strcmp(line, "initramfs-args-added") == 0)
+			a->initramfs_args_added = strcmp(v, "yes") == 0;
 		else if (strcmp(line, "manifest") == 0)
 			snprintf(a->manifest_sum, sizeof(a->manifest_sum), "%s", v);
+		else if (strcmp(line, "initramfs-kver") == 0)
+			snprintf(a->initramfs_kver, sizeof(a->initramfs_kver), "%s", v);
+		else if (strcmp(line, "created") == 0) {
+			free(a->created_from);
+			a->created_from = strdup(v);
+			if (!a->created_from)
+				r = -ENOMEM;
+		}
 	}
 	fclose(f);
 	if (r < 0)
@@ -53,6 +65,7 @@ int applied_load(const char *root, struct applied *a)
 void applied_free(struct applied *a)
 {
 	kargs_free(&a->kargs);
+	free(a->created_from);
 	*a = (struct applied){ 0 };
 }
 
@@ -65,7 +78,8 @@ int applied_save(const char *root, const struct applied *a)
 	r = root_path(path, sizeof(path), root, APPLIED_PATH);
 	if (r < 0)
 		return r;
-	if (!a->kargs.n && !a->initramfs_enabled && !a->manifest_sum[0]) {
+	if (!a->kargs.n && !a->unfinished && !a->initramfs_enabled &&
+	    !a->initramfs_args_added && !a->manifest_sum[0] && !a->created_from) {
 		if (unlink(path) < 0 && errno != ENOENT)
 			return -errno;
 		return 0;
@@ -90,10 +104,18 @@ int applied_save(const char *root, const struct applied *a)
 	fprintf(f, "backend %s\n", a->backend);
 	for (size_t i = 0; i < a->kargs.n; i++)
 		fprintf(f, "karg %s\n", a->kargs.v[i]);
+	if (a->unfinished)
+		fprintf(f, "unfinished yes\n");
 	if (a->initramfs_enabled)
 		fprintf(f, "initramfs-enabled yes\n");
+	if (a->initramfs_args_added)
+		fprintf(f, "initramfs-args-added yes\n");
 	if (a->manifest_sum[0])
 		fprintf(f, "manifest %s\n", a->manifest_sum);
+	if (a->initramfs_kver[0])
+		fprintf(f, "initramfs-kver %s\n", a->initramfs_kver);
+	if (a->created_from)
+		fprintf(f, "created %s\n", a->created_from);
 	if (fflush(f) != 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0)
 		r = -errno;
 	if (fclose(f) != 0 && r == 0)

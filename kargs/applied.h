@@ -14,12 +14,34 @@
 #include "kargs.h"
 
 #define APPLIED_PATH "/etc/earlybind.d/applied"
+/*
+ * Written by apply --undo, removed by apply: while it exists, dracut
+ * (dracut-module/90-earlybind.conf, module-setup.sh's check()) leaves the
+ * earlybind module out unless asked for it by name.
+ */
+#define UNDONE_PATH "/etc/earlybind.d/undone"
 
 struct applied {
 	char backend[32];        /* "" when apply never ran */
 	struct kargs kargs;      /* the arguments earlybind added */
+	/*
+	 * The back end changed something and then failed (update-grub after
+	 * the drop-in was written): the next apply or --undo writes again in
+	 * full, even when the arguments already look right.
+	 */
+	bool unfinished;
 	bool initramfs_enabled;  /* rpm-ostree initramfs --enable was ours */
+	/* rpm-ostree: "-a earlybind" was appended to the admin's --arg list */
+	bool initramfs_args_added;
 	char manifest_sum[17];   /* of the manifest the last initramfs got; "" none */
+	/* the one kernel the last initramfs was built for (--kver); "" all */
+	char initramfs_kver[256];
+	/*
+	 * kernel-cmdline: apply created /etc/kernel/cmdline from these tokens
+	 * (joined by spaces; from /usr/lib/kernel/cmdline or /proc/cmdline),
+	 * so --undo deletes it again.  NULL: the file was the admin's.
+	 */
+	char *created_from;
 };
 
 /* A missing file is an empty record.  0 or -errno. */

@@ -61,8 +61,8 @@ int backend_run(struct backend_ctx *c, char *const argv[], bool query, const int
 
 int backend_dracut(struct backend_ctx *c, bool undo, struct applied *a)
 {
-	char *with[] = { "dracut", "-f", "--regenerate-all", NULL };
-	char *without[] = { "dracut", "-f", "--regenerate-all", "--omit", "earlybind", NULL };
+	char *argv[7] = { "dracut", "-f" };
+	size_t n = 2;
 
 	(void)a;
 	if (!undo && !c->manifest_changed) {
@@ -70,12 +70,25 @@ int backend_dracut(struct backend_ctx *c, bool undo, struct applied *a)
 			printf("initramfs: already built with this manifest\n");
 		return 0;
 	}
-	return backend_run(c, undo ? without : with, false, NULL, NULL) < 0 ? -1 : 0;
+	if (c->kver) {
+		argv[n++] = "--kver";
+		argv[n++] = (char *)c->kver;
+	} else {
+		argv[n++] = "--regenerate-all";
+	}
+	if (undo) {
+		argv[n++] = "--omit";
+		argv[n++] = "earlybind";
+	}
+	argv[n] = NULL;
+	return backend_run(c, argv, false, NULL, NULL) < 0 ? -1 : 0;
 }
 
 int backend_write_file(struct backend_ctx *c, const char *path, const char *text)
 {
 	char full[PATH_MAX], tmp[PATH_MAX + 8], dir[PATH_MAX];
+	mode_t mode = 0644;
+	struct stat st;
 	size_t len;
 	int fd, r = 0;
 
@@ -91,7 +104,9 @@ int backend_write_file(struct backend_ctx *c, const char *path, const char *text
 		return 0;
 	}
 	if (!text) {
-		if (unlink(full) < 0 && errno != ENOENT) {
+		if (unlink(full) < 0) {
+			if (errno == ENOENT)
+				return 0;
 			fprintf(stderr, "earlybindctl: cannot remove %s: %m\n", full);
 			return -1;
 		}
@@ -105,6 +120,9 @@ int backend_write_file(struct backend_ctx *c, const char *path, const char *text
 		fprintf(stderr, "earlybindctl: cannot create %s: %m\n", dir);
 		return -1;
 	}
+	/* The admin may have made it private (or group-writable): keep that. */
+	if (stat(full, &st) == 0)
+		mode = st.st_mode & 07777;
 	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", full);
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
@@ -112,7 +130,7 @@ int backend_write_file(struct backend_ctx *c, const char *path, const char *text
 		return -1;
 	}
 	len = strlen(text);
-	if (write(fd, text, len) != (ssize_t)len || fchmod(fd, 0644) < 0 || fsync(fd) < 0)
+	if (write(fd, text, len) != (ssize_t)len || fchmod(fd, mode) < 0 || fsync(fd) < 0)
 		r = errno ? -errno : -EIO;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;

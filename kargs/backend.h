@@ -17,18 +17,36 @@ struct backend_ctx {
 	const char *root;
 	bool dry_run;     /* print the commands and files, change nothing */
 	bool quiet;
+	bool undo;        /* apply --undo */
 	bool deployed;    /* rpm-ostree: this run staged a new deployment */
 	bool manifest_changed; /* since the last initramfs apply built */
+	/*
+	 * The last run's write changed something and then failed: write
+	 * everything again (@ours in full), not only the difference.
+	 */
+	bool redo;
+	/* Set by write when it fails after changing something. */
+	bool partial;
+	const char *kver; /* dracut --kver: one kernel; NULL: --regenerate-all */
+	/* What apply changed so far; back ends note in it what only they know. */
+	struct applied *applied;
 };
 
 struct backend {
 	const char *name;
+	/*
+	 * Optional: refuses, before anything is changed, a system that this
+	 * back end cannot finish on (@initramfs: the initramfs is to be
+	 * handled too).  0, or -1 after saying why and what to do.
+	 */
+	int (*prepare)(struct backend_ctx *c, bool initramfs);
 	/* The arguments the next boot gets, or the ones the back end controls. */
 	int (*read)(struct backend_ctx *c, struct kargs *current);
 	/*
 	 * Removes @del and adds @add.  @ours is what earlybind's own arguments
 	 * are afterwards, for back ends that keep them in a file of their own.
-	 * 0, or -1 after saying what failed.
+	 * 0, or -1 after saying what failed; c->partial is then set when
+	 * something was changed before the failure.
 	 */
 	int (*write)(struct backend_ctx *c, const struct kargs *add, const struct kargs *del,
 		     const struct kargs *ours);
@@ -58,12 +76,16 @@ extern const struct backend backend_kernel_cmdline;
 int backend_run(struct backend_ctx *c, char *const argv[], bool query, const int *ok_status,
 		char **out);
 
-/* dracut -f --regenerate-all [--omit earlybind]: the non-ostree initramfs. */
+/*
+ * dracut -f --regenerate-all (or --kver c->kver) [--omit earlybind]: the
+ * non-ostree initramfs.
+ */
 int backend_dracut(struct backend_ctx *c, bool undo, struct applied *a);
 
 /*
- * Writes @text to ROOT/@path atomically (or, in a dry run, prints it);
- * @text NULL removes the file.  0 or -1 after saying why.
+ * Writes @text to ROOT/@path atomically (or, in a dry run, prints it),
+ * keeping the mode of the file it replaces (0644 for a new one); @text
+ * NULL removes the file.  0 or -1 after saying why.
  */
 int backend_write_file(struct backend_ctx *c, const char *path, const char *text);
 

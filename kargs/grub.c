@@ -142,6 +142,11 @@ static int grub_write(struct backend_ctx *c, const struct kargs *add, const stru
 	free(text);
 	if (r < 0)
 		return r;
+	/*
+	 * From here a failure leaves the drop-in and grub.cfg disagreeing:
+	 * apply must record the drop-in and run update-grub again next time.
+	 */
+	c->partial = true;
 	/* update-grub is Debian's grub-mkconfig -o /boot/grub/grub.cfg. */
 	return backend_run(c, program_exists("update-grub") ? update : mkconfig, false, NULL, NULL) <
 			       0 ? -1 : 0;

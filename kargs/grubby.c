@@ -43,11 +43,31 @@ static int grubby_write(struct backend_ctx *c, const struct kargs *add, const st
 			const struct kargs *ours)
 {
 	char *argv[5] = { "grubby", "--update-kernel=ALL" }, *a = NULL, *d = NULL;
-	char *addj = kargs_join(add), *delj = kargs_join(del);
+	struct kargs stale = { 0 };
+	char *addj = NULL, *delj = NULL;
 	size_t n = 2;
 	int r = -1;
 
-	(void)ours;
+	/*
+	 * After a failed run some entries may have our arguments and some not,
+	 * while the default entry, the only one read, looks done: give every
+	 * entry all of ours again (--args=K=V replaces K, so nothing doubles).
+	 */
+	if (c->redo && c->applied) {
+		add = ours;
+		/* And take every recorded one no longer wanted out of every entry. */
+		for (size_t i = 0; i < c->applied->kargs.n; i++)
+			if (!kargs_has(ours, c->applied->kargs.v[i]) &&
+			    kargs_push(&stale, c->applied->kargs.v[i]) < 0)
+				goto out;
+		del = &stale;
+	}
+	if (!add->n && !del->n) {
+		r = 0;
+		goto out;
+	}
+	addj = kargs_join(add);
+	delj = kargs_join(del);
 	if (!addj || !delj)
 		goto out;
 	if (del->n && asprintf(&d, "--remove-args=%s", delj) < 0)
@@ -60,11 +80,15 @@ static int grubby_write(struct backend_ctx *c, const struct kargs *add, const st
 		argv[n++] = a;
 	argv[n] = NULL;
 	r = backend_run(c, argv, false, NULL, NULL) < 0 ? -1 : 0;
+	/* grubby-bls edits the entries one by one: some may have changed. */
+	if (r < 0)
+		c->partial = true;
 out:
 	free(a);
 	free(d);
 	free(addj);
 	free(delj);
+	kargs_free(&stale);
 	return r;
 }
 

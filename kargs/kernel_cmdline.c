@@ -14,43 +14,87 @@
 #include "rootpath.h"
 
 #define KERNEL_CMDLINE "/etc/kernel/cmdline"
+#define VENDOR_CMDLINE "/usr/lib/kernel/cmdline"
 
 /*
- * The file; when there is none, what kernel-install would use instead: the
- * running kernel's command line without BOOT_IMAGE= and initrd=.  NULL on
- * -ENOMEM.
+ * The whole of @path under @root, or NULL (*@err: -errno, -ENOENT when it
+ * does not exist).
  */
-static char *read_text(const char *root, bool *exists)
+static char *read_file(const char *root, const char *path, int *err)
 {
-	char path[PATH_MAX], line[4096];
-	struct kargs k = { 0 }, kept = { 0 };
+	char full[PATH_MAX];
 	char *text = NULL;
 	size_t size = 0;
 	FILE *f;
 
-	*exists = false;
-	if (root_path(path, sizeof(path), root, KERNEL_CMDLINE) < 0)
+	*err = root_path(full, sizeof(full), root, path);
+	if (*err < 0)
 		return NULL;
-	f = fopen(path, "re");
-	if (f) {
+	f = fopen(full, "re");
+	if (!f) {
+		*err = -errno;
+		return NULL;
+	}
+	if (getdelim(&text, &size, '\0', f) < 0) {
+		free(text);
+		text = strdup("");
+	}
+	fclose(f);
+	*err = text ? 0 : -ENOMEM;
+	return text;
+}
+
+/*
+ * The file; when there is none, what kernel-install would use instead
+ * (REFERENCE.md section 4): /usr/lib/kernel/cmdline, else the running
+ * kernel's command line without BOOT_IMAGE= and initrd=, with the blanks
+ * collapsed to single spaces as kernel-install collapses them.  NULL when
+ * /etc/kernel/cmdline cannot be read, or on -ENOMEM.
+ */
+static char *read_text(const char *root, bool *exists)
+{
+	char line[4096];
+	struct kargs k = { 0 }, kept = { 0 };
+	char *text;
+	int err;
+
+	*exists = false;
+	text = read_file(root, KERNEL_CMDLINE, &err);
+	if (text || err != -ENOENT) {
+		/* Unreadable is not absent: never write over it. */
 		*exists = true;
-		if (getdelim(&text, &size, '\0', f) < 0) {
-			free(text);
-			text = strdup("");
-		}
-		fclose(f);
 		return text;
 	}
-	if (root_read_line(root, "/proc/cmdline", line, sizeof(line)) < 0)
-		line[0] = '\0';
-	if (kargs_split(&k, line) == 0)
-		for (size_t i = 0; i < k.n; i++)
-			if (strncmp(k.v[i], "BOOT_IMAGE=", 11) && strncmp(k.v[i], "initrd=", 7))
-				kargs_push(&kept, k.v[i]);
+	text = read_file(root, VENDOR_CMDLINE, &err);
+	if (text) {
+		if (kargs_split(&kept, text) < 0)
+			kargs_free(&kept);
+		free(text);
+	} else {
+		if (root_read_line(root, "/proc/cmdline", line, sizeof(line)) < 0)
+			line[0] = '\0';
+		if (kargs_split(&k, line) == 0)
+			for (size_t i = 0; i < k.n; i++)
+				if (strncmp(k.v[i], "BOOT_IMAGE=", 11) && strncmp(k.v[i], "initrd=", 7))
+					kargs_push(&kept, k.v[i]);
+	}
 	text = kargs_join(&kept);
 	kargs_free(&k);
 	kargs_free(&kept);
 	return text;
+}
+
+/* Do @a and @b hold the same tokens in the same order? */
+static bool same_tokens(const char *a, const char *b)
+{
+	struct kargs ka = { 0 }, kb = { 0 };
+	bool same = kargs_split(&ka, a) == 0 && kargs_split(&kb, b) == 0 && ka.n == kb.n;
+
+	for (size_t i = 0; same && i < ka.n; i++)
+		same = strcmp(ka.v[i], kb.v[i]) == 0;
+	kargs_free(&ka);
+	kargs_free(&kb);
+	return same;
 }
 
 static int kc_read(struct backend_ctx *c, struct kargs *current)
@@ -60,7 +104,7 @@ static int kc_read(struct backend_ctx *c, struct kargs *current)
 	int r;
 
 	if (!text)
-		return -ENOMEM;
+		return -EIO;
 	r = kargs_split(current, text);
 	free(text);
 	return r;
@@ -90,16 +134,52 @@ static void cut_token(char *text, const char *tok)
 static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct kargs *del,
 		    const struct kargs *ours)
 {
+	struct applied *a = c->applied;
 	bool exists;
-	char *text = read_text(c->root, &exists), *n;
+	char *text, *n;
 	size_t len, tl, nl = 0, extra = 2;
 	int r;
 
-	(void)ours;
+	text = read_text(c->root, &exists);
 	if (!text)
 		return -1;
+	if (!exists && !ours->n) {
+		/*
+		 * Nothing of ours is to stay, and the file is not there: creating
+		 * it now would only pin today's fallback over the vendor's.
+		 */
+		free(text);
+		return 0;
+	}
 	for (size_t i = 0; i < del->n; i++)
 		cut_token(text, del->v[i]);
+	if (exists && !ours->n && a && a->created_from) {
+		/*
+		 * apply created the file; what is left is what it was created
+		 * from, so delete it, and /usr/lib/kernel/cmdline or /proc/cmdline
+		 * count again.  Edited since: it is the admin's now, keep it.
+		 */
+		bool same = same_tokens(text, a->created_from);
+
+		if (!same && !c->quiet)
+			printf("%s: kept, although earlybind created it: it was edited since\n",
+			       KERNEL_CMDLINE);
+		r = backend_write_file(c, KERNEL_CMDLINE, same ? NULL : text);
+		free(text);
+		if (r == 0 && !c->dry_run) {
+			free(a->created_from);
+			a->created_from = NULL;
+		}
+		return r;
+	}
+	if (!exists && a && !c->dry_run) {
+		free(a->created_from);
+		a->created_from = strdup(text);
+		if (!a->created_from) {
+			free(text);
+			return -1;
+		}
+	}
 	for (size_t i = 0; i < add->n; i++)
 		extra += strlen(add->v[i]) + 1;
 	tl = strlen(text);

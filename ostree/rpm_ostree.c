@@ -13,7 +13,10 @@
  *    deployment also brings the new manifest.  When the manifest changed
  *    and nothing else deploys, the same --enable is run again: with a
  *    non-empty argument list it always redeploys.  initramfs-etc is not
- *    used: it cannot add kernel modules, and it excludes --enable.
+ *    used: it cannot add kernel modules, and it excludes --enable, so
+ *    apply refuses, before staging anything, while it tracks files.
+ *    --undo gives back exactly what it found: --disable when earlybind
+ *    turned regeneration on, else --enable with the admin's --arg list.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -107,14 +110,98 @@ static int json_strings(const char *json, const char *key, struct kargs *out)
 	return 0;
 }
 
+/*
+ * rpm-ostree initramfs --enable with @args as the --arg list, less the
+ * first "-a earlybind" pair when @drop_ours, plus that pair when @add_ours.
+ * Each --enable replaces the stored list, so it is always given in full.
+ */
+static int ro_enable(struct backend_ctx *c, const struct kargs *args, bool drop_ours,
+		     bool add_ours)
+{
+	char **argv = calloc(args->n + 6, sizeof(*argv));
+	size_t n = 0, allocated;
+	int r = -1;
+
+	if (!argv)
+		return -1;
+	argv[n++] = "rpm-ostree";
+	argv[n++] = "initramfs";
+	argv[n++] = "--enable";
+	for (size_t i = 0; i < args->n; i++) {
+		if (drop_ours && i + 1 < args->n && strcmp(args->v[i], "-a") == 0 &&
+		    strcmp(args->v[i + 1], "earlybind") == 0) {
+			drop_ours = false;
+			i++;
+			continue;
+		}
+		if (asprintf(&argv[n], "--arg=%s", args->v[i]) < 0) {
+			argv[n] = NULL;
+			goto out;
+		}
+		n++;
+	}
+	allocated = n;
+	if (add_ours) {
+		argv[n++] = "--arg=-a";
+		argv[n++] = "--arg=earlybind";
+	}
+	r = backend_run(c, argv, false, NULL, NULL) < 0 ? -1 : 0;
+	if (r == 0 && !c->dry_run)
+		c->deployed = true;
+	n = allocated;
+out:
+	for (size_t i = 3; i < n; i++)
+		free(argv[i]);
+	free(argv);
+	return r;
+}
+
+/*
+ * initramfs-etc and initramfs --enable exclude each other (REFERENCE.md
+ * §1: "initramfs regeneration and /etc overlay not compatible").  Asked
+ * before the kargs transaction stages anything, so that a refusal leaves
+ * the system as it was, rather than with arguments and no module.
+ */
+static int ro_prepare(struct backend_ctx *c, bool initramfs)
+{
+	char *status[] = { "rpm-ostree", "status", "--json", NULL };
+	struct kargs etc = { 0 };
+	char *json = NULL, *list = NULL;
+	int r = -1;
+
+	if (c->undo || !initramfs)
+		return 0;
+	if (backend_run(c, status, true, NULL, &json) < 0)
+		return -1;
+	if (json_strings(json ? json : "", "\"initramfs-etc\"", &etc) < 0)
+		goto out;
+	r = 0;
+	if (etc.n) {
+		list = kargs_join(&etc);
+		fprintf(stderr,
+			"earlybindctl: rpm-ostree initramfs-etc tracks %s: its /etc overlay and the\n"
+			"  initramfs regeneration that puts earlybind in (rpm-ostree initramfs "
+			"--enable)\n  cannot both be on.  Run 'rpm-ostree initramfs-etc --untrack-all' "
+			"first (with\n  dracut's install_items+= in /etc/dracut.conf.d for the files "
+			"still needed),\n  or apply --no-initramfs and put earlybind in the initramfs "
+			"yourself.  Nothing\n  was changed.\n",
+			list ? list : "files");
+		r = -1;
+	}
+out:
+	free(list);
+	kargs_free(&etc);
+	free(json);
+	return r;
+}
+
 static int ro_initramfs(struct backend_ctx *c, bool undo, struct applied *a)
 {
 	char *status[] = { "rpm-ostree", "status", "--json", NULL };
 	char *disable[] = { "rpm-ostree", "initramfs", "--disable", NULL };
 	struct kargs args = { 0 };
-	char *json = NULL, **argv = NULL;
+	char *json = NULL;
 	bool enabled, ours_there = false;
-	size_t n = 0;
 	int r = -1;
 
 	if (backend_run(c, status, true, NULL, &json) < 0)
@@ -125,13 +212,18 @@ static int ro_initramfs(struct backend_ctx *c, bool undo, struct applied *a)
 	for (size_t i = 0; i + 1 < args.n; i++)
 		ours_there |= strcmp(args.v[i], "-a") == 0 && strcmp(args.v[i + 1], "earlybind") == 0;
 	if (undo) {
-		/* Only what earlybind turned on is turned off. */
+		/*
+		 * Only what earlybind turned on is turned off: regeneration if it
+		 * was off, else only the "-a earlybind" it added to the admin's
+		 * --arg list, which --enable must then be given back exactly.
+		 */
 		r = 0;
-		if (enabled && a->initramfs_enabled) {
+		if (enabled && a->initramfs_enabled)
 			r = backend_run(c, disable, false, NULL, NULL) < 0 ? -1 : 0;
-			if (r == 0)
-				a->initramfs_enabled = false;
-		}
+		else if (enabled && a->initramfs_args_added && ours_there)
+			r = ro_enable(c, &args, true, false);
+		if (r == 0 && !c->dry_run)
+			a->initramfs_enabled = a->initramfs_args_added = false;
 		goto out;
 	}
 	if (enabled && ours_there && (c->deployed || !c->manifest_changed)) {
@@ -141,29 +233,12 @@ static int ro_initramfs(struct backend_ctx *c, bool undo, struct applied *a)
 		r = 0;
 		goto out;
 	}
-	argv = calloc(args.n + 6, sizeof(*argv));
-	if (!argv)
-		goto out;
-	argv[n++] = "rpm-ostree";
-	argv[n++] = "initramfs";
-	argv[n++] = "--enable";
-	for (size_t i = 0; i < args.n; i++)
-		if (asprintf(&argv[n++], "--arg=%s", args.v[i]) < 0)
-			goto out;
-	if (!ours_there) {
-		argv[n++] = "--arg=-a";
-		argv[n++] = "--arg=earlybind";
-	}
-	r = backend_run(c, argv, false, NULL, NULL) < 0 ? -1 : 0;
+	r = ro_enable(c, &args, false, !ours_there);
 	if (r == 0 && !enabled)
 		a->initramfs_enabled = true;
-	if (r == 0 && !c->dry_run)
-		c->deployed = true;
+	else if (r == 0 && !ours_there)
+		a->initramfs_args_added = true;
 out:
-	if (argv)
-		for (size_t i = 3; i < 3 + args.n; i++)
-			free(argv[i]);
-	free(argv);
 	kargs_free(&args);
 	free(json);
 	return r;
@@ -171,6 +246,7 @@ out:
 
 const struct backend backend_rpm_ostree = {
 	.name = "rpm-ostree",
+	.prepare = ro_prepare,
 	.read = ro_read,
 	.write = ro_write,
 	.initramfs = ro_initramfs,

@@ -19,16 +19,19 @@
 
 static const char apply_usage[] =
 	"Usage: earlybindctl apply [--dry-run] [--bootloader auto|rpm-ostree|grubby|grub|\n"
-	"                          kernel-cmdline] [--no-initramfs] [--mode address|ids]\n"
-	"                          [--force]\n"
-	"       earlybindctl apply --undo [--dry-run] [--bootloader ...]\n\n"
+	"                          kernel-cmdline] [--no-initramfs] [--kver RELEASE]\n"
+	"                          [--mode address|ids] [--force]\n"
+	"       earlybindctl apply --undo [--dry-run] [--bootloader ...] [--kver RELEASE]\n\n"
 	"Makes the boot configuration match /etc/earlybind.conf: the kernel arguments\n"
 	"'earlybindctl kargs' prints, through the tool that owns the command line, and\n"
 	"an initramfs that carries the manifest.  Only arguments earlybind added are\n"
 	"ever removed.  --dry-run prints the commands and files instead.  --undo\n"
-	"removes what apply added.  --force takes --mode ids even where an id would\n"
-	"also take a function the manifest does not claim.\n"
-	"Exit 0 done or nothing to do, 1 failed.\n";
+	"removes what apply added, and leaves earlybind out of later initramfs builds\n"
+	"until the next apply.  --kver rebuilds only kernel RELEASE's initramfs\n"
+	"(dracut --kver; not with rpm-ostree) instead of every installed kernel's.\n"
+	"--force takes --mode ids even where an id would also take a function the\n"
+	"manifest does not claim.\n"
+	"Exit 0 done or nothing to do, 1 failed, 2 usage error.\n";
 
 static bool root_exists(const char *root, const char *path)
 {
@@ -171,12 +174,13 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "undo", no_argument, NULL, 'u' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "kver", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *bootloader = "auto", *why = "chosen with --bootloader";
-	bool no_initramfs = false, undo = false, force = false;
+	const char *bootloader = "auto", *why = "chosen with --bootloader", *kver = NULL;
+	bool no_initramfs = false, undo = false, force = false, finishing = false;
 	enum kargs_mode mode = KARGS_MODE_ADDRESS;
-	struct backend_ctx bc = { .root = c->root, .quiet = c->quiet };
+	struct backend_ctx bc = { .root = c->root };
 	struct kargs current = { 0 }, want = { 0 };
 	struct applied a = { 0 };
 	struct plan p = { 0 };
@@ -185,7 +189,7 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 	char sum[17];
 	int opt, r;
 
-	while ((opt = getopt_long(argc, argv, CTL_COMMON_SHORT "nb:Im:uf", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CTL_COMMON_SHORT "nb:Im:ufk:", opts, NULL)) != -1) {
 		if (ctl_common_option(c, opt, optarg, apply_usage))
 			continue;
 		switch (opt) {
@@ -212,6 +216,16 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 		case 'f':
 			force = true;
 			break;
+		case 'k':
+			kver = optarg;
+			/* A directory name under /lib/modules, never a path. */
+			if (!*kver || strchr(kver, '/') || strcmp(kver, ".") == 0 ||
+			    strcmp(kver, "..") == 0) {
+				ctl_error("--kver: '%s' is not a kernel release (uname -r prints "
+					  "the running one's)", kver);
+				return CTL_EXIT_USAGE;
+			}
+			break;
 		default:
 			fputs(apply_usage, stderr);
 			return CTL_EXIT_USAGE;
@@ -221,6 +235,16 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 		fputs(apply_usage, stderr);
 		return CTL_EXIT_USAGE;
 	}
+	if (kver && no_initramfs) {
+		ctl_error("--kver names the kernel whose initramfs is rebuilt; with "
+			  "--no-initramfs none is: drop one of them");
+		return CTL_EXIT_USAGE;
+	}
+	/* -q may come after the command: only now is it known. */
+	bc.quiet = c->quiet;
+	bc.undo = undo;
+	bc.kver = kver;
+	bc.applied = &a;
 	if (strcmp(bootloader, "auto") == 0) {
 		be = detect(c->root, &why);
 		if (!be) {
@@ -230,6 +254,11 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 	} else if (!(be = by_name(bootloader))) {
 		ctl_error("--bootloader: '%s' is not auto, rpm-ostree, grubby, grub or "
 			  "kernel-cmdline", bootloader);
+		return CTL_EXIT_USAGE;
+	}
+	if (kver && be == &backend_rpm_ostree) {
+		ctl_error("--kver: rpm-ostree builds each new deployment's initramfs for its "
+			  "own kernel; run apply without --kver");
 		return CTL_EXIT_USAGE;
 	}
 	r = ctl_machine_load(c, &m);
@@ -267,38 +296,84 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 	}
 	if (make_plan(c, be, &want, &current, &a, &p) < 0)
 		goto out;
-	if (!p.add.n && !p.del.n) {
+	if (be->prepare && be->prepare(&bc, !no_initramfs) < 0)
+		goto out;
+	snprintf(a.backend, sizeof(a.backend), "%s", be->name);
+	if (!p.add.n && !p.del.n && !a.unfinished) {
 		ctl_info(c, "kernel arguments: nothing to change");
 	} else {
 		char *add = kargs_join(&p.add), *del = kargs_join(&p.del);
 
-		ctl_info(c, "kernel arguments: add [%s], remove [%s]", add ? add : "",
-			 del ? del : "");
+		if (p.add.n || p.del.n)
+			ctl_info(c, "kernel arguments: add [%s], remove [%s]", add ? add : "",
+				 del ? del : "");
+		else
+			ctl_info(c, "kernel arguments: the last apply stopped half-way; writing "
+				 "them again");
 		free(add);
 		free(del);
-		if (be->write(&bc, &p.add, &p.del, &p.ours) < 0)
-			goto out;
+		bc.redo = finishing = a.unfinished;
+		if (be->write(&bc, &p.add, &p.del, &p.ours) < 0) {
+			if (!bc.partial)
+				goto out; /* nothing changed: the record stands */
+			/*
+			 * Something was written (the GRUB drop-in) and a later step
+			 * failed: record all that may now be ours, so that the next
+			 * apply finishes the job and --undo removes it.
+			 */
+			for (size_t i = 0; i < p.ours.n; i++)
+				if (!kargs_has(&a.kargs, p.ours.v[i]) &&
+				    kargs_push(&a.kargs, p.ours.v[i]) < 0)
+					break;
+			a.unfinished = true;
+			goto save;
+		}
 	}
-	applied_manifest_sum(c->root, sum);
-	bc.manifest_changed = undo || strcmp(sum, a.manifest_sum) != 0;
-	snprintf(a.backend, sizeof(a.backend), "%s", be->name);
+	a.unfinished = false;
 	kargs_free(&a.kargs);
 	a.kargs = p.ours;
 	p.ours = (struct kargs){ 0 };
+	/*
+	 * The dracut.conf.d drop-in and module-setup.sh's check() leave
+	 * earlybind out while the marker exists, so that --undo outlasts the
+	 * next kernel update's dracut run, with the manifest still in place.
+	 */
+	if (undo) {
+		if (backend_write_file(&bc, UNDONE_PATH,
+				       "# Written by earlybindctl apply --undo: dracut leaves the "
+				       "earlybind module\n# out of the initramfs while this file "
+				       "exists.  earlybindctl apply removes it.\n") < 0)
+			goto save;
+	} else if (root_exists(c->root, UNDONE_PATH) &&
+		   backend_write_file(&bc, UNDONE_PATH, NULL) < 0) {
+		goto save;
+	}
+	applied_manifest_sum(c->root, sum);
+	/* Built for one kernel (--kver) is not built for the others. */
+	bc.manifest_changed = undo || strcmp(sum, a.manifest_sum) != 0 ||
+			      (a.initramfs_kver[0] && strcmp(a.initramfs_kver, kver ? kver : ""));
 	if (!no_initramfs) {
 		if (be->initramfs(&bc, undo, &a) < 0)
 			goto save; /* keep the record of what did change */
-		snprintf(a.manifest_sum, sizeof(a.manifest_sum), "%s", undo ? "" : sum);
+		if (bc.manifest_changed) {
+			snprintf(a.manifest_sum, sizeof(a.manifest_sum), "%s", undo ? "" : sum);
+			snprintf(a.initramfs_kver, sizeof(a.initramfs_kver), "%s",
+				 kver && !undo ? kver : "");
+		}
 	}
-	if (undo)
+	if (undo) {
+		/* Nothing of earlybind's is left to undo another time. */
 		a.backend[0] = '\0';
+		free(a.created_from);
+		a.created_from = NULL;
+	}
 	r = CTL_EXIT_OK;
 save:
 	if (!bc.dry_run && applied_save(c->root, &a) < 0) {
 		ctl_error("cannot write %s under %s", APPLIED_PATH, c->root);
 		r = CTL_EXIT_FAIL;
 	}
-	if (r == CTL_EXIT_OK && (p.add.n || p.del.n || bc.deployed))
+	if (r == CTL_EXIT_OK && (p.add.n || p.del.n || finishing || bc.deployed))
 		ctl_info(c, "%s%s%s", bc.dry_run ? "(dry run) " : "",
 			 undo ? "earlybind's kernel arguments are removed; " : "", be->after);
 out:

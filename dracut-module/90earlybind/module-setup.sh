@@ -13,6 +13,10 @@
 #                                           (always as /etc/earlybind.conf)
 #   earlybind_binary=/usr/sbin/earlybind    the boot binary put in the image
 #                                           (always as /usr/sbin/earlybind)
+#   earlybind_undone=/etc/earlybind.d/undone  while it exists (earlybindctl
+#                                           apply --undo writes it, apply
+#                                           removes it), the module is
+#                                           included only when asked for
 
 # shellcheck shell=bash
 # dracut sets dracutsysrootdir, kernel and moddir before it calls these.
@@ -51,7 +55,10 @@ check() {
     # Included by default, in hostonly and in non-hostonly (rpm-ostree,
     # dracut -N) builds alike, whenever the manifest claims something: the
     # manifest is what the admin asked for, whatever the image is for.
-    # With no entry, only when asked for (-a earlybind) or required.
+    # With no entry, only when asked for (-a earlybind) or required; the
+    # same after earlybindctl apply --undo, which must outlast the next
+    # kernel update's dracut run although the manifest is still there.
+    [[ -e $dracutsysrootdir${earlybind_undone:-/etc/earlybind.d/undone} ]] && return 255
     earlybind_has_entries "$dracutsysrootdir${earlybind_manifest:-/etc/earlybind.conf}" \
         || return 255
     return 0

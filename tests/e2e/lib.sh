@@ -130,8 +130,10 @@ eb_build_image() {
 	*) return 2 ;;
 	esac
 	mkdir -p "$EB_WORK/tmp" "$EB_WORK/conf.d"
-	printf 'earlybind_binary="%s"\nearlybind_manifest="%s"\n' "$EB_BIN" "$_manifest" \
-		>"$EB_WORK/$_name.conf"
+	# earlybind_undone: EB_WORK/NAME.undone stands in for the marker
+	# /etc/earlybind.d/undone that earlybindctl apply --undo writes.
+	printf 'earlybind_binary="%s"\nearlybind_manifest="%s"\nearlybind_undone="%s"\n' \
+		"$EB_BIN" "$_manifest" "$EB_WORK/$_name.undone" >"$EB_WORK/$_name.conf"
 	dracutbasedir="$EB_WORK/dracut" dracut --force --no-hostonly --kver "$EB_KVER" \
 		--conf "$EB_WORK/$_name.conf" --confdir "$_confdir" \
 		--tmpdir "$EB_WORK/tmp" -m "$_mods" \

@@ -255,4 +255,271 @@ apply --bootloader lilo
 expect_rc 2
 end
 
+# grub_setup: a Debian-style GRUB root with the admin's arguments.
+grub_setup() {
+	mkdir -p "$R/etc/default/grub.d"
+	printf 'GRUB_CMDLINE_LINUX="%s"\n' "$ADMIN" >"$R/etc/default/grub"
+	cp "$R/etc/default/grub" "$R/grub.orig"
+}
+DROPIN=/etc/default/grub.d/99-earlybind.cfg
+
+# update-grub failed after the drop-in was written: the drop-in must be
+# recorded, so that the next apply runs update-grub (and dracut) again
+# rather than reading the drop-in as the admin's arguments.
+begin grub_failed_update_grub_is_finished_by_the_next_apply
+machine
+grub_setup
+echo update-grub >"$S/fail-on"
+apply
+expect_rc 1
+[ -e "$R$DROPIN" ] || fail "the drop-in was not written before update-grub"
+rm "$S/fail-on"
+n=$(loglen)
+apply
+expect_rc 0
+writes "$n" | grep -qx update-grub || fail "the next apply did not run update-grub: $(writes "$n")"
+writes "$n" | grep -qx 'dracut -f --regenerate-all' || fail "the next apply did not run dracut: $(writes "$n")"
+n=$(loglen)
+apply
+expect_rc 0
+expect_eq "$(writes "$n")" "" "commands of the apply after that"
+apply --undo
+expect_rc 0
+[ -e "$R$DROPIN" ] && fail "--undo left the drop-in"
+cmp -s "$R/etc/default/grub" "$R/grub.orig" || fail "--undo changed /etc/default/grub"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "--undo left the record"
+end
+
+begin grub_failed_update_grub_then_undo_removes_the_drop_in
+machine
+grub_setup
+echo update-grub >"$S/fail-on"
+apply
+expect_rc 1
+rm "$S/fail-on"
+apply --undo
+expect_rc 0
+[ -e "$R$DROPIN" ] && fail "--undo left the drop-in of the failed apply"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "--undo left the record"
+# And an --undo whose update-grub fails is finished by the next --undo.
+apply
+expect_rc 0
+echo update-grub >"$S/fail-on"
+apply --undo
+expect_rc 1
+rm "$S/fail-on"
+n=$(loglen)
+apply --undo
+expect_rc 0
+writes "$n" | grep -qx update-grub || fail "the second --undo did not run update-grub: $(writes "$n")"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "--undo left the record"
+end
+
+begin grubby_failure_is_finished_by_the_next_apply
+machine
+mkdir -p "$S/entries" "$R/boot/loader/entries"
+printf 'title Fedora\nversion 6.11.4\nlinux /vmlinuz-6.11.4\noptions root=UUID=1 ro quiet\n' \
+	>"$S/entries/abc-6.11.4.conf"
+cp "$S/entries/abc-6.11.4.conf" "$R/entry.orig"
+: >"$R/boot/loader/entries/abc-6.11.4.conf"
+echo update-kernel >"$S/fail-on"
+apply
+expect_rc 1
+rm "$S/fail-on"
+apply
+expect_rc 0
+expect_eq "$(sed -n 's/^options //p' "$S/entries/abc-6.11.4.conf")" "root=UUID=1 ro quiet $OURS1" "entry after the second apply"
+apply --undo
+expect_rc 0
+cmp -s "$S/entries/abc-6.11.4.conf" "$R/entry.orig" || fail "--undo did not restore the entry: $(cat "$S/entries/abc-6.11.4.conf")"
+end
+
+# ro_setup: an ostree system with the given initramfs state.
+ro_setup() {
+	mkdir -p "$R/run"
+	: >"$R/run/ostree-booted"
+	printf 'root=UUID=1 rw\n' >"$S/kargs"
+	printf '%s\n' "$1" >"$S/initramfs"
+}
+
+begin rpm_ostree_undo_restores_the_admins_initramfs_args
+machine
+ro_setup '{"regenerate":true,"args":["-I","/etc/foo"]}'
+apply
+expect_rc 0
+writes 0 | grep -qx 'rpm-ostree initramfs --enable --arg=-I --arg=/etc/foo --arg=-a --arg=earlybind' ||
+	fail "apply did not keep the admin's --arg list: $(writes 0)"
+n=$(loglen)
+apply --undo
+expect_rc 0
+writes "$n" | grep -qx 'rpm-ostree initramfs --enable --arg=-I --arg=/etc/foo' ||
+	fail "--undo did not give back the admin's --arg list: $(writes "$n")"
+writes "$n" | grep -q 'initramfs --disable' && fail "--undo turned off the admin's regeneration"
+expect_eq "$(cat "$S/initramfs")" '{"regenerate":true,"args":["-I", "/etc/foo"],"etc":[]}' "initramfs state after --undo"
+expect_eq "$(cat "$S/kargs")" "root=UUID=1 rw" "kargs after --undo"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "--undo left the record"
+end
+
+begin rpm_ostree_refuses_initramfs_etc_before_staging
+machine
+ro_setup '{"etc":["/etc/crypttab"]}'
+apply
+expect_rc 1
+err_has "rpm-ostree initramfs-etc --untrack-all"
+err_has "--no-initramfs"
+err_has "/etc/crypttab"
+expect_eq "$(writes 0)" "" "commands run by a refused apply"
+calls 0 | grep -qx 'rpm-ostree status --json' || fail "status --json was not read"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "a refused apply wrote the record"
+apply --no-initramfs
+expect_rc 0
+writes 0 | grep -q 'initramfs' && fail "--no-initramfs touched the initramfs: $(writes 0)"
+end
+
+# kc_setup: no /etc/kernel/cmdline; a vendor one, and a running kernel's.
+kc_setup() {
+	mkdir -p "$R/usr/lib/kernel" "$R/proc"
+	printf 'BOOT_IMAGE=/vmlinuz root=UUID=7 ro running\n' >"$R/proc/cmdline"
+}
+
+begin kernel_cmdline_created_from_the_vendor_file_is_removed_by_undo
+machine
+kc_setup
+printf 'root=UUID=9 ro\n  vendor\n' >"$R/usr/lib/kernel/cmdline"
+apply
+expect_rc 0
+expect_eq "$(cat "$R/etc/kernel/cmdline")" "root=UUID=9 ro vendor $OURS1" "created /etc/kernel/cmdline"
+apply --undo
+expect_rc 0
+[ -e "$R/etc/kernel/cmdline" ] && fail "--undo left the /etc/kernel/cmdline apply created: $(cat "$R/etc/kernel/cmdline")"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "--undo left the record"
+end
+
+begin kernel_cmdline_created_from_proc_is_removed_by_undo
+machine
+kc_setup
+apply
+expect_rc 0
+expect_eq "$(cat "$R/etc/kernel/cmdline")" "root=UUID=7 ro running $OURS1" "created /etc/kernel/cmdline"
+manifest2
+apply
+expect_rc 0
+apply --undo
+expect_rc 0
+[ -e "$R/etc/kernel/cmdline" ] && fail "--undo left the /etc/kernel/cmdline apply created"
+end
+
+begin kernel_cmdline_keeps_the_files_mode
+machine
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 ro\n' >"$R/etc/kernel/cmdline"
+chmod 0600 "$R/etc/kernel/cmdline"
+apply
+expect_rc 0
+expect_eq "$(stat -c %a "$R/etc/kernel/cmdline")" 600 "mode after apply"
+apply --undo
+expect_rc 0
+expect_eq "$(stat -c %a "$R/etc/kernel/cmdline")" 600 "mode after --undo"
+expect_eq "$(cat "$R/etc/kernel/cmdline")" "root=UUID=1 ro" "contents after --undo"
+end
+
+# --undo must outlast the next kernel update's dracut run: the manifest is
+# still there, so the drop-in and check() must see the marker.
+MODDIR=$(cd "$(dirname "$0")/../../dracut-module" && pwd)
+# dropin_adds: the add_dracutmodules that 90-earlybind.conf sets for root $R.
+dropin_adds() {
+	(
+		dracutsysrootdir=$R
+		add_dracutmodules=
+		# shellcheck source=dracut-module/90-earlybind.conf
+		. "$MODDIR/90-earlybind.conf"
+		printf '%s' "${add_dracutmodules// /}"
+	)
+}
+# check_says: module-setup.sh's check() status for root $R.
+check_says() {
+	(
+		# shellcheck disable=SC2034 # read by module-setup.sh
+		dracutsysrootdir=$R
+		require_binaries() { return 0; }
+		# shellcheck source=dracut-module/90earlybind/module-setup.sh
+		. "$MODDIR/90earlybind/module-setup.sh"
+		check
+		echo $?
+	)
+}
+begin undo_leaves_earlybind_out_of_later_dracut_runs
+machine
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 ro\n' >"$R/etc/kernel/cmdline"
+apply
+expect_rc 0
+expect_eq "$(dropin_adds)" earlybind "drop-in after apply"
+expect_eq "$(check_says)" 0 "check() after apply"
+apply --undo
+expect_rc 0
+[ -f "$R/etc/earlybind.d/undone" ] || fail "--undo did not write /etc/earlybind.d/undone"
+writes 0 | grep -qx 'dracut -f --regenerate-all --omit earlybind' || fail "--undo did not rebuild without earlybind"
+expect_eq "$(dropin_adds)" "" "drop-in after --undo"
+expect_eq "$(check_says)" 255 "check() after --undo (only when asked for)"
+apply
+expect_rc 0
+[ -e "$R/etc/earlybind.d/undone" ] && fail "apply did not remove /etc/earlybind.d/undone"
+expect_eq "$(dropin_adds)" earlybind "drop-in after apply again"
+writes 0 | tail -n 1 | grep -qx 'dracut -f --regenerate-all' || fail "apply after --undo did not rebuild: $(writes 0)"
+end
+
+begin apply_quiet_quietens_the_back_ends
+machine
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 ro\n' >"$R/etc/kernel/cmdline"
+apply -q
+expect_rc 0
+expect_eq "$(cat "$R.out")" "" "stdout of apply -q"
+writes 0 | grep -qx 'dracut -f --regenerate-all' || fail "apply -q did not run dracut"
+apply --undo -q
+expect_rc 0
+expect_eq "$(cat "$R.out")" "" "stdout of apply --undo -q"
+end
+
+begin kver_rebuilds_one_kernel
+machine
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 ro\n' >"$R/etc/kernel/cmdline"
+apply --kver 6.1.0-13-amd64
+expect_rc 0
+expect_eq "$(writes 0 | grep '^dracut')" "dracut -f --kver 6.1.0-13-amd64" "dracut calls of apply --kver"
+n=$(loglen)
+apply --kver 6.1.0-13-amd64
+expect_rc 0
+expect_eq "$(writes "$n")" "" "commands of a second apply --kver"
+# Built for one kernel only: a plain apply builds them all.
+n=$(loglen)
+apply
+expect_rc 0
+expect_eq "$(writes "$n")" "dracut -f --regenerate-all" "commands of apply after apply --kver"
+n=$(loglen)
+apply --kver 6.1.0-13-amd64
+expect_rc 0
+expect_eq "$(writes "$n")" "" "apply --kver after every kernel was built"
+n=$(loglen)
+apply --undo --kver 6.1.0-13-amd64
+expect_rc 0
+expect_eq "$(writes "$n" | grep '^dracut')" "dracut -f --kver 6.1.0-13-amd64 --omit earlybind" "dracut call of --undo --kver"
+apply --kver ../x
+expect_rc 2
+apply --kver 6.1.0-13-amd64 --no-initramfs
+expect_rc 2
+"$CTL" apply --help >"$R.out" 2>&1
+out_has "--kver RELEASE"
+mkdir -p "$R/run"
+: >"$R/run/ostree-booted"
+printf 'root=UUID=1 rw\n' >"$S/kargs"
+n=$(loglen)
+apply --kver 6.1.0-13-amd64
+expect_rc 2
+err_has "run apply without --kver"
+expect_eq "$(writes "$n")" "" "commands of a refused apply --kver on rpm-ostree"
+end
+
 summary
