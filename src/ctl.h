@@ -79,7 +79,12 @@ const struct manifest_entry *ctl_manifest_entry(const struct ctl_machine *m,
 /* @d's id, with the subsystem when it has one. */
 void ctl_pci_id(const struct pcidev *d, struct pci_id *id);
 
-/* kargs_wanted() for the loaded machine; 0 or -errno. */
+/*
+ * kargs_wanted() for the loaded machine, without initcall_blacklist=sysfb_init
+ * on a kernel that has no sysfb.  0 or -errno; -EBADMSG, said on stderr,
+ * when the manifest has bad lines: arguments from the lines that are left
+ * would quietly leave a device out.
+ */
 #include "kargs.h"
 int ctl_wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum kargs_mode mode,
 		     struct kargs_result *res);

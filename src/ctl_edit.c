@@ -43,6 +43,8 @@ static bool same_card(const struct pcidev *a, const struct pcidev *b)
 /*
  * The functions add claims: @d, then (unless @only) every endpoint of the
  * same card or IOMMU group as one already in the set, until nothing is added.
+ * Chipset functions (an SMBus in the group of the slot's root port) are
+ * never taken along: the host keeps them, and refusals() names them.
  */
 static size_t collect(const struct ctl_machine *m, const struct pcidev *d, bool only,
 		      bool *in)
@@ -56,7 +58,8 @@ static size_t collect(const struct ctl_machine *m, const struct pcidev *d, bool 
 		for (size_t i = 0; i < m->devs.n; i++) {
 			const struct pcidev *o = &m->devs.devs[i];
 
-			if (in[i] || pcidev_is_bridge(o))
+			if (in[i] || pcidev_is_bridge(o) ||
+			    (verdict_own(&m->vc, o) & VERDICT_CHIPSET))
 				continue;
 			for (size_t k = 0; k < m->devs.n; k++) {
 				const struct pcidev *s = &m->devs.devs[k];
@@ -76,8 +79,85 @@ static size_t collect(const struct ctl_machine *m, const struct pcidev *d, bool 
 	return n;
 }
 
+/* Why the host keeps @o, for the list of a group's other members. */
+static const char *kept_because(unsigned own)
+{
+	if (own & VERDICT_SYSTEM_DISK)
+		return "it holds a system disk";
+	if (own & VERDICT_BOOT_VGA)
+		return "the boot VGA device, the host's console";
+	return "a chipset function";
+}
+
+/*
+ * The members of @d's IOMMU group that add does not claim and that cannot
+ * be handed to a guest: refused unless @force, and named either way.
+ */
+static int group_refusals(const struct ctl *c, const struct ctl_machine *m, const bool *in,
+			  const struct pcidev *d, bool only, bool force)
+{
+	char desc[400], odesc[400];
+	size_t nkept = 0;
+	int r = 0;
+
+	ctl_describe(d, desc, sizeof(desc));
+	for (size_t k = 0; k < m->devs.n; k++) {
+		const struct pcidev *o = &m->devs.devs[k];
+		unsigned oown;
+
+		if (in[k] || o->iommu_group != d->iommu_group)
+			continue;
+		oown = verdict_own(&m->vc, o);
+		ctl_describe(o, odesc, sizeof(odesc));
+		if (oown & VERDICT_SYSTEM_DISK) {
+			ctl_error("refusing %s: its IOMMU group %d also holds %s, which holds %s "
+				  "(--force does not change this)", desc, d->iommu_group, odesc,
+				  m->vc.disks[k]);
+			return CTL_EXIT_FAIL;
+		}
+		if (oown & (VERDICT_CHIPSET | VERDICT_BOOT_VGA)) {
+			nkept++;
+		} else if (only && !pcidev_is_bridge(o) && !driver_managed_dma(o->driver) &&
+			   !force) {
+			ctl_error("refusing %s: its IOMMU group %d also holds %s on %s, which "
+				  "you did not ask to claim (drop --only, or --force)", desc,
+				  d->iommu_group, odesc, o->driver);
+			r = CTL_EXIT_FAIL;
+		}
+	}
+	if (!nkept)
+		return r;
+	if (force)
+		ctl_warn(c, "IOMMU group %d of %s is not viable for a guest: it also holds "
+			 "functions the host keeps (never added to the manifest):",
+			 d->iommu_group, desc);
+	else
+		ctl_error("refusing %s: its IOMMU group %d also holds functions that cannot be "
+			  "handed to a guest:", desc, d->iommu_group);
+	for (size_t k = 0; k < m->devs.n; k++) {
+		const struct pcidev *o = &m->devs.devs[k];
+		unsigned oown;
+
+		if (in[k] || o->iommu_group != d->iommu_group)
+			continue;
+		oown = verdict_own(&m->vc, o);
+		if (!(oown & (VERDICT_CHIPSET | VERDICT_BOOT_VGA)))
+			continue;
+		ctl_describe(o, odesc, sizeof(odesc));
+		fprintf(stderr, "  %s (%s)\n", odesc, kept_because(oown));
+	}
+	if (force)
+		fputs("earlybindctl: vfio-pci will not give the group to a guest while the host "
+		      "uses them; a slot with an IOMMU group of its own will\n", stderr);
+	else
+		fputs("earlybindctl: --force adds the others anyway (never the functions above); "
+		      "the group then is still not viable for a guest\n", stderr);
+	return force ? r : CTL_EXIT_FAIL;
+}
+
 /* Says why the set cannot be claimed; returns an exit code or 0. */
-static int refusals(const struct ctl_machine *m, const bool *in, bool only, bool force)
+static int refusals(const struct ctl *c, const struct ctl_machine *m, const bool *in,
+		    bool only, bool force)
 {
 	int r = 0;
 
@@ -85,6 +165,7 @@ static int refusals(const struct ctl_machine *m, const bool *in, bool only, bool
 		const struct pcidev *d = &m->devs.devs[i];
 		unsigned own;
 		char desc[400];
+		bool group_seen = false;
 
 		if (!in[i])
 			continue;
@@ -105,34 +186,15 @@ static int refusals(const struct ctl_machine *m, const bool *in, bool only, bool
 			return CTL_EXIT_FAIL;
 		}
 		if (d->iommu_group < 0) {
-			ctl_error("warning: %s has no IOMMU group (the IOMMU is off): vfio-pci "
-				  "will not bind it until the IOMMU is on", desc);
+			ctl_warn(c, "%s has no IOMMU group (the IOMMU is off): vfio-pci will not "
+				 "bind it until the IOMMU is on", desc);
+			continue;
 		}
-		for (size_t k = 0; k < m->devs.n && d->iommu_group >= 0; k++) {
-			const struct pcidev *o = &m->devs.devs[k];
-			unsigned oown;
-			char odesc[400];
-
-			if (in[k] || o->iommu_group != d->iommu_group)
-				continue;
-			oown = verdict_own(&m->vc, o);
-			ctl_describe(o, odesc, sizeof(odesc));
-			if (oown & (VERDICT_CHIPSET | VERDICT_SYSTEM_DISK | VERDICT_BOOT_VGA)) {
-				if (force && !(oown & VERDICT_SYSTEM_DISK))
-					continue;
-				ctl_error("refusing %s: its IOMMU group %d also holds %s, which "
-					  "cannot be handed to a guest%s", desc, d->iommu_group,
-					  odesc, oown & VERDICT_SYSTEM_DISK ? "" :
-					  "; --force claims it anyway (the guest will not start)");
-				r = CTL_EXIT_FAIL;
-			} else if (only && !pcidev_is_bridge(o) && !driver_managed_dma(o->driver) &&
-				   !force) {
-				ctl_error("refusing %s: its IOMMU group %d also holds %s on %s, which "
-					  "you did not ask to claim (drop --only, or --force)", desc,
-					  d->iommu_group, odesc, o->driver);
-				r = CTL_EXIT_FAIL;
-			}
-		}
+		/* Each group once, under the first function of it that is claimed. */
+		for (size_t k = 0; k < i && !group_seen; k++)
+			group_seen = in[k] && m->devs.devs[k].iommu_group == d->iommu_group;
+		if (!group_seen && group_refusals(c, m, in, d, only, force))
+			r = CTL_EXIT_FAIL;
 	}
 	return r;
 }
@@ -194,7 +256,7 @@ int cmd_add(struct ctl *c, int argc, char **argv)
 		goto out;
 	}
 	collect(&m, d, only, in);
-	r = refusals(&m, in, only, force);
+	r = refusals(c, &m, in, only, force);
 	if (r)
 		goto out;
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "applied.h"
 #include "ctl.h"
 #include "json.h"
 #include "kargs.h"
@@ -21,8 +22,10 @@ static const char kargs_usage[] =
 static const char status_usage[] =
 	"Usage: earlybindctl status [--json] [--mode address|ids]\n\n"
 	"For each manifest entry, the driver its function is on now; and whether the\n"
-	"running kernel has the arguments 'kargs' wants.  Exit 0 when all is in\n"
-	"effect, 3 when something waits for a reboot or an apply, 1 on error.\n";
+	"running kernel has the arguments 'kargs' wants, and whether what is missing\n"
+	"waits for 'earlybindctl apply' or for a reboot.  The mode is the one apply\n"
+	"used (ids when it added vfio-pci.ids=), unless --mode.  Exit 0 when all is\n"
+	"in effect, 3 when something waits for a reboot or an apply, 1 on error.\n";
 
 static enum cpu_vendor cpu_vendor(const char *root)
 {
@@ -47,8 +50,64 @@ static enum cpu_vendor cpu_vendor(const char *root)
 	return v;
 }
 
-int ctl_wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum kargs_mode mode,
-		     struct kargs_result *res)
+/*
+ * Does the running kernel have sysfb (the initcall that registers the
+ * firmware framebuffer as simpledrm/simplefb)?  From its config, in
+ * /lib/modules/RELEASE/config (Fedora) or /boot/config-RELEASE (Debian).
+ * Kernels before 5.15 have no CONFIG_SYSFB, but x86 built sysfb_init
+ * unconditionally (arch/x86/kernel/sysfb.c): a config without the symbol
+ * but with CONFIG_X86=y has it too.  When neither file can be read we say
+ * yes: initcall_blacklist= with a name the kernel lacks is ignored, while a
+ * missing one leaves the framebuffer on the BARs of the claimed GPU.
+ */
+static bool kernel_has_sysfb(const char *root)
+{
+	char release[128], sub[PATH_MAX], path[PATH_MAX], line[256];
+	bool seen = false, sysfb = false, x86 = false;
+	FILE *f = NULL;
+
+	if (root_read_line(root, "/proc/sys/kernel/osrelease", release, sizeof(release)) < 0)
+		return true;
+	for (int i = 0; !f && i < 2; i++) {
+		if (i == 0)
+			snprintf(sub, sizeof(sub), "/lib/modules/%s/config", release);
+		else
+			snprintf(sub, sizeof(sub), "/boot/config-%s", release);
+		if (root_path(path, sizeof(path), root, sub) == 0)
+			f = fopen(path, "re");
+	}
+	if (!f)
+		return true;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "CONFIG_SYSFB=", 13) == 0 ||
+		    strcmp(line, "# CONFIG_SYSFB is not set") == 0) {
+			seen = true;
+			sysfb = strcmp(line, "CONFIG_SYSFB=y") == 0;
+		} else if (strcmp(line, "CONFIG_X86=y") == 0) {
+			x86 = true;
+		}
+	}
+	fclose(f);
+	return seen ? sysfb : x86;
+}
+
+/* Takes @tok out of @k, if it is there. */
+static void kargs_drop(struct kargs *k, const char *tok)
+{
+	for (size_t i = 0; i < k->n; i++) {
+		if (strcmp(k->v[i], tok) != 0)
+			continue;
+		free(k->v[i]);
+		memmove(&k->v[i], &k->v[i + 1], (k->n - i - 1) * sizeof(*k->v));
+		k->n--;
+		return;
+	}
+}
+
+/* What the manifest's good lines want, bad lines or not (status shows both). */
+static int wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum kargs_mode mode,
+			struct kargs_result *res)
 {
 	struct kargs_machine mach = { .cpu = cpu_vendor(c->root), .n_functions = m->devs.n };
 	struct pci_addr *addrs = calloc(m->devs.n + 1, sizeof(*addrs));
@@ -74,7 +133,36 @@ int ctl_wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum karg
 	r = kargs_wanted(&m->manifest, &mach, mode, res);
 	free(addrs);
 	free(ids);
+	/*
+	 * kargs_wanted() cannot see the kernel; without sysfb the initcall
+	 * does not exist and blacklisting it would be one more argument that
+	 * does nothing (doctor would rightly ask what it is for).
+	 */
+	if (r == 0 && mach.boot_vga_claimed && !kernel_has_sysfb(c->root))
+		kargs_drop(&res->args, "initcall_blacklist=sysfb_init");
 	return r;
+}
+
+int ctl_wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum kargs_mode mode,
+		     struct kargs_result *res)
+{
+	/*
+	 * A line earlybind skips is a device the boot configuration would
+	 * silently leave out (a typo in an id drops the card from
+	 * vfio-pci.ids=): no arguments from half a manifest.
+	 */
+	if (m->manifest_bad) {
+		bool one = m->manifest_bad == 1;
+
+		*res = (struct kargs_result){ 0 };
+		ctl_error("refusing: /etc/earlybind.conf has %d bad line%s (above), which "
+			  "earlybind skips: arguments from the rest would leave %s device%s out; "
+			  "fix %s with 'earlybindctl remove' and 'add', or an editor",
+			  m->manifest_bad, one ? "" : "s", one ? "its" : "their", one ? "" : "s",
+			  one ? "it" : "them");
+		return -EBADMSG;
+	}
+	return wanted_kargs(c, m, mode, res);
 }
 
 static int parse_mode(const char *s, enum kargs_mode *mode)
@@ -86,6 +174,22 @@ static int parse_mode(const char *s, enum kargs_mode *mode)
 	else
 		return -EINVAL;
 	return 0;
+}
+
+/* Names the claimed boot VGA function(s): the reason for video=efifb:off. */
+static void warn_boot_vga(const struct ctl *c, const struct ctl_machine *m)
+{
+	for (size_t i = 0; i < m->devs.n; i++) {
+		const struct pcidev *d = &m->devs.devs[i];
+		bool mismatch;
+		char desc[400];
+
+		if (d->boot_vga != 1 || !ctl_manifest_entry(m, d, &mismatch) || mismatch)
+			continue;
+		ctl_describe(d, desc, sizeof(desc));
+		ctl_warn(c, "the manifest claims %s, the boot VGA device: the host will have no "
+			 "console on it", desc);
+	}
 }
 
 int cmd_kargs(struct ctl *c, int argc, char **argv)
@@ -138,7 +242,8 @@ int cmd_kargs(struct ctl *c, int argc, char **argv)
 		return r;
 	r = ctl_wanted_kargs(c, &m, mode, &res);
 	if (r < 0) {
-		ctl_error("%s", strerror(-r));
+		if (r != -EBADMSG) /* that one is said already */
+			ctl_error("%s", strerror(-r));
 		ctl_machine_free(&m);
 		return CTL_EXIT_FAIL;
 	}
@@ -170,15 +275,27 @@ int cmd_kargs(struct ctl *c, int argc, char **argv)
 	if (r == CTL_EXIT_OK) {
 		if (res.args.n && mode == KARGS_MODE_ADDRESS && !m.manifest.n_entries)
 			ctl_warn(c, "the manifest claims nothing; these are the IOMMU arguments only");
-		for (size_t i = 0; i < res.args.n; i++)
-			if (strcmp(res.args.v[i], "video=efifb:off") == 0)
-				ctl_warn(c, "the manifest claims the boot VGA device: the host will "
-					 "have no console on it");
+		if (kargs_has(&res.args, "video=efifb:off"))
+			warn_boot_vga(c, &m);
 		kargs_print(stdout, &res.args, format, mode);
 	}
 	kargs_result_free(&res);
 	ctl_machine_free(&m);
 	return r;
+}
+
+/* The mode the record's arguments were applied in: only ids mode adds these. */
+static enum kargs_mode applied_mode(const struct applied *a)
+{
+	for (size_t i = 0; i < a->kargs.n; i++) {
+		const char *t = a->kargs.v[i];
+
+		if (strncmp(t, "vfio-pci.ids=", 13) == 0 || strncmp(t, "vfio_pci.ids=", 13) == 0 ||
+		    strncmp(t, "pci-stub.ids=", 13) == 0 || strncmp(t, "pci_stub.ids=", 13) == 0 ||
+		    strcmp(t, "rd.driver.pre=vfio-pci") == 0)
+			return KARGS_MODE_IDS;
+	}
+	return KARGS_MODE_ADDRESS;
 }
 
 int cmd_status(struct ctl *c, int argc, char **argv)
@@ -189,12 +306,15 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 		{ "mode", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char wait_apply[] = "waits for 'earlybindctl apply'";
+	static const char wait_reboot[] = "waits for a reboot";
 	enum kargs_mode mode = KARGS_MODE_ADDRESS;
-	bool json = false, pending = false;
+	bool json = false, pending = false, mode_given = false, changed, args_unapplied = false;
 	struct kargs running = { 0 };
 	struct kargs_result res;
+	struct applied a;
 	struct ctl_machine m;
-	char cmdline[4096];
+	char cmdline[4096], sum[17];
 	struct json j;
 	int opt, r;
 
@@ -204,7 +324,7 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 		if (opt == 'j') {
 			json = true;
 		} else if (opt == 'm' && parse_mode(optarg, &mode) == 0) {
-			continue;
+			mode_given = true;
 		} else {
 			fputs(status_usage, stderr);
 			return CTL_EXIT_USAGE;
@@ -217,29 +337,52 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 	r = ctl_machine_load(c, &m);
 	if (r)
 		return r;
-	r = root_read_line(c->root, "/proc/cmdline", cmdline, sizeof(cmdline));
-	if (r < 0 || kargs_split(&running, cmdline) < 0 || ctl_wanted_kargs(c, &m, mode, &res) < 0) {
-		ctl_error("cannot read /proc/cmdline under %s: %s", c->root,
-			  strerror(r < 0 ? -r : ENOMEM));
-		kargs_free(&running);
+	r = applied_load(c->root, &a);
+	if (r == 0)
+		r = applied_manifest_sum(c->root, sum);
+	if (r < 0) {
+		ctl_error("cannot read %s or /etc/earlybind.conf under %s: %s", APPLIED_PATH,
+			  c->root, strerror(-r));
 		ctl_machine_free(&m);
 		return CTL_EXIT_FAIL;
 	}
+	/* Judge the arguments apply put in, not the default mode's. */
+	if (!mode_given)
+		mode = applied_mode(&a);
+	/*
+	 * What the last apply put into the initramfs is the manifest it
+	 * summed; no record (apply never ran) is a change too.
+	 */
+	changed = strcmp(sum, a.manifest_sum) != 0;
+	r = root_read_line(c->root, "/proc/cmdline", cmdline, sizeof(cmdline));
+	if (r < 0) {
+		ctl_error("cannot read /proc/cmdline under %s: %s", c->root, strerror(-r));
+		goto fail;
+	}
+	if (kargs_split(&running, cmdline) < 0 || wanted_kargs(c, &m, mode, &res) < 0) {
+		ctl_error("%s", strerror(ENOMEM));
+		goto fail;
+	}
+	for (size_t i = 0; i < res.args.n; i++)
+		if (!kargs_has(&running, res.args.v[i]) && !kargs_has(&a.kargs, res.args.v[i]))
+			args_unapplied = true;
 	if (json) {
 		json_init(&j, stdout);
 		json_object_begin(&j);
+		json_kv_string(&j, "mode", mode == KARGS_MODE_IDS ? "ids" : "address");
+		json_kv_bool(&j, "manifest_applied", !changed);
 		json_key(&j, "entries");
 		json_array_begin(&j);
 	}
 	for (size_t i = 0; i < m.manifest.n_entries; i++) {
 		const struct manifest_entry *e = &m.manifest.entries[i];
 		const struct pcidev *d = e->any_addr ? NULL : pcidev_find(&m.devs, &e->addr);
-		char a[PCI_ADDR_STRLEN] = "*", state[160];
+		char a_str[PCI_ADDR_STRLEN] = "*", state[200];
 		struct pci_id id;
 		bool ok = false;
 
 		if (!e->any_addr)
-			pci_addr_format(&e->addr, a);
+			pci_addr_format(&e->addr, a_str);
 		if (e->any_addr) {
 			snprintf(state, sizeof(state), "every function with the id");
 			ok = true;
@@ -253,14 +396,25 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 			ok = true;
 			snprintf(state, sizeof(state), "on %s", d->driver);
 		} else {
-			snprintf(state, sizeof(state), "on %s; waits for a reboot",
-				 d->driver[0] ? d->driver : "no driver");
+			/*
+			 * Address mode binds from the manifest in the initramfs;
+			 * ids mode from the arguments: either must be applied
+			 * before a reboot can help.
+			 */
+			snprintf(state, sizeof(state), "on %s; %s",
+				 d->driver[0] ? d->driver : "no driver",
+				 changed || args_unapplied ? wait_apply : wait_reboot);
 		}
 		pending |= !ok;
 		if (json) {
 			json_object_begin(&j);
 			json_kv_int(&j, "line", e->line);
-			json_kv_string(&j, "address", a);
+			json_kv_string(&j, "address", a_str);
+			json_key(&j, "name");
+			if (d)
+				json_string(&j, d->desc);
+			else
+				json_null(&j);
 			json_kv_string(&j, "driver", e->driver);
 			json_key(&j, "current_driver");
 			if (d && d->driver[0])
@@ -272,7 +426,10 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 			json_object_end(&j);
 		} else {
 			printf("%s%-6s%s %-14s %-10s %s\n", ctl_color(c, ok ? CTL_GREEN : CTL_YELLOW),
-			       ok ? "ok" : "wait", ctl_color(c, CTL_RESET), a, e->driver, state);
+			       ok ? "ok" : "wait", ctl_color(c, CTL_RESET), a_str, e->driver, state);
+			/* The name as lspci -nn has it, under the address. */
+			if (d)
+				printf("%-6s %s\n", "", d->lspci_nn);
 		}
 	}
 	if (json) {
@@ -282,18 +439,28 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 	}
 	for (size_t i = 0; i < res.args.n; i++) {
 		bool have = kargs_has(&running, res.args.v[i]);
+		/* Applied: in the record, from the manifest the record was made from. */
+		const char *waits = !kargs_has(&a.kargs, res.args.v[i]) || changed ? wait_apply :
+										      wait_reboot;
 
 		pending |= !have;
 		if (json) {
 			json_object_begin(&j);
 			json_kv_string(&j, "karg", res.args.v[i]);
 			json_kv_bool(&j, "in_effect", have);
+			json_key(&j, "state");
+			if (have)
+				json_null(&j);
+			else
+				json_string(&j, waits);
 			json_object_end(&j);
+		} else if (have) {
+			printf("%s%-6s%s %s is on the running kernel's command line\n",
+			       ctl_color(c, CTL_GREEN), "ok", ctl_color(c, CTL_RESET), res.args.v[i]);
 		} else {
-			printf("%s%-6s%s %s %s\n", ctl_color(c, have ? CTL_GREEN : CTL_YELLOW),
-			       have ? "ok" : "wait", ctl_color(c, CTL_RESET), res.args.v[i],
-			       have ? "is on the running kernel's command line" :
-				      "is not on the running kernel's command line yet");
+			printf("%s%-6s%s %s is not on the running kernel's command line; %s\n",
+			       ctl_color(c, CTL_YELLOW), "wait", ctl_color(c, CTL_RESET),
+			       res.args.v[i], waits);
 		}
 	}
 	if (json) {
@@ -307,7 +474,13 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 	}
 	kargs_result_free(&res);
 	kargs_free(&running);
+	applied_free(&a);
 	r = m.manifest_bad ? CTL_EXIT_FAIL : pending ? CTL_EXIT_PENDING : CTL_EXIT_OK;
 	ctl_machine_free(&m);
 	return r;
+fail:
+	kargs_free(&running);
+	applied_free(&a);
+	ctl_machine_free(&m);
+	return CTL_EXIT_FAIL;
 }

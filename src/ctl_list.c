@@ -176,6 +176,13 @@ static void text_function(const struct ctl *c, const struct ctl_machine *m,
 	printf("      driver %s%s; manifest: %s; %s%s%s\n", d->driver[0] ? d->driver : "none",
 	       d->boot_vga == 1 ? " (boot VGA)" : "", says,
 	       ctl_color(c, v.flags ? CTL_YELLOW : CTL_GREEN), why, ctl_color(c, CTL_RESET));
+	/*
+	 * Its own line, below the one tests and scripts read with grep -A1,
+	 * and indented so that it never looks like a function's line.
+	 */
+	if (d->subsys_desc[0])
+		printf("      subsystem %s [%04x:%04x]\n", d->subsys_desc, d->subvendor,
+		       d->subdevice);
 }
 
 static int parse_json_flag(struct ctl *c, int argc, char **argv, const char *usage,
@@ -318,8 +325,12 @@ int cmd_show(struct ctl *c, int argc, char **argv)
 			printf("  Subsystem:    %s [%04x:%04x]\n", d->subsys_desc, d->subvendor,
 			       d->subdevice);
 		printf("  Driver:       %s\n", d->driver[0] ? d->driver : "none");
-		if (modalias_lookup(c->root, d->modalias, mods, sizeof(mods)) == 0 && mods[0])
-			printf("  Host driver:  %s\n", mods);
+		r = modalias_lookup(c->root, d->modalias, mods, sizeof(mods));
+		if (r == 0)
+			printf("  Host driver:  %s\n", mods[0] ? mods : "none");
+		else
+			printf("  Host driver:  unknown (the running kernel's module index "
+			       "cannot be read: %s)\n", strerror(-r));
 		if (d->boot_vga >= 0)
 			printf("  Boot VGA:     %s\n", d->boot_vga == 1 ? "yes" : "no");
 		printf("  Reset:        %s\n", d->reset_method[0] ? d->reset_method : "none");

@@ -16,7 +16,8 @@ static void report_bad_line(void *userdata, unsigned line, const char *reason)
 {
 	struct bad_lines *b = userdata;
 
-	ctl_error("%s: line %u: %s", b->path, line, reason);
+	/* FILE:LINE: as compilers say it, so that editors can jump there. */
+	ctl_error("%s:%u: %s", b->path, line, reason);
 	b->count++;
 }
 

@@ -123,9 +123,16 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static char cmd_name[64];
 	struct ctl c = { .root = "/" };
 	const char *nc = getenv("NO_COLOR");
 	int opt;
+
+	/*
+	 * getopt prefixes its messages with argv[0]: the name we say
+	 * everything else under, not the path we were run by.
+	 */
+	argv[0] = (char *)"earlybindctl";
 
 	c.color = isatty(STDOUT_FILENO) && !(nc && *nc);
 	/* '+': stop at the command; its own options follow it. */
@@ -157,6 +164,9 @@ int main(int argc, char **argv)
 			continue;
 		argc -= optind;
 		argv += optind;
+		/* "earlybindctl add: unrecognized option ..." from the command's getopt. */
+		snprintf(cmd_name, sizeof(cmd_name), "earlybindctl %s", commands[i].name);
+		argv[0] = cmd_name;
 		optind = 0; /* getopt_long starts over for the command */
 		return commands[i].run(&c, argc, argv);
 	}

@@ -102,6 +102,35 @@ ctl kargs
 out_has "video=efifb:off"
 out_has "initcall_blacklist=sysfb_init"
 err_has "boot VGA"
+err_has "claims 0000:0e:00.0 [1002:73e3] Advanced Micro Devices"
+err_has "Navi 23 WKS-XL [Radeon PRO W6600], the boot VGA device"
+end
+
+begin sysfb_is_blacklisted_only_on_kernels_that_have_it
+x570
+ctl add 0e:00.0 --force
+expect_rc 0
+rel=$(cat "$R/proc/sys/kernel/osrelease")
+mkdir -p "$R/boot"
+# Debian's place: a kernel built without sysfb.
+printf 'CONFIG_X86=y\n# CONFIG_SYSFB is not set\n' >"$R/boot/config-$rel"
+ctl kargs
+expect_rc 0
+[ "$(cat "$R.out")" = "iommu=pt video=efifb:off" ] || fail "kargs without sysfb: $(cat "$R.out")"
+printf 'CONFIG_X86=y\nCONFIG_SYSFB=y\n' >"$R/boot/config-$rel"
+ctl kargs
+[ "$(cat "$R.out")" = "iommu=pt video=efifb:off initcall_blacklist=sysfb_init" ] ||
+	fail "kargs with sysfb: $(cat "$R.out")"
+# Fedora's place comes first.
+printf '# CONFIG_SYSFB is not set\n' >"$R/lib/modules/$rel/config"
+ctl kargs
+out_has "video=efifb:off"
+grep -q sysfb "$R.out" && fail "/lib/modules/$rel/config was not read: $(cat "$R.out")"
+# Before 5.15 there was no CONFIG_SYSFB, and x86 always had sysfb_init.
+rm "$R/lib/modules/$rel/config"
+printf 'CONFIG_X86=y\n' >"$R/boot/config-$rel"
+ctl kargs
+out_has "initcall_blacklist=sysfb_init"
 end
 
 begin system_disk_is_refused_even_with_force
@@ -132,6 +161,39 @@ x570
 ctl add 00:14.0 --force
 expect_rc 1
 err_has "chipset function"
+end
+
+begin group_shared_with_the_chipset_is_refused_unless_forced
+"$MKFAKESYS" "$R" "$here/fixtures/chipset-group.spec" || fail "mkfakesys failed"
+ctl add 01:00.0
+expect_rc 1
+err_has "refusing 0000:01:00.0 [10de:2484]"
+err_has "GA104"
+err_has "its IOMMU group 0 also holds functions that cannot be handed to a guest"
+# Every chipset member, by address and name; not the card's own functions.
+err_has "  0000:00:00.0 [8086:4668] Intel Corporation 12th Gen Core Processor Host Bridge/DRAM Registers"
+err_has "  0000:00:1f.0 [8086:7a84] Intel Corporation Z690 Chipset LPC/eSPI Controller"
+err_has "  0000:00:1f.4 [8086:7aa3] Intel Corporation Alder Lake-S PCH SMBus Controller"
+err_has "--force"
+grep -q "cannot be passed through" "$R.err" && fail "blamed the wrong function: $(cat "$R.err")"
+grep -q "^  0000:00:01.0" "$R.err" && fail "named the root port (pcieport lets go): $(cat "$R.err")"
+[ -e "$(M)" ] && fail "a refused add wrote the manifest"
+ctl add 01:00.0 --force
+expect_rc 0
+expect_entries "vfio-pci 0000:01:00.0 10de:2484
+vfio-pci 0000:01:00.1 10de:228b"
+err_has "warning: IOMMU group 0 of 0000:01:00.0 [10de:2484]"
+err_has "is not viable for a guest"
+err_has "  0000:00:1f.4 [8086:7aa3] Intel Corporation Alder Lake-S PCH SMBus Controller"
+# The same from the audio function: its card comes along, the chipset does not.
+ctl remove --all
+ctl add 01:00.1 --force
+expect_rc 0
+expect_entries "vfio-pci 0000:01:00.0 10de:2484
+vfio-pci 0000:01:00.1 10de:228b"
+ctl add 00:1f.4 --force
+expect_rc 1
+err_has "0000:00:1f.4 [8086:7aa3] Intel Corporation Alder Lake-S PCH SMBus Controller: a chipset function"
 end
 
 begin group_members_are_claimed_and_only_is_checked
@@ -225,6 +287,10 @@ grep -A1 '^  0000:01:00.0' "$R.out" | grep -q 'holds nvme0n1p1 on /boot/efi' ||
 	fail "the NVMe does not say what it holds: $(grep -A1 '^  0000:01:00.0' "$R.out")"
 grep -A1 '^  0000:0b:00.0' "$R.out" | grep -q 'passable' || fail "0b:00.0 is not passable"
 grep -A1 '^  0000:00:14.3' "$R.out" | grep -q 'chipset' || fail "the ISA bridge is not a chipset function"
+# The subsystem, on its own line under the function's two.
+grep -A2 '^  0000:0b:00.0' "$R.out" | tail -n 1 |
+	grep -qxF '      subsystem Sapphire Technology Limited NITRO+ Radeon RX 6800 XT [1da2:438e]' ||
+	fail "no subsystem line for 0b:00.0: $(grep -A2 '^  0000:0b:00.0' "$R.out")"
 end
 
 begin list_json_parses_and_says_the_same
@@ -287,6 +353,37 @@ expect_rc 1
 err_has "no PCI function at 0000:42:00.0"
 end
 
+begin show_names_the_host_driver_or_none
+x570
+rel=$(cat "$R/proc/sys/kernel/osrelease")
+ko=$R/lib/modules/$rel/kernel/drivers/gpu/drm/amd/amdgpu/amdgpu.ko
+mkdir -p "${ko%/*}"
+# A module file depmod takes: an object whose .modinfo has amdgpu's alias for the 6800 XT.
+printf '%s\n' '__attribute__((section(".modinfo"), used))' \
+	'static const char modinfo[] = "name=amdgpu\0license=GPL\0alias=pci:v00001002d000073BFsv*sd*bc*sc*i*";' |
+	"${CC:-cc}" -x c -c -o "$ko" - || fail "cannot compile the fake amdgpu.ko"
+depmod -b "$R" "$rel" 2>"$R.depmod" || fail "depmod: $(cat "$R.depmod")"
+ctl show 0b:00.0
+expect_rc 0
+out_has "Host driver:  amdgpu (module)"
+ctl show 0b:00.0 --json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["would_claim"] == "amdgpu (module)", d["would_claim"]' "$R.out" ||
+	fail "show --json would_claim: $(cat "$R.out")"
+ctl show 05:00.0
+expect_rc 0
+out_has "Host driver:  none"
+end
+
+# stubapply ARGS...: earlybindctl apply with the recording stand-ins of
+# tests/stubs first on PATH (no real dracut, grubby or rpm-ostree runs).
+STUBS=$here/stubs
+stubapply() {
+	mkdir -p "$R.state"
+	PATH=$STUBS:$PATH EB_STUB_STATE=$R.state NO_COLOR=1 "$CTL" --root "$R" apply "$@" \
+		>"$R.out" 2>"$R.err"
+	rc=$?
+}
+
 begin status_says_what_waits_for_a_reboot
 x570
 ctl status
@@ -294,9 +391,38 @@ expect_rc 0
 ctl add 0b:00.0
 ctl status
 expect_rc 3
-grep -qE '^wait +0000:0b:00\.0 +vfio-pci +on amdgpu; waits for a reboot$' "$R.out" ||
-	fail "status: $(cat "$R.out")"
+# apply never ran: the manifest is not in any initramfs yet.
+grep -qE "^wait +0000:0b:00\.0 +vfio-pci +on amdgpu; waits for 'earlybindctl apply'\$" "$R.out" ||
+	fail "status before apply: $(cat "$R.out")"
+# Each entry is named as lspci -nn names it, on the line under it.
+grep -A1 -E '^wait +0000:0b:00\.0 ' "$R.out" | tail -n 1 |
+	grep -qE '^ +VGA compatible controller \[0300\]: .*Navi 21.* \[1002:73bf\]' ||
+	fail "status does not name 0b:00.0: $(cat "$R.out")"
 out_has "iommu=pt is on the running kernel's command line"
+stubapply --bootloader kernel-cmdline
+expect_rc 0
+ctl status
+expect_rc 3
+grep -qE '^wait +0000:0b:00\.0 +vfio-pci +on amdgpu; waits for a reboot$' "$R.out" ||
+	fail "status after apply: $(cat "$R.out")"
+grep -q "earlybindctl apply" "$R.out" && fail "status after apply still asks for one: $(cat "$R.out")"
+ctl status --json
+expect_rc 3
+python3 - "$R.out" <<-'PY' || fail "status --json after apply: $(cat "$R.out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = {x["address"]: x for x in d["entries"]}
+assert d["mode"] == "address" and d["manifest_applied"] is True, d
+assert "Navi 21" in e["0000:0b:00.0"]["name"], e
+assert e["0000:0b:00.0"]["state"] == "on amdgpu; waits for a reboot", e
+PY
+# A change after the apply: the initramfs has the old manifest.
+ctl add 05:00.0
+ctl status
+expect_rc 3
+grep -qE "^wait +0000:05:00\.0 +vfio-pci +on igb; waits for 'earlybindctl apply'\$" "$R.out" ||
+	fail "status after a change: $(cat "$R.out")"
+ctl remove 05:00.0
 # After the reboot: the functions on their drivers.
 echo "driver vfio-pci" | "$MKFAKESYS" "$R" - || fail "mkfakesys"
 for f in 0b:00.0 0b:00.1 0b:00.2 0b:00.3; do
@@ -311,7 +437,61 @@ grep -q '"pending":false' "$R.out" || fail "status --json: $(cat "$R.out")"
 printf 'vfio-pci 0000:0b:00.0 1002:zzzz\n' >>"$(M)"
 ctl status
 expect_rc 1
-err_has "line 10: invalid id '1002:zzzz'"
+err_has "/etc/earlybind.conf:10: invalid id '1002:zzzz'"
+end
+
+begin status_uses_the_mode_apply_used
+x570
+ctl add 05:00.0
+stubapply --bootloader kernel-cmdline --mode ids
+expect_rc 0
+grep -q 'vfio-pci.ids=8086:1539' "$R/etc/kernel/cmdline" || fail "apply --mode ids: $(cat "$R/etc/kernel/cmdline" "$R.err")"
+ctl status
+expect_rc 3
+# The id list apply added, not yet booted: a reboot, not another apply.
+out_has "vfio-pci.ids=8086:1539 is not on the running kernel's command line; waits for a reboot"
+out_has "rd.driver.pre=vfio-pci is not on the running kernel's command line; waits for a reboot"
+grep -qE '^wait +0000:05:00\.0 +vfio-pci +on igb; waits for a reboot$' "$R.out" ||
+	fail "status: $(cat "$R.out")"
+# Booted with them: everything in effect, although the address-mode
+# default would have nothing more to ask.
+sed -i 's/$/ rd.driver.pre=vfio-pci vfio-pci.ids=8086:1539/' "$R/proc/cmdline"
+echo "driver vfio-pci" | "$MKFAKESYS" "$R" - || fail "mkfakesys"
+d=$(readlink -f "$R/sys/bus/pci/devices/0000:05:00.0")
+ln -sfn "$(realpath --relative-to="$d" "$R/sys/bus/pci/drivers/vfio-pci")" "$d/driver"
+ctl status
+expect_rc 0
+# --mode still decides when given.
+sed -i 's/ vfio-pci.ids=8086:1539//' "$R/proc/cmdline"
+ctl status --mode address
+expect_rc 0
+ctl status
+expect_rc 3
+end
+
+begin a_bad_manifest_line_stops_kargs_and_apply
+x570
+mkdir -p "$R/etc"
+printf 'vfio-pci 0000:05:00.0 8086:1539\nvfio-pci 0000:0b:00.0 1002:73bf bogus\n' >"$(M)"
+ctl kargs --mode ids
+expect_rc 1
+err_has "/etc/earlybind.conf:2: "
+err_has "bogus"
+err_has "fix it with 'earlybindctl remove' and 'add', or an editor"
+[ -s "$R.out" ] && fail "kargs printed arguments for half a manifest: $(cat "$R.out")"
+ctl kargs
+expect_rc 1
+stubapply --bootloader kernel-cmdline
+expect_rc 1
+err_has "/etc/earlybind.conf:2: "
+[ -s "$R.state/log" ] && fail "apply ran commands: $(cat "$R.state/log")"
+[ -e "$R/etc/kernel/cmdline" ] && fail "apply wrote /etc/kernel/cmdline: $(cat "$R/etc/kernel/cmdline")"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "apply wrote its record"
+# Fixed: both go on.
+sed -i 's/ bogus$//' "$(M)"
+ctl kargs --mode ids
+expect_rc 0
+out_has "vfio-pci.ids=8086:1539,1002:73bf"
 end
 
 begin intel_machine_gets_intel_iommu_on
@@ -356,6 +536,14 @@ out_has "Exit status"
 "$CTL" add --help >"$R.out" || fail "add --help failed"
 out_has "--only"
 "$CTL" --version | grep -qE '^earlybindctl [0-9]' || fail "--version"
+# getopt's messages under the program's name, not the path it was run by.
+ctl --bogus
+expect_rc 2
+err_has "earlybindctl: unrecognized option '--bogus'"
+grep -qF -- "$CTL:" "$R.err" && fail "the message names the path: $(cat "$R.err")"
+ctl add --bogus
+expect_rc 2
+err_has "earlybindctl add: unrecognized option '--bogus'"
 end
 
 summary
