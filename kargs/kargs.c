@@ -206,7 +206,8 @@ int kargs_wanted(const struct manifest *m, const struct kargs_machine *mach,
 		r = kargs_push(&out->args, "iommu=pt");
 	if (r == 0 && mach->boot_vga_claimed) {
 		r = kargs_push(&out->args, "video=efifb:off");
-		if (r == 0)
+		/* Without sysfb the initcall does not exist: an argument that does nothing. */
+		if (r == 0 && mach->sysfb)
 			r = kargs_push(&out->args, "initcall_blacklist=sysfb_init");
 	}
 	if (r == 0 && mode == KARGS_MODE_IDS)

@@ -40,6 +40,7 @@ enum cpu_vendor { CPU_UNKNOWN, CPU_INTEL, CPU_AMD };
 struct kargs_machine {
 	enum cpu_vendor cpu;
 	bool boot_vga_claimed; /* the manifest claims the boot VGA function (forced) */
+	bool sysfb;	       /* the kernel has sysfb_init, which registers simpledrm/efifb */
 	/* Every PCI function, to find the ones an id list would take too. */
 	const struct pci_addr *addrs;
 	const struct pci_id *ids;

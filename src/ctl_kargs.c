@@ -92,24 +92,12 @@ static bool kernel_has_sysfb(const char *root)
 	return seen ? sysfb : x86;
 }
 
-/* Takes @tok out of @k, if it is there. */
-static void kargs_drop(struct kargs *k, const char *tok)
-{
-	for (size_t i = 0; i < k->n; i++) {
-		if (strcmp(k->v[i], tok) != 0)
-			continue;
-		free(k->v[i]);
-		memmove(&k->v[i], &k->v[i + 1], (k->n - i - 1) * sizeof(*k->v));
-		k->n--;
-		return;
-	}
-}
-
 /* What the manifest's good lines want, bad lines or not (status shows both). */
 static int wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum kargs_mode mode,
 			struct kargs_result *res)
 {
-	struct kargs_machine mach = { .cpu = cpu_vendor(c->root), .n_functions = m->devs.n };
+	struct kargs_machine mach = { .cpu = cpu_vendor(c->root), .n_functions = m->devs.n,
+				      .sysfb = kernel_has_sysfb(c->root) };
 	struct pci_addr *addrs = calloc(m->devs.n + 1, sizeof(*addrs));
 	struct pci_id *ids = calloc(m->devs.n + 1, sizeof(*ids));
 	int r;
@@ -133,13 +121,6 @@ static int wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum k
 	r = kargs_wanted(&m->manifest, &mach, mode, res);
 	free(addrs);
 	free(ids);
-	/*
-	 * kargs_wanted() cannot see the kernel; without sysfb the initcall
-	 * does not exist and blacklisting it would be one more argument that
-	 * does nothing (doctor would rightly ask what it is for).
-	 */
-	if (r == 0 && mach.boot_vga_claimed && !kernel_has_sysfb(c->root))
-		kargs_drop(&res->args, "initcall_blacklist=sysfb_init");
 	return r;
 }
 
