@@ -89,6 +89,18 @@ static const char *kept_because(unsigned own)
 	return "a chipset function";
 }
 
+/* The k-th function when it shares @d's IOMMU group and is not being claimed. */
+static const struct pcidev *other_member(const struct ctl_machine *m, const bool *in,
+					 const struct pcidev *d, size_t k, unsigned *own)
+{
+	const struct pcidev *o = &m->devs.devs[k];
+
+	if (in[k] || o->iommu_group != d->iommu_group)
+		return NULL;
+	*own = verdict_own(&m->vc, o);
+	return o;
+}
+
 /*
  * The members of @d's IOMMU group that add does not claim and that cannot
  * be handed to a guest: refused unless @force, and named either way.
@@ -102,12 +114,11 @@ static int group_refusals(const struct ctl *c, const struct ctl_machine *m, cons
 
 	ctl_describe(d, desc, sizeof(desc));
 	for (size_t k = 0; k < m->devs.n; k++) {
-		const struct pcidev *o = &m->devs.devs[k];
 		unsigned oown;
+		const struct pcidev *o = other_member(m, in, d, k, &oown);
 
-		if (in[k] || o->iommu_group != d->iommu_group)
+		if (!o)
 			continue;
-		oown = verdict_own(&m->vc, o);
 		ctl_describe(o, odesc, sizeof(odesc));
 		if (oown & VERDICT_SYSTEM_DISK) {
 			ctl_error("refusing %s: its IOMMU group %d also holds %s, which holds %s "
@@ -135,13 +146,10 @@ static int group_refusals(const struct ctl *c, const struct ctl_machine *m, cons
 		ctl_error("refusing %s: its IOMMU group %d also holds functions that cannot be "
 			  "handed to a guest:", desc, d->iommu_group);
 	for (size_t k = 0; k < m->devs.n; k++) {
-		const struct pcidev *o = &m->devs.devs[k];
 		unsigned oown;
+		const struct pcidev *o = other_member(m, in, d, k, &oown);
 
-		if (in[k] || o->iommu_group != d->iommu_group)
-			continue;
-		oown = verdict_own(&m->vc, o);
-		if (!(oown & (VERDICT_CHIPSET | VERDICT_BOOT_VGA)))
+		if (!o || !(oown & (VERDICT_CHIPSET | VERDICT_BOOT_VGA)))
 			continue;
 		ctl_describe(o, odesc, sizeof(odesc));
 		fprintf(stderr, "  %s (%s)\n", odesc, kept_because(oown));

@@ -14,38 +14,21 @@ set -u
 
 CTL=$1
 MKFAKESYS=$2
-LABEL=${3:+ [$3]}
+LABEL=${3:-}
 here=$(cd "$(dirname "$0")/.." && pwd)
 SPEC=$here/fixtures/x570.spec
 REL=6.1.0-18-amd64
 CMDLINE="BOOT_IMAGE=/vmlinuz-$REL root=UUID=9d1c2b3a-4e5f-4a6b-8c7d-0e1f2a3b4c5d ro quiet"
 REBUILD="(dracut -f (or earlybindctl apply))"
 
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-passed=0
-failed=0
-current=
-current_failed=0
-
+# shellcheck source=tests/lib.sh
+. "$here/lib.sh"
+# Every test here starts from a directory of its own: lib.sh's begin,
+# renamed lib_begin, then the mkdir.
+eval "lib_$(declare -f begin)"
 begin() {
-	current=$1
-	current_failed=0
-	R=$TMP/$current
+	lib_begin "$@"
 	mkdir -p "$R"
-}
-fail() {
-	printf '  %s: %s\n' "$current" "$*"
-	current_failed=1
-}
-end() {
-	if [ "$current_failed" -eq 0 ]; then
-		printf 'PASS: %s%s\n' "$current" "$LABEL"
-		passed=$((passed + 1))
-	else
-		printf 'FAIL: %s%s\n' "$current" "$LABEL"
-		failed=$((failed + 1))
-	fi
 }
 
 for tool in cpio gzip depmod "${CC:-cc}"; do
@@ -516,5 +499,4 @@ grep -qF 'ok|warn|fail  WHAT  (WHAT TO DO)' "$R.out" || fail "doctor --help: $(c
 "$CTL" --help | grep -q '^  doctor ' || fail "earlybindctl --help does not list doctor"
 end
 
-printf '%d passed, %d failed\n' "$passed" "$failed" >&2
-[ "$failed" -eq 0 ]
+summary
