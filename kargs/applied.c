@@ -49,6 +49,8 @@ int applied_load(const char *root, struct applied *a)
 			snprintf(a->manifest_sum, sizeof(a->manifest_sum), "%s", v);
 		else if (strcmp(line, "initramfs-kver") == 0)
 			snprintf(a->initramfs_kver, sizeof(a->initramfs_kver), "%s", v);
+		else if (strcmp(line, "created-dir") == 0)
+			a->created_dir = strcmp(v, "yes") == 0;
 		else if (strcmp(line, "created") == 0) {
 			free(a->created_from);
 			a->created_from = strdup(v);
@@ -79,7 +81,8 @@ int applied_save(const char *root, const struct applied *a)
 	if (r < 0)
 		return r;
 	if (!a->kargs.n && !a->unfinished && !a->initramfs_enabled &&
-	    !a->initramfs_args_added && !a->manifest_sum[0] && !a->created_from) {
+	    !a->initramfs_args_added && !a->manifest_sum[0] && !a->created_from &&
+	    !a->created_dir) {
 		if (unlink(path) < 0 && errno != ENOENT)
 			return -errno;
 		return 0;
@@ -101,7 +104,9 @@ int applied_save(const char *root, const struct applied *a)
 	}
 	fprintf(f, "# Written by earlybindctl apply: what it changed, so that it changes\n"
 		   "# only that.  earlybindctl apply --undo reverts it.  Do not edit.\n");
-	fprintf(f, "backend %s\n", a->backend);
+	/* A record is only saved once a back end is chosen; never write "backend ". */
+	if (a->backend[0])
+		fprintf(f, "backend %s\n", a->backend);
 	for (size_t i = 0; i < a->kargs.n; i++)
 		fprintf(f, "karg %s\n", a->kargs.v[i]);
 	if (a->unfinished)
@@ -116,6 +121,8 @@ int applied_save(const char *root, const struct applied *a)
 		fprintf(f, "initramfs-kver %s\n", a->initramfs_kver);
 	if (a->created_from)
 		fprintf(f, "created %s\n", a->created_from);
+	if (a->created_dir)
+		fprintf(f, "created-dir yes\n");
 	if (fflush(f) != 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0)
 		r = -errno;
 	if (fclose(f) != 0 && r == 0)

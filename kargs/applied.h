@@ -25,9 +25,12 @@ struct applied {
 	char backend[32];        /* "" when apply never ran */
 	struct kargs kargs;      /* the arguments earlybind added */
 	/*
-	 * The back end changed something and then failed (update-grub after
-	 * the drop-in was written): the next apply or --undo writes again in
-	 * full, even when the arguments already look right.
+	 * The back end is changing, or changed and then failed or was killed
+	 * (update-grub after the drop-in was written): the next apply or
+	 * --undo writes again in full, even when the arguments already look
+	 * right.  Saved before the back end writes, with every argument it is
+	 * about to add already in @kargs, so that a kill leaves nothing of
+	 * earlybind's that the record does not name.
 	 */
 	bool unfinished;
 	bool initramfs_enabled;  /* rpm-ostree initramfs --enable was ours */
@@ -42,6 +45,8 @@ struct applied {
 	 * so --undo deletes it again.  NULL: the file was the admin's.
 	 */
 	char *created_from;
+	/* kernel-cmdline: /etc/kernel did not exist either; --undo removes it if empty */
+	bool created_dir;
 };
 
 /* A missing file is an empty record.  0 or -errno. */

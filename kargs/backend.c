@@ -59,6 +59,21 @@ int backend_run(struct backend_ctx *c, char *const argv[], bool query, const int
 	return r;
 }
 
+int backend_save_record(struct backend_ctx *c)
+{
+	int r;
+
+	if (c->dry_run || !c->applied)
+		return 0;
+	r = applied_save(c->root, c->applied);
+	if (r < 0) {
+		fprintf(stderr, "earlybindctl: cannot write %s under %s: %s\n", APPLIED_PATH,
+			c->root, strerror(-r));
+		return -1;
+	}
+	return 0;
+}
+
 int backend_dracut(struct backend_ctx *c, bool undo, struct applied *a)
 {
 	char *argv[7] = { "dracut", "-f" };

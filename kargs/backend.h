@@ -57,6 +57,8 @@ struct backend {
 	int (*initramfs)(struct backend_ctx *c, bool undo, struct applied *a);
 	/* What the admin must do after a successful apply. */
 	const char *after;
+	/* The same after a successful --undo: what boots without earlybind, when. */
+	const char *after_undo;
 	/* Adding K=V removes every other K (grubby --args): repeatable keys too. */
 	bool replaces_keys;
 };
@@ -81,6 +83,15 @@ int backend_run(struct backend_ctx *c, char *const argv[], bool query, const int
  * non-ostree initramfs.
  */
 int backend_dracut(struct backend_ctx *c, bool undo, struct applied *a);
+
+/*
+ * Saves c->applied now (a dry run saves nothing).  Called before a step
+ * that changes the system, with the record already naming what the step
+ * may leave behind: a kill in the middle of dracut or update-grub then
+ * leaves a record that apply and --undo can finish from.  0, or -1 after
+ * saying why.
+ */
+int backend_save_record(struct backend_ctx *c);
 
 /*
  * Writes @text to ROOT/@path atomically (or, in a dry run, prints it),

@@ -158,4 +158,5 @@ const struct backend backend_grub = {
 	.write = grub_write,
 	.initramfs = backend_dracut,
 	.after = "reboot to use them",
+	.after_undo = "reboot to boot without them",
 };

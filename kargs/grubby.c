@@ -98,5 +98,6 @@ const struct backend backend_grubby = {
 	.write = grubby_write,
 	.initramfs = backend_dracut,
 	.after = "reboot to use them",
+	.after_undo = "reboot to boot without them",
 	.replaces_keys = true,
 };

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,8 @@
 #include "backend.h"
 #include "rootpath.h"
 
-#define KERNEL_CMDLINE "/etc/kernel/cmdline"
+#define KERNEL_CMDLINE_DIR "/etc/kernel"
+#define KERNEL_CMDLINE KERNEL_CMDLINE_DIR "/cmdline"
 #define VENDOR_CMDLINE "/usr/lib/kernel/cmdline"
 
 /*
@@ -110,6 +112,35 @@ static int kc_read(struct backend_ctx *c, struct kargs *current)
 	return r;
 }
 
+/*
+ * Removes /etc/kernel after the cmdline file apply created in it, if apply
+ * created the directory too and nothing else has been put there since.
+ */
+static void remove_created_dir(struct backend_ctx *c)
+{
+	char dir[PATH_MAX];
+
+	if (c->dry_run) {
+		printf("would remove %s if it is empty\n", KERNEL_CMDLINE_DIR);
+		return;
+	}
+	if (root_path(dir, sizeof(dir), c->root, KERNEL_CMDLINE_DIR) < 0)
+		return;
+	if (rmdir(dir) == 0) {
+		if (!c->quiet)
+			printf("removed %s\n", KERNEL_CMDLINE_DIR);
+	} else if (errno != ENOTEMPTY && errno != EEXIST && errno != ENOENT) {
+		fprintf(stderr, "earlybindctl: cannot remove %s: %m\n", dir);
+	}
+}
+
+static void forget_created(struct applied *a)
+{
+	free(a->created_from);
+	a->created_from = NULL;
+	a->created_dir = false;
+}
+
 /* Cuts the first whole-token occurrence of @tok, with the blank before it. */
 static void cut_token(char *text, const char *tok)
 {
@@ -166,17 +197,31 @@ static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct
 			       KERNEL_CMDLINE);
 		r = backend_write_file(c, KERNEL_CMDLINE, same ? NULL : text);
 		free(text);
-		if (r == 0 && !c->dry_run) {
-			free(a->created_from);
-			a->created_from = NULL;
-		}
+		if (r == 0 && same && a->created_dir)
+			remove_created_dir(c);
+		if (r == 0 && !c->dry_run)
+			forget_created(a);
 		return r;
 	}
 	if (!exists && a && !c->dry_run) {
+		char dir[PATH_MAX];
+
 		free(a->created_from);
 		a->created_from = strdup(text);
 		if (!a->created_from) {
 			free(text);
+			return -1;
+		}
+		a->created_dir = root_path(dir, sizeof(dir), c->root, KERNEL_CMDLINE_DIR) == 0 &&
+				 access(dir, F_OK) < 0 && errno == ENOENT;
+		/*
+		 * Write-ahead: the file (and maybe /etc/kernel) is about to be
+		 * created, and only the record lets --undo tell it from the
+		 * admin's, should apply be killed before it saves again.
+		 */
+		if (backend_save_record(c) < 0) {
+			free(text);
+			forget_created(a);
 			return -1;
 		}
 	}
@@ -191,6 +236,8 @@ static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct
 	n = malloc(tl + extra + nl);
 	if (!n) {
 		free(text);
+		if (!exists && a)
+			forget_created(a);
 		return -1;
 	}
 	len = tl - (exists ? nl : 0);
@@ -206,6 +253,9 @@ static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct
 	r = backend_write_file(c, KERNEL_CMDLINE, n);
 	free(n);
 	free(text);
+	/* Nothing was created: the caller saves the record as it was before. */
+	if (r < 0 && !exists && a)
+		forget_created(a);
 	return r;
 }
 
@@ -216,4 +266,8 @@ const struct backend backend_kernel_cmdline = {
 	.initramfs = backend_dracut,
 	.after = "boot entries added from now on (kernel-install add, at the next kernel "
 		 "update) get these arguments; existing entries keep theirs",
+	/* kernel-install reads the file only when it adds an entry (§4). */
+	.after_undo = "boot entries added from now on (kernel-install add, at the next "
+		      "kernel update) get the command line without them; existing entries "
+		      "keep them until they are added again",
 };

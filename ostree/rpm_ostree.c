@@ -15,8 +15,10 @@
  *    non-empty argument list it always redeploys.  initramfs-etc is not
  *    used: it cannot add kernel modules, and it excludes --enable, so
  *    apply refuses, before staging anything, while it tracks files.
- *    --undo gives back exactly what it found: --disable when earlybind
- *    turned regeneration on, else --enable with the admin's --arg list.
+ *    --undo takes out only its "-a earlybind" pair from the --arg list
+ *    as rpm-ostree status --json has it then: --enable with what
+ *    remains, or --disable when earlybind turned regeneration on and
+ *    nothing remains.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -201,7 +203,7 @@ static int ro_initramfs(struct backend_ctx *c, bool undo, struct applied *a)
 	char *disable[] = { "rpm-ostree", "initramfs", "--disable", NULL };
 	struct kargs args = { 0 };
 	char *json = NULL;
-	bool enabled, ours_there = false;
+	bool enabled, ours_there = false, was_enabled, was_added;
 	int r = -1;
 
 	if (backend_run(c, status, true, NULL, &json) < 0)
@@ -213,15 +215,22 @@ static int ro_initramfs(struct backend_ctx *c, bool undo, struct applied *a)
 		ours_there |= strcmp(args.v[i], "-a") == 0 && strcmp(args.v[i + 1], "earlybind") == 0;
 	if (undo) {
 		/*
-		 * Only what earlybind turned on is turned off: regeneration if it
-		 * was off, else only the "-a earlybind" it added to the admin's
-		 * --arg list, which --enable must then be given back exactly.
+		 * Only what earlybind turned on is turned off, judged by the
+		 * --arg list as it is now, not as apply left it: the admin may
+		 * have run initramfs --enable with their own --arg values since.
+		 * Regeneration goes off only when earlybind turned it on and its
+		 * "-a earlybind" is all the list holds; any other --arg stays,
+		 * given back to --enable in full (each --enable replaces the list).
 		 */
+		size_t others = args.n - (ours_there ? 2 : 0);
+
 		r = 0;
-		if (enabled && a->initramfs_enabled)
-			r = backend_run(c, disable, false, NULL, NULL) < 0 ? -1 : 0;
-		else if (enabled && a->initramfs_args_added && ours_there)
-			r = ro_enable(c, &args, true, false);
+		if (enabled && (a->initramfs_enabled || a->initramfs_args_added)) {
+			if (!others && a->initramfs_enabled)
+				r = backend_run(c, disable, false, NULL, NULL) < 0 ? -1 : 0;
+			else if (ours_there)
+				r = ro_enable(c, &args, true, false);
+		}
 		if (r == 0 && !c->dry_run)
 			a->initramfs_enabled = a->initramfs_args_added = false;
 		goto out;
@@ -233,11 +242,23 @@ static int ro_initramfs(struct backend_ctx *c, bool undo, struct applied *a)
 		r = 0;
 		goto out;
 	}
-	r = ro_enable(c, &args, false, !ours_there);
-	if (r == 0 && !enabled)
+	/*
+	 * Write-ahead: recorded before --enable runs, so that --undo turns
+	 * off what a killed apply may have turned on; taken back if it fails.
+	 */
+	was_enabled = a->initramfs_enabled;
+	was_added = a->initramfs_args_added;
+	if (!enabled)
 		a->initramfs_enabled = true;
-	else if (r == 0 && !ours_there)
+	else if (!ours_there)
 		a->initramfs_args_added = true;
+	r = backend_save_record(c);
+	if (r == 0)
+		r = ro_enable(c, &args, false, !ours_there);
+	if (r < 0) {
+		a->initramfs_enabled = was_enabled;
+		a->initramfs_args_added = was_added;
+	}
 out:
 	kargs_free(&args);
 	free(json);
@@ -252,4 +273,6 @@ const struct backend backend_rpm_ostree = {
 	.initramfs = ro_initramfs,
 	.after = "the changes are staged in a new deployment; reboot (systemctl reboot) "
 		 "to use it",
+	.after_undo = "their removal is staged in a new deployment; reboot (systemctl "
+		      "reboot) to boot without them",
 };

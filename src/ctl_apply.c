@@ -178,7 +178,7 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *bootloader = "auto", *why = "chosen with --bootloader", *kver = NULL;
-	bool no_initramfs = false, undo = false, force = false, finishing = false;
+	bool no_initramfs = false, undo = false, force = false, finishing = false, wrote = false;
 	enum kargs_mode mode = KARGS_MODE_ADDRESS;
 	struct backend_ctx bc = { .root = c->root };
 	struct kargs current = { 0 }, want = { 0 };
@@ -203,9 +203,12 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 			no_initramfs = true;
 			break;
 		case 'm':
+			/* The last --mode wins, as with every other option. */
 			if (strcmp(optarg, "ids") == 0)
 				mode = KARGS_MODE_IDS;
-			else if (strcmp(optarg, "address") != 0) {
+			else if (strcmp(optarg, "address") == 0)
+				mode = KARGS_MODE_ADDRESS;
+			else {
 				ctl_error("--mode: '%s' is not address or ids", optarg);
 				return CTL_EXIT_USAGE;
 			}
@@ -303,6 +306,8 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 		ctl_info(c, "kernel arguments: nothing to change");
 	} else {
 		char *add = kargs_join(&p.add), *del = kargs_join(&p.del);
+		size_t had = a.kargs.n;
+		bool was_unfinished = a.unfinished;
 
 		if (p.add.n || p.del.n)
 			ctl_info(c, "kernel arguments: add [%s], remove [%s]", add ? add : "",
@@ -313,26 +318,60 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 		free(add);
 		free(del);
 		bc.redo = finishing = a.unfinished;
+		/*
+		 * Write-ahead: the record names every argument that may be ours
+		 * once the back end has run, before it runs.  Killed in the middle
+		 * (Ctrl-C during update-grub or dracut), apply leaves a record
+		 * from which the next apply finishes and --undo removes them;
+		 * without it they would pass for the admin's for good.
+		 */
+		for (size_t i = 0; i < p.ours.n; i++)
+			if (!kargs_has(&a.kargs, p.ours.v[i]) &&
+			    kargs_push(&a.kargs, p.ours.v[i]) < 0) {
+				ctl_error("%s", strerror(ENOMEM));
+				goto out;
+			}
+		a.unfinished = true;
+		if (backend_save_record(&bc) < 0)
+			goto out; /* nothing changed, and the old record is intact */
 		if (be->write(&bc, &p.add, &p.del, &p.ours) < 0) {
-			if (!bc.partial)
-				goto out; /* nothing changed: the record stands */
 			/*
 			 * Something was written (the GRUB drop-in) and a later step
-			 * failed: record all that may now be ours, so that the next
-			 * apply finishes the job and --undo removes it.
+			 * failed: the record stays as saved above, so that the next
+			 * apply finishes the job and --undo removes it.  Nothing was:
+			 * the record goes back to what it was.
 			 */
-			for (size_t i = 0; i < p.ours.n; i++)
-				if (!kargs_has(&a.kargs, p.ours.v[i]) &&
-				    kargs_push(&a.kargs, p.ours.v[i]) < 0)
-					break;
-			a.unfinished = true;
+			if (!bc.partial) {
+				while (a.kargs.n > had)
+					free(a.kargs.v[--a.kargs.n]);
+				a.unfinished = was_unfinished;
+			}
 			goto save;
 		}
+		a.unfinished = false;
+		kargs_free(&a.kargs);
+		a.kargs = p.ours;
+		p.ours = (struct kargs){ 0 };
+		wrote = true;
 	}
-	a.unfinished = false;
-	kargs_free(&a.kargs);
-	a.kargs = p.ours;
-	p.ours = (struct kargs){ 0 };
+	applied_manifest_sum(c->root, sum);
+	/* Built for one kernel (--kver) is not built for the others. */
+	bc.manifest_changed = undo || strcmp(sum, a.manifest_sum) != 0 ||
+			      (a.initramfs_kver[0] && strcmp(a.initramfs_kver, kver ? kver : ""));
+	if (undo) {
+		/*
+		 * With the undo marker, dracut leaves earlybind out of the images
+		 * it builds from now on (a kernel update's too), so no initramfs
+		 * is known to carry the manifest: the next apply must build, even
+		 * when this --undo's dracut fails, is killed or is skipped
+		 * (--no-initramfs).
+		 */
+		a.manifest_sum[0] = '\0';
+		a.initramfs_kver[0] = '\0';
+	}
+	/* What the back end wrote, and the checksum gone, before dracut runs. */
+	if ((wrote || undo) && backend_save_record(&bc) < 0)
+		goto out;
 	/*
 	 * The dracut.conf.d drop-in and module-setup.sh's check() leave
 	 * earlybind out while the marker exists, so that --undo outlasts the
@@ -348,34 +387,32 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 		   backend_write_file(&bc, UNDONE_PATH, NULL) < 0) {
 		goto save;
 	}
-	applied_manifest_sum(c->root, sum);
-	/* Built for one kernel (--kver) is not built for the others. */
-	bc.manifest_changed = undo || strcmp(sum, a.manifest_sum) != 0 ||
-			      (a.initramfs_kver[0] && strcmp(a.initramfs_kver, kver ? kver : ""));
 	if (!no_initramfs) {
 		if (be->initramfs(&bc, undo, &a) < 0)
 			goto save; /* keep the record of what did change */
-		if (bc.manifest_changed) {
-			snprintf(a.manifest_sum, sizeof(a.manifest_sum), "%s", undo ? "" : sum);
-			snprintf(a.initramfs_kver, sizeof(a.initramfs_kver), "%s",
-				 kver && !undo ? kver : "");
+		if (bc.manifest_changed && !undo) {
+			snprintf(a.manifest_sum, sizeof(a.manifest_sum), "%s", sum);
+			snprintf(a.initramfs_kver, sizeof(a.initramfs_kver), "%s", kver ? kver : "");
 		}
 	}
 	if (undo) {
-		/* Nothing of earlybind's is left to undo another time. */
-		a.backend[0] = '\0';
+		/*
+		 * Nothing of earlybind's is left to undo another time, but what
+		 * --no-initramfs left of rpm-ostree's regeneration, under the
+		 * back end's name (an empty record is removed).
+		 */
 		free(a.created_from);
 		a.created_from = NULL;
+		a.created_dir = false;
 	}
 	r = CTL_EXIT_OK;
 save:
-	if (!bc.dry_run && applied_save(c->root, &a) < 0) {
-		ctl_error("cannot write %s under %s", APPLIED_PATH, c->root);
+	if (backend_save_record(&bc) < 0)
 		r = CTL_EXIT_FAIL;
-	}
 	if (r == CTL_EXIT_OK && (p.add.n || p.del.n || finishing || bc.deployed))
 		ctl_info(c, "%s%s%s", bc.dry_run ? "(dry run) " : "",
-			 undo ? "earlybind's kernel arguments are removed; " : "", be->after);
+			 undo ? "earlybind's kernel arguments are removed; " : "",
+			 undo ? be->after_undo : be->after);
 out:
 	plan_free(&p);
 	kargs_free(&current);

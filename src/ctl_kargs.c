@@ -332,9 +332,11 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 		mode = applied_mode(&a);
 	/*
 	 * What the last apply put into the initramfs is the manifest it
-	 * summed; no record (apply never ran) is a change too.
+	 * summed; no record (apply never ran) is a change too, and so is an
+	 * apply that did not finish (update-grub failed, or it was killed):
+	 * what it wrote may not be what boots, and only apply finishes it.
 	 */
-	changed = strcmp(sum, a.manifest_sum) != 0;
+	changed = strcmp(sum, a.manifest_sum) != 0 || a.unfinished;
 	r = root_read_line(c->root, "/proc/cmdline", cmdline, sizeof(cmdline));
 	if (r < 0) {
 		ctl_error("cannot read /proc/cmdline under %s: %s", c->root, strerror(-r));

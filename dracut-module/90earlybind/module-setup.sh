@@ -6,9 +6,14 @@
 # load the host drivers (amdgpu, nouveau, e1000e, xhci_pci, ...) that would
 # otherwise take the claimed PCI functions.
 #
-# Two settings, for dracut.conf.d (or dracut's environment); like every
-# source path dracut installs from, both are looked up under
-# $dracutsysrootdir:
+# Three settings, for /etc/dracut.conf or a dracut.conf.d drop-in (or
+# dracut's environment); like every source path dracut installs from, they
+# are looked up under $dracutsysrootdir.  earlybind_manifest and
+# earlybind_undone are also read by 90-earlybind.conf while dracut sources
+# the drop-ins, so set them in /etc/dracut.conf or in a drop-in whose name
+# sorts before 90-earlybind.conf (dracut sources the drop-ins in the order
+# of their names, sort -V); set later, they reach this file but not that
+# one:
 #   earlybind_manifest=/etc/earlybind.conf  the manifest put in the image
 #                                           (always as /etc/earlybind.conf)
 #   earlybind_binary=/usr/sbin/earlybind    the boot binary put in the image

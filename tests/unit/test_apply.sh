@@ -522,4 +522,268 @@ err_has "run apply without --kver"
 expect_eq "$(writes "$n")" "" "commands of a refused apply --kver on rpm-ostree"
 end
 
+# ---- a kill in the middle: write-ahead of the record ----------------------
+# kill-on makes the dracut/update-grub stand-in SIGKILL earlybindctl, as a
+# Ctrl-C or kill -9 during a long dracut run would.
+killed_apply() {
+	echo "$1" >"$S/kill-on"
+	shift
+	# Without bash's "Killed" line on the test's output.
+	{ apply "$@"; } 2>/dev/null
+	rm -f "$S/kill-on"
+	[ "$rc" -eq 137 ] || fail "the stand-in did not kill apply: exit status $rc"
+}
+
+begin grub_killed_during_update_grub_is_undone
+machine
+grub_setup
+killed_apply update-grub
+[ -e "$R$DROPIN" ] || fail "the drop-in was not written before update-grub"
+grep -qx 'unfinished yes' "$R/etc/earlybind.d/applied" ||
+	fail "no unfinished record before update-grub: $(cat "$R/etc/earlybind.d/applied" 2>&1)"
+apply --undo
+expect_rc 0
+[ -e "$R$DROPIN" ] && fail "--undo left the drop-in of the killed apply: $(cat "$R$DROPIN")"
+cmp -s "$R/etc/default/grub" "$R/grub.orig" || fail "--undo changed /etc/default/grub"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "--undo left the record"
+end
+
+begin grub_killed_after_a_manifest_change_keeps_every_token
+machine
+grub_setup
+apply
+expect_rc 0
+manifest2
+killed_apply update-grub
+n=$(loglen)
+apply
+expect_rc 0
+writes "$n" | grep -qx update-grub || fail "the next apply did not run update-grub: $(writes "$n")"
+expect_eq "$(grubcfg)" "$ADMIN $OURS2" "GRUB_CMDLINE_LINUX after the apply that finished"
+apply --undo
+expect_rc 0
+[ -e "$R$DROPIN" ] && fail "--undo left the drop-in: $(cat "$R$DROPIN")"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "--undo left the record"
+end
+
+begin grub_killed_during_dracut_is_finished_and_undone
+machine
+grub_setup
+killed_apply dracut
+expect_eq "$(grubcfg)" "$ADMIN $OURS1" "GRUB_CMDLINE_LINUX after the killed apply"
+n=$(loglen)
+apply
+expect_rc 0
+expect_eq "$(writes "$n")" "dracut -f --regenerate-all" "commands of the apply after the kill"
+expect_eq "$(grubcfg)" "$ADMIN $OURS1" "GRUB_CMDLINE_LINUX after the next apply"
+apply --undo
+expect_rc 0
+[ -e "$R$DROPIN" ] && fail "--undo left the drop-in"
+end
+
+begin kernel_cmdline_killed_during_dracut_keeps_every_token
+machine
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 ro %s\n' "$ADMIN" >"$R/etc/kernel/cmdline"
+cp "$R/etc/kernel/cmdline" "$R/cmdline.orig"
+apply
+expect_rc 0
+manifest2
+killed_apply dracut
+n=$(loglen)
+apply
+expect_rc 0
+writes "$n" | grep -qx 'dracut -f --regenerate-all' || fail "the next apply did not run dracut: $(writes "$n")"
+expect_eq "$(cat "$R/etc/kernel/cmdline")" "root=UUID=1 ro $ADMIN $OURS2" "/etc/kernel/cmdline"
+apply --undo
+expect_rc 0
+cmp -s "$R/etc/kernel/cmdline" "$R/cmdline.orig" ||
+	fail "--undo did not restore /etc/kernel/cmdline: $(cat "$R/etc/kernel/cmdline")"
+end
+
+begin kernel_cmdline_created_then_killed_is_removed_by_undo
+machine
+kc_setup
+killed_apply dracut
+expect_eq "$(cat "$R/etc/kernel/cmdline")" "root=UUID=7 ro running $OURS1" "created /etc/kernel/cmdline"
+apply --undo
+expect_rc 0
+[ -e "$R/etc/kernel/cmdline" ] && fail "--undo left the file the killed apply created: $(cat "$R/etc/kernel/cmdline")"
+[ -e "$R/etc/kernel" ] && fail "--undo left the /etc/kernel the killed apply created"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "--undo left the record"
+end
+
+# ---- the initramfs after an --undo that did not rebuild it -----------------
+begin apply_after_undo_without_initramfs_rebuilds
+machine
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 ro\n' >"$R/etc/kernel/cmdline"
+apply
+expect_rc 0
+apply --undo --no-initramfs
+expect_rc 0
+if [ -e "$R/etc/earlybind.d/applied" ]; then
+	grep -q ' $' "$R/etc/earlybind.d/applied" &&
+		fail "the record has a line ending in a blank: $(cat -A "$R/etc/earlybind.d/applied")"
+fi
+n=$(loglen)
+apply
+expect_rc 0
+expect_eq "$(writes "$n" | grep '^dracut')" "dracut -f --regenerate-all" "dracut after --undo --no-initramfs"
+end
+
+begin apply_after_a_failed_undo_rebuilds
+machine
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 ro\n' >"$R/etc/kernel/cmdline"
+apply
+expect_rc 0
+echo dracut >"$S/fail-on"
+apply --undo
+expect_rc 1
+rm "$S/fail-on"
+n=$(loglen)
+apply
+expect_rc 0
+expect_eq "$(writes "$n" | grep '^dracut')" "dracut -f --regenerate-all" "dracut after a failed --undo"
+end
+
+begin rpm_ostree_undo_without_initramfs_keeps_a_clean_record
+machine
+ro_setup '{"regenerate":false,"args":[],"etc":[]}'
+apply
+expect_rc 0
+apply --undo --no-initramfs
+expect_rc 0
+grep -q ' $' "$R/etc/earlybind.d/applied" &&
+	fail "the record has a line ending in a blank: $(cat -A "$R/etc/earlybind.d/applied")"
+grep -qx 'backend rpm-ostree' "$R/etc/earlybind.d/applied" ||
+	fail "the record lost its back end: $(cat "$R/etc/earlybind.d/applied")"
+n=$(loglen)
+apply --undo
+expect_rc 0
+writes "$n" | grep -qx 'rpm-ostree initramfs --disable' || fail "the next --undo did not disable regeneration: $(writes "$n")"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "--undo left the record"
+end
+
+# ---- status after an apply that did not finish -----------------------------
+begin status_after_a_half_done_apply_waits_for_apply
+machine
+grub_setup
+apply
+expect_rc 0
+# The same manifest, other arguments, and update-grub fails after the
+# drop-in is rewritten: the initramfs is current, the boot menu is not.
+echo update-grub >"$S/fail-on"
+apply --mode address
+expect_rc 1
+PATH=$STUBS:$PATH EB_STUB_STATE=$S NO_COLOR=1 "$CTL" --root "$R" status >"$R.out" 2>"$R.err"
+rc=$?
+expect_rc 3
+out_has "waits for 'earlybindctl apply'"
+grep -qF "waits for a reboot" "$R.out" && fail "status after a half-done apply: $(cat "$R.out")"
+end
+
+# ---- rpm-ostree --undo and the admin's later --arg values ------------------
+rpm_ostree() { PATH=$STUBS:$PATH EB_STUB_STATE=$S rpm-ostree "$@" >/dev/null 2>&1 || fail "rpm-ostree $*"; }
+
+begin rpm_ostree_undo_keeps_args_the_admin_set_later
+machine
+ro_setup '{"regenerate":false,"args":[],"etc":[]}'
+apply
+expect_rc 0
+# The admin's own --enable replaces earlybind's "-a earlybind".
+rpm_ostree initramfs --enable --arg=-I --arg=/etc/x
+n=$(loglen)
+apply --undo
+expect_rc 0
+writes "$n" | grep -q 'initramfs --disable' && fail "--undo turned off the admin's regeneration: $(writes "$n")"
+expect_eq "$(cat "$S/initramfs")" '{"regenerate":true,"args":["-I", "/etc/x"],"etc":[]}' "initramfs state after --undo"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "--undo left the record"
+end
+
+begin rpm_ostree_undo_takes_out_only_its_pair
+machine
+ro_setup '{"regenerate":false,"args":[],"etc":[]}'
+apply
+expect_rc 0
+rpm_ostree initramfs --enable --arg=-I --arg=/etc/x --arg=-a --arg=earlybind
+n=$(loglen)
+apply --undo
+expect_rc 0
+writes "$n" | grep -qx 'rpm-ostree initramfs --enable --arg=-I --arg=/etc/x' ||
+	fail "--undo did not keep the admin's --arg values: $(writes "$n")"
+expect_eq "$(cat "$S/initramfs")" '{"regenerate":true,"args":["-I", "/etc/x"],"etc":[]}' "initramfs state after --undo"
+end
+
+# ---- the dracut drop-in's settings come before it --------------------------
+# dracut sources /etc/dracut.conf, then the drop-ins of /etc/dracut.conf.d
+# and /usr/lib/dracut/dracut.conf.d in the order of their names (dracut.sh
+# dropindirs_sort, sort -V): earlybind_manifest must be set before
+# 90-earlybind.conf, as its comment says.  The installed dracut's own
+# dropindirs_sort when there is one, else the same in short.
+DROPINDIRS_SORT=$(sed -n '/^dropindirs_sort() {$/,/^}$/p' "$(command -v dracut || echo /dev/null)")
+# shellcheck disable=SC2016 # a function's text, defined by eval
+[ -n "$DROPINDIRS_SORT" ] || DROPINDIRS_SORT='dropindirs_sort() {
+	local d f
+	for d in "$2" "$3"; do for f in "$d"/*"$1"; do [ -e "$f" ] && printf "%s\n" "${f##*/}"; done; done |
+		sort -Vu | while read -r f; do
+			for d in "$2" "$3"; do [ -e "$d/$f" ] && { printf "%s\n" "$d/$f"; break; }; done
+		done
+}'
+dropins_add() {
+	(
+		dracutsysrootdir=$R
+		add_dracutmodules=
+		mkdir -p "$R/usr/lib/dracut/dracut.conf.d"
+		cp "$MODDIR/90-earlybind.conf" "$R/usr/lib/dracut/dracut.conf.d/"
+		eval "$DROPINDIRS_SORT"
+		for f in $(dropindirs_sort .conf "$R/etc/dracut.conf.d" "$R/usr/lib/dracut/dracut.conf.d"); do
+			# shellcheck disable=SC1090
+			. "$f"
+		done
+		printf '%s' "${add_dracutmodules// /}"
+	)
+}
+begin dracut_settings_go_before_the_drop_in
+machine
+: >"$R/etc/earlybind.conf"
+printf 'vfio-pci 0000:01:00.0 10de:2484\n' >"$R/etc/other.conf"
+mkdir -p "$R/etc/dracut.conf.d"
+printf 'earlybind_manifest=/etc/other.conf\n' >"$R/etc/dracut.conf.d/10-local.conf"
+expect_eq "$(dropins_add)" earlybind "a drop-in named before 90-earlybind.conf"
+mv "$R/etc/dracut.conf.d/10-local.conf" "$R/etc/dracut.conf.d/95-local.conf"
+expect_eq "$(dropins_add)" "" "a drop-in named after 90-earlybind.conf"
+grep -qi 'in a later drop-in to use' "$MODDIR/90-earlybind.conf" &&
+	fail "90-earlybind.conf still says to set earlybind_manifest in a later drop-in"
+end
+
+# ---- /etc/kernel, and what --undo says --------------------------------------
+begin kernel_cmdline_undo_removes_the_directory_apply_created
+machine
+kc_setup
+apply
+expect_rc 0
+apply --undo
+expect_rc 0
+[ -e "$R/etc/kernel" ] && fail "--undo left the empty /etc/kernel apply created"
+out_has "get the command line without them"
+grep -qF "get these arguments" "$R.out" && fail "--undo says entries get the arguments: $(cat "$R.out")"
+# Created by apply, but something else was put there since: kept.
+apply
+expect_rc 0
+: >"$R/etc/kernel/install.conf"
+apply --undo
+expect_rc 0
+[ -e "$R/etc/kernel/install.conf" ] || fail "--undo removed the admin's /etc/kernel/install.conf"
+[ -e "$R/etc/kernel/cmdline" ] && fail "--undo left /etc/kernel/cmdline"
+# There before apply: kept, even empty.
+rm "$R/etc/kernel/install.conf"
+apply
+expect_rc 0
+apply --undo
+expect_rc 0
+[ -d "$R/etc/kernel" ] || fail "--undo removed an /etc/kernel that was there before apply"
+end
+
 summary
