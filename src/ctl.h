@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "kargs.h"
 #include "manifest.h"
 #include "pcidev.h"
 #include "verdict.h"
@@ -79,15 +80,18 @@ const struct manifest_entry *ctl_manifest_entry(const struct ctl_machine *m,
 /* @d's id, with the subsystem when it has one. */
 void ctl_pci_id(const struct pcidev *d, struct pci_id *id);
 
+/* kargs_wanted() for the loaded machine and its good manifest lines.  0 or -errno. */
+int ctl_machine_kargs(const struct ctl *c, const struct ctl_machine *m, enum kargs_mode mode,
+		      struct kargs_result *res);
 /*
- * kargs_wanted() for the loaded machine, without initcall_blacklist=sysfb_init
- * on a kernel that has no sysfb.  0 or -errno; -EBADMSG, said on stderr,
- * when the manifest has bad lines: arguments from the lines that are left
- * would quietly leave a device out.
+ * ctl_machine_kargs(), refused (-EBADMSG) when the manifest has bad lines:
+ * arguments from the lines that are left would quietly leave a device out.
+ * Every error is said on stderr.
  */
-#include "kargs.h"
 int ctl_wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum kargs_mode mode,
 		     struct kargs_result *res);
+/* "address" or "ids".  0, or -EINVAL. */
+int ctl_parse_mode(const char *s, enum kargs_mode *mode);
 
 int cmd_apply(struct ctl *c, int argc, char **argv);
 int cmd_list(struct ctl *c, int argc, char **argv);

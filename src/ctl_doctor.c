@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "host.h"
 #include "initrd.h"
 #include "kargs.h"
 #include "modalias.h"
@@ -37,9 +38,8 @@ enum level { DOC_OK, DOC_WARN, DOC_FAIL };
 struct doctor {
 	struct ctl *c;
 	struct ctl_machine m;
-	enum cpu_vendor cpu;
+	struct host_cpu cpu;
 	bool have_cpuinfo;
-	const char *virt_flag; /* "svm", "vmx", or NULL */
 	bool have_cmdline;
 	struct kargs cmdline;
 	char release[128]; /* "" when unknown */
@@ -95,43 +95,6 @@ static bool modname_eq(const char *a, size_t alen, const char *b)
 			return false;
 	}
 	return true;
-}
-
-static void read_cpuinfo(struct doctor *d)
-{
-	char path[PATH_MAX], *line = NULL;
-	bool vendor = false, flags = false;
-	size_t size = 0;
-	FILE *f;
-
-	if (root_path(path, sizeof(path), d->c->root, "/proc/cpuinfo") < 0)
-		return;
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	d->have_cpuinfo = true;
-	while ((!vendor || !flags) && getline(&line, &size, f) >= 0) {
-		const char *colon = strchr(line, ':');
-		size_t key = strcspn(line, " \t:");
-
-		if (!colon)
-			continue;
-		if (!vendor && key == 9 && strncmp(line, "vendor_id", 9) == 0) {
-			vendor = true;
-			if (strstr(colon, "GenuineIntel"))
-				d->cpu = CPU_INTEL;
-			else if (strstr(colon, "AuthenticAMD") || strstr(colon, "HygonGenuine"))
-				d->cpu = CPU_AMD;
-		} else if (!flags && key == 5 && strncmp(line, "flags", 5) == 0) {
-			flags = true;
-			if (has_word(colon + 1, " \t\n", "svm"))
-				d->virt_flag = "svm";
-			else if (has_word(colon + 1, " \t\n", "vmx"))
-				d->virt_flag = "vmx";
-		}
-	}
-	free(line);
-	fclose(f);
 }
 
 /* 1 for a kernel release from 6.2 on, 0 before, -EINVAL when it is not a version. */
@@ -262,12 +225,12 @@ static void check_iommu(struct doctor *d)
 		report(d, DOC_OK, NULL, "the IOMMU is on: /sys/class/iommu has %s", first);
 		return;
 	}
-	if (d->cpu == CPU_AMD)
+	if (d->cpu.vendor == CPU_AMD)
 		hint = "enable SVM and IOMMU in the firmware setup";
-	else if (d->cpu == CPU_INTEL && !kargs_has(&d->cmdline, "intel_iommu=on"))
+	else if (d->cpu.vendor == CPU_INTEL && !kargs_has(&d->cmdline, "intel_iommu=on"))
 		hint = "enable VT-d in the firmware setup and add intel_iommu=on to the kernel "
 		       "command line";
-	else if (d->cpu == CPU_INTEL)
+	else if (d->cpu.vendor == CPU_INTEL)
 		hint = "enable VT-d in the firmware setup";
 	else
 		hint = "enable the IOMMU in the firmware setup (AMD: SVM and IOMMU; Intel: VT-d, "
@@ -284,13 +247,13 @@ static void check_virt(struct doctor *d)
 		report(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/cpuinfo");
 		return;
 	}
-	if (d->virt_flag) {
-		report(d, DOC_OK, NULL, "the CPU has hardware virtualisation (%s)", d->virt_flag);
+	if (d->cpu.virt_flag) {
+		report(d, DOC_OK, NULL, "the CPU has hardware virtualisation (%s)", d->cpu.virt_flag);
 		return;
 	}
-	if (d->cpu == CPU_AMD)
+	if (d->cpu.vendor == CPU_AMD)
 		hint = "enable SVM Mode in the firmware setup";
-	else if (d->cpu == CPU_INTEL)
+	else if (d->cpu.vendor == CPU_INTEL)
 		hint = "enable Intel Virtualization Technology (VT-x) in the firmware setup";
 	else
 		hint = "enable SVM (AMD) or VT-x (Intel) in the firmware setup";
@@ -328,7 +291,7 @@ static void check_kargs(struct doctor *d)
 			report(d, DOC_FAIL, hint,
 			       "%s on the kernel command line is misspelt: %.*s has no parameter "
 			       "'id'", t, (int)(dot - t), t);
-		} else if (d->cpu == CPU_AMD && strcmp(t, "intel_iommu=on") == 0) {
+		} else if (d->cpu.vendor == CPU_AMD && strcmp(t, "intel_iommu=on") == 0) {
 			n++;
 			report(d, DOC_WARN, "remove it; the AMD IOMMU is on when the firmware "
 			       "enables it", "intel_iommu=on does nothing on an AMD CPU");
@@ -889,7 +852,7 @@ int cmd_doctor(struct ctl *c, int argc, char **argv)
 	r = ctl_machine_load(c, &d.m);
 	if (r)
 		return r;
-	read_cpuinfo(&d);
+	d.have_cpuinfo = host_cpu_read(c->root, &d.cpu) == 0;
 	if (root_read_line(c->root, "/proc/cmdline", cmdline, sizeof(cmdline)) >= 0) {
 		if (kargs_split(&d.cmdline, cmdline) < 0) {
 			ctl_error("%s", strerror(ENOMEM));

@@ -123,7 +123,8 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static char cmd_name[64];
+	/* argv[0] of the command for getopt; lives as long as main. */
+	char cmd_name[64];
 	struct ctl c = { .root = "/" };
 	const char *nc = getenv("NO_COLOR");
 	int opt;

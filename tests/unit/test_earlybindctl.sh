@@ -106,7 +106,7 @@ err_has "claims 0000:0e:00.0 [1002:73e3] Advanced Micro Devices"
 err_has "Navi 23 WKS-XL [Radeon PRO W6600], the boot VGA device"
 end
 
-begin sysfb_is_blacklisted_only_on_kernels_that_have_it
+begin sysfb_is_blacklisted_unless_no_installed_kernel_has_it
 x570
 ctl add 0e:00.0 --force
 expect_rc 0
@@ -121,11 +121,18 @@ printf 'CONFIG_X86=y\nCONFIG_SYSFB=y\n' >"$R/boot/config-$rel"
 ctl kargs
 [ "$(cat "$R.out")" = "iommu=pt video=efifb:off initcall_blacklist=sysfb_init" ] ||
 	fail "kargs with sysfb: $(cat "$R.out")"
-# Fedora's place comes first.
-printf '# CONFIG_SYSFB is not set\n' >"$R/lib/modules/$rel/config"
+# The arguments go to every installed kernel: one with sysfb keeps it.
+printf '# CONFIG_SYSFB is not set\n' >"$R/boot/config-$rel"
+mkdir -p "$R/lib/modules/6.12.9-amd64"
+printf 'CONFIG_SYSFB=y\n' >"$R/lib/modules/6.12.9-amd64/config"
+ctl kargs
+out_has "initcall_blacklist=sysfb_init"
+# Fedora's place is read too.
+printf '# CONFIG_SYSFB is not set\n' >"$R/lib/modules/6.12.9-amd64/config"
 ctl kargs
 out_has "video=efifb:off"
-grep -q sysfb "$R.out" && fail "/lib/modules/$rel/config was not read: $(cat "$R.out")"
+grep -q sysfb "$R.out" && fail "/lib/modules/*/config was not read: $(cat "$R.out")"
+rm -r "$R/lib/modules/6.12.9-amd64"
 # Before 5.15 there was no CONFIG_SYSFB, and x86 always had sysfb_init.
 rm "$R/lib/modules/$rel/config"
 printf 'CONFIG_X86=y\n' >"$R/boot/config-$rel"
