@@ -14,7 +14,8 @@
 
 int applied_load(const char *root, struct applied *a)
 {
-	char path[PATH_MAX], line[4200];
+	char path[PATH_MAX], *line = NULL;
+	size_t size = 0;
 	FILE *f;
 	int r = 0;
 
@@ -25,7 +26,8 @@ int applied_load(const char *root, struct applied *a)
 	f = fopen(path, "re");
 	if (!f)
 		return errno == ENOENT ? 0 : -errno;
-	while (r == 0 && fgets(line, sizeof(line), f)) {
+	/* getline: a "created" line holds a whole command line, of any length. */
+	while (r == 0 && getline(&line, &size, f) >= 0) {
 		char *v;
 
 		line[strcspn(line, "\n")] = '\0';
@@ -58,6 +60,9 @@ int applied_load(const char *root, struct applied *a)
 				r = -ENOMEM;
 		}
 	}
+	if (r == 0 && ferror(f))
+		r = -EIO;
+	free(line);
 	fclose(f);
 	if (r < 0)
 		applied_free(a);
@@ -69,6 +74,19 @@ void applied_free(struct applied *a)
 	kargs_free(&a->kargs);
 	free(a->created_from);
 	*a = (struct applied){ 0 };
+}
+
+/* After a rename, so that the new name survives a crash too. */
+static int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) < 0)
+		r = -errno;
+	close(fd);
+	return r;
 }
 
 int applied_save(const char *root, const struct applied *a)
@@ -129,9 +147,11 @@ int applied_save(const char *root, const struct applied *a)
 		r = -errno;
 	if (r == 0 && rename(tmp, path) < 0)
 		r = -errno;
-	if (r < 0)
+	if (r < 0) {
 		unlink(tmp);
-	return r;
+		return r;
+	}
+	return fsync_dir(dir);
 }
 
 int applied_manifest_sum(const char *root, char sum[17])

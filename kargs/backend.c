@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +12,20 @@
 #include "backend.h"
 #include "rootpath.h"
 #include "program.h"
+
+int backend_error(const char *fmt, ...)
+{
+	int saved = errno; /* for a %m in @fmt */
+	va_list ap;
+
+	fputs("earlybindctl: ", stderr);
+	errno = saved;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
 
 int backend_run(struct backend_ctx *c, char *const argv[], bool query, const int *ok_status,
 		char **out)
@@ -35,7 +50,7 @@ int backend_run(struct backend_ctx *c, char *const argv[], bool query, const int
 	if (r < 0) {
 		fprintf(stderr, "earlybindctl: cannot run %s: %s; nothing after it was done\n",
 			argv[0], strerror(-r));
-		return -1;
+		return BACKEND_NOT_RUN;
 	}
 	if (res.status == 0 && !ok_status)
 		ok = true;
@@ -99,18 +114,71 @@ int backend_dracut(struct backend_ctx *c, bool undo, struct applied *a)
 	return backend_run(c, argv, false, NULL, NULL) < 0 ? -1 : 0;
 }
 
+/* After a rename, so that the new name survives a crash too. */
+static int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+static int write_all(int fd, const char *s, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, s, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		s += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The file that @full, a symlink, points to, into @out: rename() onto the
+ * link would put a regular file in its place, and the admin's link would
+ * silently stop meaning anything.  Only a file under @root: a fake root's
+ * absolute link points out of it.  0, or -1 after saying why.
+ */
+static int resolve_link(const char *root, const char *full, char out[PATH_MAX])
+{
+	char top[PATH_MAX];
+	size_t len;
+
+	if (!realpath(full, out))
+		return backend_error("%s is a symlink, and what it points to cannot be "
+				     "resolved (%m); make it a file, or point it at one", full);
+	if (!realpath(root && *root ? root : "/", top))
+		return backend_error("cannot resolve %s: %m", root);
+	len = strlen(top);
+	if (strcmp(top, "/") != 0 &&
+	    (strncmp(out, top, len) != 0 || (out[len] != '/' && out[len] != '\0')))
+		return backend_error("%s is a symlink to %s, out of %s; make it a file there",
+				     full, out, top);
+	return 0;
+}
+
 int backend_write_file(struct backend_ctx *c, const char *path, const char *text)
 {
-	char full[PATH_MAX], tmp[PATH_MAX + 8], dir[PATH_MAX];
+	char full[PATH_MAX], target[PATH_MAX], tmp[PATH_MAX + 8], dir[PATH_MAX];
+	const char *dest = full;
 	mode_t mode = 0644;
 	struct stat st;
-	size_t len;
+	bool exists;
 	int fd, r = 0;
 
-	if (root_path(full, sizeof(full), c->root, path) < 0) {
-		fprintf(stderr, "earlybindctl: %s: path too long\n", path);
-		return -1;
-	}
+	if (root_path(full, sizeof(full), c->root, path) < 0)
+		return backend_error("%s: path too long", path);
 	if (c->dry_run) {
 		if (text)
 			printf("would write %s:\n%s", path, text);
@@ -122,40 +190,49 @@ int backend_write_file(struct backend_ctx *c, const char *path, const char *text
 		if (unlink(full) < 0) {
 			if (errno == ENOENT)
 				return 0;
-			fprintf(stderr, "earlybindctl: cannot remove %s: %m\n", full);
-			return -1;
+			return backend_error("cannot remove %s: %m", full);
 		}
 		if (!c->quiet)
 			printf("removed %s\n", path);
 		return 0;
 	}
-	snprintf(dir, sizeof(dir), "%s", full);
+	exists = lstat(full, &st) == 0;
+	if (exists && S_ISLNK(st.st_mode)) {
+		if (resolve_link(c->root, full, target) < 0)
+			return -1;
+		dest = target;
+		exists = stat(dest, &st) == 0;
+	}
+	snprintf(dir, sizeof(dir), "%s", dest);
 	*strrchr(dir, '/') = '\0';
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		fprintf(stderr, "earlybindctl: cannot create %s: %m\n", dir);
-		return -1;
-	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return backend_error("cannot create %s: %m", dir);
 	/* The admin may have made it private (or group-writable): keep that. */
-	if (stat(full, &st) == 0)
+	if (exists)
 		mode = st.st_mode & 07777;
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", full);
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", dest);
 	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "earlybindctl: cannot write in %s: %m\n", dir);
-		return -1;
-	}
-	len = strlen(text);
-	if (write(fd, text, len) != (ssize_t)len || fchmod(fd, mode) < 0 || fsync(fd) < 0)
-		r = errno ? -errno : -EIO;
+	if (fd < 0)
+		return backend_error("cannot write in %s: %m", dir);
+	r = write_all(fd, text, strlen(text));
+	if (r == 0 && fchmod(fd, mode) < 0)
+		r = -errno;
+	if (r == 0 && exists && fchown(fd, st.st_uid, st.st_gid) < 0)
+		r = -errno;
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
-	if (r == 0 && rename(tmp, full) < 0)
+	if (r == 0 && rename(tmp, dest) < 0)
 		r = -errno;
 	if (r < 0) {
 		unlink(tmp);
-		fprintf(stderr, "earlybindctl: cannot write %s: %s\n", full, strerror(-r));
-		return -1;
+		return backend_error("cannot write %s: %s", dest, strerror(-r));
 	}
+	r = fsync_dir(dir);
+	if (r < 0)
+		return backend_error("cannot sync %s after writing %s in it: %s", dir, dest,
+				     strerror(-r));
 	if (!c->quiet)
 		printf("wrote %s\n", path);
 	return 0;

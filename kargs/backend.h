@@ -32,12 +32,17 @@ struct backend_ctx {
 	struct applied *applied;
 };
 
+/*
+ * Every hook returns 0, or -1 after it has said on stderr what failed (the
+ * file or command, and why) and what to do: the back end is the one that
+ * knows which file or command it was, so apply adds nothing to the message.
+ */
 struct backend {
 	const char *name;
 	/*
 	 * Optional: refuses, before anything is changed, a system that this
 	 * back end cannot finish on (@initramfs: the initramfs is to be
-	 * handled too).  0, or -1 after saying why and what to do.
+	 * handled too).
 	 */
 	int (*prepare)(struct backend_ctx *c, bool initramfs);
 	/* The arguments the next boot gets, or the ones the back end controls. */
@@ -45,14 +50,13 @@ struct backend {
 	/*
 	 * Removes @del and adds @add.  @ours is what earlybind's own arguments
 	 * are afterwards, for back ends that keep them in a file of their own.
-	 * 0, or -1 after saying what failed; c->partial is then set when
-	 * something was changed before the failure.
+	 * On failure c->partial is set when something was changed before it.
 	 */
 	int (*write)(struct backend_ctx *c, const struct kargs *add, const struct kargs *del,
 		     const struct kargs *ours);
 	/*
 	 * Makes the initramfs carry the current manifest (@undo: carry none).
-	 * @a is updated with what was turned on.  0, or -1 after saying why.
+	 * @a is updated with what was turned on.
 	 */
 	int (*initramfs)(struct backend_ctx *c, bool undo, struct applied *a);
 	/* What the admin must do after a successful apply. */
@@ -68,12 +72,19 @@ extern const struct backend backend_grubby;
 extern const struct backend backend_grub;
 extern const struct backend backend_kernel_cmdline;
 
+/* Prints "earlybindctl: " and the message on stderr; returns -1, for the hooks. */
+int backend_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* backend_run could not start the command at all: it changed nothing. */
+#define BACKEND_NOT_RUN (-2)
+
 /*
  * Runs @argv, or in a dry run prints it.  Queries (@query) run even in a
  * dry run, since they change nothing.  Statuses in @ok_status (terminated
  * by -1; NULL: only 0) are success; any other stops apply: the command,
- * its status and its stderr are shown.  Returns the status, or -1.
- * @out, when not NULL, gets the command's stdout (free it).
+ * its status and its stderr are shown, and -1 is returned.  When it cannot
+ * be started, that is said and BACKEND_NOT_RUN is returned.  Otherwise the
+ * status.  @out, when not NULL, gets the command's stdout (free it).
  */
 int backend_run(struct backend_ctx *c, char *const argv[], bool query, const int *ok_status,
 		char **out);
@@ -95,8 +106,9 @@ int backend_save_record(struct backend_ctx *c);
 
 /*
  * Writes @text to ROOT/@path atomically (or, in a dry run, prints it),
- * keeping the mode of the file it replaces (0644 for a new one); @text
- * NULL removes the file.  0 or -1 after saying why.
+ * keeping the mode and owner of the file it replaces (0644 for a new one);
+ * a symlink stays, and the file it points to (under ROOT) is written.
+ * @text NULL removes the file.  0 or -1 after saying why.
  */
 int backend_write_file(struct backend_ctx *c, const char *path, const char *text);
 

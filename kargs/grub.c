@@ -101,7 +101,7 @@ static int grub_read(struct backend_ctx *c, struct kargs *current)
 
 	if (root_path(path, PATH_MAX, c->root, "/etc/default/grub") < 0 ||
 	    root_path(dir, sizeof(dir), c->root, "/etc/default/grub.d") < 0)
-		return -ENAMETOOLONG;
+		return backend_error("%s: %s", c->root, strerror(ENAMETOOLONG));
 	source_file(path, &g);
 	n = scandir(dir, &names, only_cfg, by_name);
 	for (int i = 0; i < n; i++) {
@@ -114,7 +114,7 @@ static int grub_read(struct backend_ctx *c, struct kargs *current)
 	r = kargs_split(current, g.linux_);
 	if (r == 0)
 		r = kargs_split(current, g.dflt);
-	return r;
+	return r < 0 ? backend_error("GRUB_CMDLINE_LINUX: %s", strerror(-r)) : 0;
 }
 
 static int grub_write(struct backend_ctx *c, const struct kargs *add, const struct kargs *del,
@@ -128,14 +128,14 @@ static int grub_write(struct backend_ctx *c, const struct kargs *add, const stru
 	(void)add;
 	(void)del;
 	if (!joined)
-		return -1;
+		return backend_error("%s", strerror(ENOMEM));
 	if (ours->n &&
 	    asprintf(&text, "# Written by earlybindctl apply: the kernel arguments of "
 			    "/etc/earlybind.conf.\n# earlybindctl apply --undo removes this "
 			    "file.\nGRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX %s\"\n",
 		     joined) < 0) {
 		free(joined);
-		return -1;
+		return backend_error("%s", strerror(ENOMEM));
 	}
 	free(joined);
 	r = backend_write_file(c, GRUB_DROPIN, ours->n ? text : NULL);

@@ -19,7 +19,7 @@ static int grubby_read(struct backend_ctx *c, struct kargs *current)
 	int r;
 
 	if (backend_run(c, argv, true, NULL, &out) < 0)
-		return -EIO;
+		return -1;
 	r = 0;
 	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		size_t l;
@@ -36,7 +36,7 @@ static int grubby_read(struct backend_ctx *c, struct kargs *current)
 		break;
 	}
 	free(out);
-	return r;
+	return r < 0 ? backend_error("grubby --info=DEFAULT: %s", strerror(-r)) : 0;
 }
 
 static int grubby_write(struct backend_ctx *c, const struct kargs *add, const struct kargs *del,
@@ -59,7 +59,7 @@ static int grubby_write(struct backend_ctx *c, const struct kargs *add, const st
 		for (size_t i = 0; i < c->applied->kargs.n; i++)
 			if (!kargs_has(ours, c->applied->kargs.v[i]) &&
 			    kargs_push(&stale, c->applied->kargs.v[i]) < 0)
-				goto out;
+				goto nomem;
 		del = &stale;
 	}
 	if (!add->n && !del->n) {
@@ -69,20 +69,27 @@ static int grubby_write(struct backend_ctx *c, const struct kargs *add, const st
 	addj = kargs_join(add);
 	delj = kargs_join(del);
 	if (!addj || !delj)
-		goto out;
+		goto nomem;
 	if (del->n && asprintf(&d, "--remove-args=%s", delj) < 0)
-		goto out;
+		goto nomem;
 	if (add->n && asprintf(&a, "--args=%s", addj) < 0)
-		goto out;
+		goto nomem;
 	if (d)
 		argv[n++] = d;
 	if (a)
 		argv[n++] = a;
 	argv[n] = NULL;
-	r = backend_run(c, argv, false, NULL, NULL) < 0 ? -1 : 0;
-	/* grubby-bls edits the entries one by one: some may have changed. */
-	if (r < 0)
+	r = backend_run(c, argv, false, NULL, NULL);
+	/*
+	 * grubby-bls edits the entries one by one: when it ran and failed,
+	 * some may have changed.  Not started at all, it changed none.
+	 */
+	if (r < 0 && r != BACKEND_NOT_RUN)
 		c->partial = true;
+	r = r < 0 ? -1 : 0;
+	goto out;
+nomem:
+	r = backend_error("%s", strerror(ENOMEM));
 out:
 	free(a);
 	free(d);

@@ -34,6 +34,12 @@ void kargs_free(struct kargs *k)
 	*k = (struct kargs){ 0 };
 }
 
+void kargs_truncate(struct kargs *k, size_t n)
+{
+	while (k->n > n)
+		free(k->v[--k->n]);
+}
+
 bool kargs_has(const struct kargs *k, const char *tok)
 {
 	for (size_t i = 0; i < k->n; i++)

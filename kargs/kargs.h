@@ -20,6 +20,8 @@ struct kargs {
 
 int kargs_push(struct kargs *k, const char *tok);
 void kargs_free(struct kargs *k);
+/* Drops the tokens after the first @n (none when there are @n or fewer). */
+void kargs_truncate(struct kargs *k, size_t n);
 bool kargs_has(const struct kargs *k, const char *tok);
 /*
  * Appends the tokens of @cmdline, split on blanks except inside double

@@ -19,71 +19,92 @@
 #define VENDOR_CMDLINE "/usr/lib/kernel/cmdline"
 
 /*
- * The whole of @path under @root, or NULL (*@err: -errno, -ENOENT when it
- * does not exist).
+ * The whole of @path under @root into *@text (free it).  0, or -errno
+ * (-ENOENT when it does not exist).
  */
-static char *read_file(const char *root, const char *path, int *err)
+static int read_file(const char *root, const char *path, char **text)
 {
 	char full[PATH_MAX];
-	char *text = NULL;
 	size_t size = 0;
 	FILE *f;
+	int r;
 
-	*err = root_path(full, sizeof(full), root, path);
-	if (*err < 0)
-		return NULL;
+	*text = NULL;
+	r = root_path(full, sizeof(full), root, path);
+	if (r < 0)
+		return r;
 	f = fopen(full, "re");
-	if (!f) {
-		*err = -errno;
-		return NULL;
-	}
-	if (getdelim(&text, &size, '\0', f) < 0) {
-		free(text);
-		text = strdup("");
+	if (!f)
+		return -errno;
+	errno = 0;
+	if (getdelim(text, &size, '\0', f) < 0) {
+		free(*text);
+		*text = NULL;
+		if (!feof(f) || ferror(f))
+			r = errno ? -errno : -EIO;
+		else if (!(*text = strdup("")))
+			r = -ENOMEM;
 	}
 	fclose(f);
-	*err = text ? 0 : -ENOMEM;
-	return text;
+	return r;
+}
+
+/* "cannot read PATH[ under ROOT]: REASON[HINT]"; returns -1. */
+static int read_error(const struct backend_ctx *c, const char *path, int err, const char *hint)
+{
+	bool fake = c->root && *c->root && strcmp(c->root, "/") != 0;
+
+	return backend_error("cannot read %s%s%s: %s%s", path, fake ? " under " : "",
+			     fake ? c->root : "", strerror(-err), hint);
 }
 
 /*
- * The file; when there is none, what kernel-install would use instead
- * (REFERENCE.md section 4): /usr/lib/kernel/cmdline, else the running
- * kernel's command line without BOOT_IMAGE= and initrd=, with the blanks
- * collapsed to single spaces as kernel-install collapses them.  NULL when
- * /etc/kernel/cmdline cannot be read, or on -ENOMEM.
+ * The file, into *@out (free it); when there is none, what kernel-install
+ * would use instead (REFERENCE.md section 4): /usr/lib/kernel/cmdline,
+ * else the running kernel's command line without BOOT_IMAGE= and initrd=,
+ * with the blanks collapsed to single spaces as kernel-install collapses
+ * them.  *@from names the file used.  0, or -1 after saying why: an
+ * unreadable fallback is not an empty one.
  */
-static char *read_text(const char *root, bool *exists)
+static int read_text(struct backend_ctx *c, bool *exists, const char **from, char **out)
 {
-	char line[4096];
+	static const char proc[] = "/proc/cmdline";
 	struct kargs k = { 0 }, kept = { 0 };
 	char *text;
-	int err;
+	int r;
 
 	*exists = false;
-	text = read_file(root, KERNEL_CMDLINE, &err);
-	if (text || err != -ENOENT) {
+	*out = NULL;
+	*from = KERNEL_CMDLINE;
+	r = read_file(c->root, KERNEL_CMDLINE, &text);
+	if (r != -ENOENT) {
 		/* Unreadable is not absent: never write over it. */
 		*exists = true;
-		return text;
+		*out = text;
+		return r < 0 ? read_error(c, KERNEL_CMDLINE, r, "") : 0;
 	}
-	text = read_file(root, VENDOR_CMDLINE, &err);
-	if (text) {
-		if (kargs_split(&kept, text) < 0)
-			kargs_free(&kept);
-		free(text);
-	} else {
-		if (root_read_line(root, "/proc/cmdline", line, sizeof(line)) < 0)
-			line[0] = '\0';
-		if (kargs_split(&k, line) == 0)
-			for (size_t i = 0; i < k.n; i++)
-				if (strncmp(k.v[i], "BOOT_IMAGE=", 11) && strncmp(k.v[i], "initrd=", 7))
-					kargs_push(&kept, k.v[i]);
+	*from = VENDOR_CMDLINE;
+	r = read_file(c->root, VENDOR_CMDLINE, &text);
+	if (r == -ENOENT) {
+		*from = proc;
+		r = read_file(c->root, proc, &text);
+		if (r < 0)
+			return read_error(c, proc, r, "; create " KERNEL_CMDLINE " yourself, with "
+					  "the command line new boot entries are to get");
 	}
-	text = kargs_join(&kept);
+	if (r < 0)
+		return read_error(c, *from, r, "");
+	r = kargs_split(&k, text);
+	for (size_t i = 0; r == 0 && i < k.n; i++)
+		if (*from != proc || (strncmp(k.v[i], "BOOT_IMAGE=", 11) != 0 &&
+				      strncmp(k.v[i], "initrd=", 7) != 0))
+			r = kargs_push(&kept, k.v[i]);
+	if (r == 0 && !(*out = kargs_join(&kept)))
+		r = -ENOMEM;
+	free(text);
 	kargs_free(&k);
 	kargs_free(&kept);
-	return text;
+	return r < 0 ? backend_error("%s: %s", *from, strerror(-r)) : 0;
 }
 
 /* Do @a and @b hold the same tokens in the same order? */
@@ -101,15 +122,16 @@ static bool same_tokens(const char *a, const char *b)
 
 static int kc_read(struct backend_ctx *c, struct kargs *current)
 {
+	const char *from;
 	bool exists;
-	char *text = read_text(c->root, &exists);
+	char *text;
 	int r;
 
-	if (!text)
-		return -EIO;
+	if (read_text(c, &exists, &from, &text) < 0)
+		return -1;
 	r = kargs_split(current, text);
 	free(text);
-	return r;
+	return r < 0 ? backend_error("%s: %s", from, strerror(-r)) : 0;
 }
 
 /*
@@ -166,13 +188,13 @@ static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct
 		    const struct kargs *ours)
 {
 	struct applied *a = c->applied;
+	const char *from;
 	bool exists;
 	char *text, *n;
 	size_t len, tl, nl = 0, extra = 2;
 	int r;
 
-	text = read_text(c->root, &exists);
-	if (!text)
+	if (read_text(c, &exists, &from, &text) < 0)
 		return -1;
 	if (!exists && !ours->n) {
 		/*
@@ -203,6 +225,16 @@ static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct
 			forget_created(a);
 		return r;
 	}
+	if (!exists && !text[strspn(text, " \t\n")]) {
+		/*
+		 * kernel-install would give new entries only earlybind's
+		 * arguments: no root=, nothing the admin boots with.
+		 */
+		free(text);
+		return backend_error("%s has no arguments (not even root=) to create %s from; "
+				     "create %s yourself, with the command line new boot entries "
+				     "are to get", from, KERNEL_CMDLINE, KERNEL_CMDLINE);
+	}
 	if (!exists && a && !c->dry_run) {
 		char dir[PATH_MAX];
 
@@ -210,7 +242,7 @@ static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct
 		a->created_from = strdup(text);
 		if (!a->created_from) {
 			free(text);
-			return -1;
+			return backend_error("%s", strerror(ENOMEM));
 		}
 		a->created_dir = root_path(dir, sizeof(dir), c->root, KERNEL_CMDLINE_DIR) == 0 &&
 				 access(dir, F_OK) < 0 && errno == ENOENT;
@@ -238,7 +270,7 @@ static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct
 		free(text);
 		if (!exists && a)
 			forget_created(a);
-		return -1;
+		return backend_error("%s", strerror(ENOMEM));
 	}
 	len = tl - (exists ? nl : 0);
 	memcpy(n, text, len);
@@ -253,9 +285,16 @@ static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct
 	r = backend_write_file(c, KERNEL_CMDLINE, n);
 	free(n);
 	free(text);
-	/* Nothing was created: the caller saves the record as it was before. */
-	if (r < 0 && !exists && a)
+	/*
+	 * Nothing was created but maybe /etc/kernel, which no record would
+	 * name now: it goes (if still empty), and the caller saves the record
+	 * as it was before.
+	 */
+	if (r < 0 && !exists && a) {
+		if (a->created_dir && !c->dry_run)
+			remove_created_dir(c);
 		forget_created(a);
+	}
 	return r;
 }
 

@@ -34,10 +34,10 @@ static int ro_read(struct backend_ctx *c, struct kargs *current)
 	int r;
 
 	if (backend_run(c, argv, true, NULL, &out) < 0)
-		return -EIO;
+		return -1;
 	r = kargs_split(current, out ? out : "");
 	free(out);
-	return r;
+	return r < 0 ? backend_error("rpm-ostree kargs: %s", strerror(-r)) : 0;
 }
 
 static int ro_write(struct backend_ctx *c, const struct kargs *add, const struct kargs *del,
@@ -50,7 +50,7 @@ static int ro_write(struct backend_ctx *c, const struct kargs *add, const struct
 
 	(void)ours;
 	if (!argv)
-		return -1;
+		return backend_error("%s", strerror(ENOMEM));
 	argv[n++] = strdup("rpm-ostree");
 	argv[n++] = strdup("kargs");
 	for (size_t i = 0; i < add->n; i++)
@@ -61,8 +61,10 @@ static int ro_write(struct backend_ctx *c, const struct kargs *add, const struct
 			argv[n - 1] = NULL;
 	argv[n++] = strdup("--unchanged-exit-77");
 	for (size_t i = 0; i < n; i++)
-		if (!argv[i])
+		if (!argv[i]) {
+			backend_error("%s", strerror(ENOMEM));
 			goto out;
+		}
 	r = backend_run(c, argv, false, ok, NULL);
 	if (r == 0 && !c->dry_run)
 		c->deployed = true;
@@ -125,7 +127,7 @@ static int ro_enable(struct backend_ctx *c, const struct kargs *args, bool drop_
 	int r = -1;
 
 	if (!argv)
-		return -1;
+		return backend_error("%s", strerror(ENOMEM));
 	argv[n++] = "rpm-ostree";
 	argv[n++] = "initramfs";
 	argv[n++] = "--enable";
@@ -138,6 +140,7 @@ static int ro_enable(struct backend_ctx *c, const struct kargs *args, bool drop_
 		}
 		if (asprintf(&argv[n], "--arg=%s", args->v[i]) < 0) {
 			argv[n] = NULL;
+			backend_error("%s", strerror(ENOMEM));
 			goto out;
 		}
 		n++;
@@ -175,8 +178,10 @@ static int ro_prepare(struct backend_ctx *c, bool initramfs)
 		return 0;
 	if (backend_run(c, status, true, NULL, &json) < 0)
 		return -1;
-	if (json_strings(json ? json : "", "\"initramfs-etc\"", &etc) < 0)
+	if (json_strings(json ? json : "", "\"initramfs-etc\"", &etc) < 0) {
+		backend_error("%s", strerror(ENOMEM));
 		goto out;
+	}
 	r = 0;
 	if (etc.n) {
 		list = kargs_join(&etc);
@@ -209,8 +214,10 @@ static int ro_initramfs(struct backend_ctx *c, bool undo, struct applied *a)
 	if (backend_run(c, status, true, NULL, &json) < 0)
 		return -1;
 	enabled = json_flag(json ? json : "", "\"regenerate-initramfs\"");
-	if (json_strings(json ? json : "", "\"initramfs-args\"", &args) < 0)
+	if (json_strings(json ? json : "", "\"initramfs-args\"", &args) < 0) {
+		backend_error("%s", strerror(ENOMEM));
 		goto out;
+	}
 	for (size_t i = 0; i + 1 < args.n; i++)
 		ours_there |= strcmp(args.v[i], "-a") == 0 && strcmp(args.v[i + 1], "earlybind") == 0;
 	if (undo) {

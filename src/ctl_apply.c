@@ -187,7 +187,7 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 	const struct backend *be;
 	struct ctl_machine m;
 	char sum[17];
-	int opt, r;
+	int opt, r, err;
 
 	while ((opt = getopt_long(argc, argv, CTL_COMMON_SHORT "nb:Im:ufk:", opts, NULL)) != -1) {
 		if (ctl_common_option(c, opt, optarg, apply_usage))
@@ -226,6 +226,13 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 			    strcmp(kver, "..") == 0) {
 				ctl_error("--kver: '%s' is not a kernel release (uname -r prints "
 					  "the running one's)", kver);
+				return CTL_EXIT_USAGE;
+			}
+			/* The record keeps it, to know which initramfs was built. */
+			if (strlen(kver) >= sizeof(a.initramfs_kver)) {
+				ctl_error("--kver: %zu bytes is longer than a kernel release "
+					  "can be (%zu at most)", strlen(kver),
+					  sizeof(a.initramfs_kver) - 1);
 				return CTL_EXIT_USAGE;
 			}
 			break;
@@ -272,6 +279,11 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 		ctl_error("cannot read %s under %s", APPLIED_PATH, c->root);
 		goto out;
 	}
+	err = applied_manifest_sum(c->root, sum);
+	if (err < 0) {
+		ctl_error("cannot read /etc/earlybind.conf under %s: %s", c->root, strerror(-err));
+		goto out;
+	}
 	if (a.backend[0] && strcmp(a.backend, be->name) != 0) {
 		ctl_error("earlybind's arguments were applied through %s; run 'earlybindctl "
 			  "apply --undo --bootloader %s' first", a.backend, a.backend);
@@ -293,10 +305,8 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 		res.args = (struct kargs){ 0 };
 		kargs_result_free(&res);
 	}
-	if (be->read(&bc, &current) < 0) {
-		ctl_error("cannot read the current kernel arguments from %s", be->name);
-		goto out;
-	}
+	if (be->read(&bc, &current) < 0)
+		goto out; /* the back end said what it could not read */
 	if (make_plan(c, be, &want, &current, &a, &p) < 0)
 		goto out;
 	if (be->prepare && be->prepare(&bc, !no_initramfs) < 0)
@@ -342,19 +352,23 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 			 * the record goes back to what it was.
 			 */
 			if (!bc.partial) {
-				while (a.kargs.n > had)
-					free(a.kargs.v[--a.kargs.n]);
+				kargs_truncate(&a.kargs, had);
 				a.unfinished = was_unfinished;
 			}
 			goto save;
 		}
 		a.unfinished = false;
-		kargs_free(&a.kargs);
-		a.kargs = p.ours;
-		p.ours = (struct kargs){ 0 };
 		wrote = true;
 	}
-	applied_manifest_sum(c->root, sum);
+	/*
+	 * Ours are now what the command line has of them, whether the back end
+	 * wrote or not: one the admin took out by hand is forgotten, so that
+	 * --undo is not stuck on it and never removes the same token typed
+	 * again later (only arguments earlybind added are ever removed).
+	 */
+	kargs_free(&a.kargs);
+	a.kargs = p.ours;
+	p.ours = (struct kargs){ 0 };
 	/* Built for one kernel (--kver) is not built for the others. */
 	bc.manifest_changed = undo || strcmp(sum, a.manifest_sum) != 0 ||
 			      (a.initramfs_kver[0] && strcmp(a.initramfs_kver, kver ? kver : ""));
@@ -397,9 +411,12 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 	}
 	if (undo) {
 		/*
-		 * Nothing of earlybind's is left to undo another time, but what
-		 * --no-initramfs left of rpm-ostree's regeneration, under the
-		 * back end's name (an empty record is removed).
+		 * The arguments are gone and so is the /etc/kernel/cmdline apply
+		 * created.  The back end's name stays in the record: after --undo
+		 * --no-initramfs, rpm-ostree's initramfs regeneration that apply
+		 * turned on is still on, and a later --undo must still run
+		 * through rpm-ostree to turn it off.  A record with nothing left
+		 * in it is removed, name and all.
 		 */
 		free(a.created_from);
 		a.created_from = NULL;

@@ -786,4 +786,126 @@ expect_rc 0
 [ -d "$R/etc/kernel" ] || fail "--undo removed an /etc/kernel that was there before apply"
 end
 
+# ---- the record follows the command line, not only the back end's writes ---
+begin undo_after_the_admin_removed_our_arguments_forgets_them
+machine
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 ro\n' >"$R/etc/kernel/cmdline"
+apply
+expect_rc 0
+# The admin takes every one of ours out by hand: nothing is left to remove.
+printf 'root=UUID=1 ro\n' >"$R/etc/kernel/cmdline"
+apply --undo
+expect_rc 0
+[ -e "$R/etc/earlybind.d/applied" ] &&
+	fail "--undo kept a record of arguments no longer there: $(cat "$R/etc/earlybind.d/applied")"
+# Typed by the admin afterwards: the admin's, never removed by earlybind.
+printf 'root=UUID=1 ro iommu=pt\n' >"$R/etc/kernel/cmdline"
+apply --undo
+expect_rc 0
+expect_eq "$(cat "$R/etc/kernel/cmdline")" "root=UUID=1 ro iommu=pt" "the admin's iommu=pt after --undo"
+mkdir -p "$R/etc/default/grub.d"
+printf 'GRUB_CMDLINE_LINUX="quiet"\n' >"$R/etc/default/grub"
+apply --bootloader grub
+expect_rc 0
+end
+
+# ---- /etc/kernel/cmdline from the fallbacks ---------------------------------
+begin kernel_cmdline_without_a_readable_proc_cmdline_is_not_created
+machine
+rm -f "$R/proc/cmdline"
+apply
+expect_rc 1
+err_has "cannot read /proc/cmdline"
+err_has "create /etc/kernel/cmdline yourself"
+[ -e "$R/etc/kernel/cmdline" ] && fail "created without root=: $(cat "$R/etc/kernel/cmdline")"
+writes 0 | grep -q '^dracut' && fail "dracut ran: $(writes 0)"
+: >"$R/proc/cmdline"
+apply
+expect_rc 1
+err_has "/proc/cmdline has no arguments"
+[ -e "$R/etc/kernel/cmdline" ] && fail "created from an empty /proc/cmdline: $(cat "$R/etc/kernel/cmdline")"
+[ -e "$R/etc/kernel" ] && fail "left /etc/kernel behind"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "a refused apply left a record: $(cat "$R/etc/earlybind.d/applied")"
+end
+
+# long_cmdline N: root=UUID=9 ro and N arguments of 20 bytes each.
+long_cmdline() {
+	local i
+	printf 'root=UUID=9 ro'
+	for ((i = 0; i < $1; i++)); do printf ' opt%04d=abcdefghijkl' "$i"; done
+}
+
+begin kernel_cmdline_created_from_a_long_proc_cmdline_keeps_all_of_it
+machine
+mkdir -p "$R/proc"
+printf 'BOOT_IMAGE=/vmlinuz %s\n' "$(long_cmdline 300)" >"$R/proc/cmdline"
+apply
+expect_rc 0
+[ "$(cat "$R/etc/kernel/cmdline")" = "$(long_cmdline 300) $OURS1" ] ||
+	fail "created /etc/kernel/cmdline ends: $(tail -c 120 "$R/etc/kernel/cmdline")"
+end
+
+begin kernel_cmdline_created_from_a_long_vendor_file_is_removed_by_undo
+machine
+kc_setup
+long_cmdline 300 >"$R/usr/lib/kernel/cmdline"
+apply
+expect_rc 0
+apply --undo
+expect_rc 0
+[ -e "$R/etc/kernel/cmdline" ] &&
+	fail "--undo left the /etc/kernel/cmdline apply created from a long vendor file"
+grep -qF "kept, although earlybind created it" "$R.out" && fail "--undo: $(cat "$R.out")"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "--undo left the record"
+end
+
+begin kver_longer_than_the_record_holds_is_a_usage_error
+machine
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 ro\n' >"$R/etc/kernel/cmdline"
+apply --kver "6.1.0-$(printf 'x%.0s' {1..300})"
+expect_rc 2
+err_has "--kver"
+expect_eq "$(writes 0)" "" "commands of apply with a --kver too long"
+end
+
+# A write that fails after /etc/kernel was created: root must lose
+# CAP_DAC_OVERRIDE for a directory without write permission to stop it.
+begin kernel_cmdline_failed_write_removes_the_directory_it_created
+machine
+kc_setup
+mkdir -p "$R/etc/earlybind.d"
+if [ "$(id -u)" -eq 0 ]; then
+	NODAC=(setpriv "--bounding-set=-dac_override,-dac_read_search" --)
+else
+	NODAC=()
+fi
+(
+	umask 0222
+	PATH=$STUBS:$PATH EB_STUB_STATE=$S NO_COLOR=1 "${NODAC[@]}" "$CTL" --root "$R" apply \
+		--mode ids >"$R.out" 2>"$R.err"
+)
+rc=$?
+expect_rc 1
+err_has "cannot write in $R/etc/kernel"
+[ -e "$R/etc/kernel" ] && fail "the failed apply left the /etc/kernel it created"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "the failed apply left a record: $(cat "$R/etc/earlybind.d/applied")"
+end
+
+begin kernel_cmdline_symlink_is_kept_and_its_target_written
+machine
+mkdir -p "$R/etc/kernel" "$R/usr/share/kernel"
+printf 'root=UUID=1 ro\n' >"$R/usr/share/kernel/cmdline"
+ln -s ../../usr/share/kernel/cmdline "$R/etc/kernel/cmdline"
+apply
+expect_rc 0
+[ -L "$R/etc/kernel/cmdline" ] || fail "apply replaced the symlink with a file"
+expect_eq "$(cat "$R/usr/share/kernel/cmdline")" "root=UUID=1 ro $OURS1" "the link's target"
+apply --undo
+expect_rc 0
+[ -L "$R/etc/kernel/cmdline" ] || fail "--undo replaced the symlink with a file"
+expect_eq "$(cat "$R/usr/share/kernel/cmdline")" "root=UUID=1 ro" "the link's target after --undo"
+end
+
 summary
