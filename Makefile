@@ -60,7 +60,7 @@ CTL_SRC := src/earlybindctl.c src/ctl_machine.c src/ctl_list.c src/ctl_edit.c \
 	   src/manifest_edit.c src/json.c kargs/kargs.c src/manifest.c src/rootpath.c \
 	   src/ctl_apply.c src/program.c kargs/applied.c kargs/backend.c kargs/grub.c \
 	   kargs/grubby.c kargs/kernel_cmdline.c ostree/rpm_ostree.c \
-	   src/ctl_doctor.c src/initrd.c src/ctl_status.c src/host.c
+	   src/ctl_doctor.c src/initrd.c src/ctl_status.c src/host.c src/atomicfile.c
 CTL_HDR := $(wildcard src/*.h kargs/*.h ostree/*.h)
 # Expanded when a recipe runs, after scripts/deps installed the -dev packages.
 CTL_CFLAGS = -Isrc -Ikargs $(shell pkg-config --cflags libpci blkid libkmod)

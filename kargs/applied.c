@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "applied.h"
+#include "atomicfile.h"
 #include "rootpath.h"
 
 int applied_load(const char *root, struct applied *a)
@@ -76,24 +77,12 @@ void applied_free(struct applied *a)
 	*a = (struct applied){ 0 };
 }
 
-/* After a rename, so that the new name survives a crash too. */
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 int applied_save(const char *root, const struct applied *a)
 {
-	char path[PATH_MAX], dir[PATH_MAX], tmp[PATH_MAX + 8];
+	char path[PATH_MAX], dir[PATH_MAX], *text = NULL;
+	size_t len = 0;
 	FILE *f;
-	int fd, r = 0;
+	int r = 0;
 
 	r = root_path(path, sizeof(path), root, APPLIED_PATH);
 	if (r < 0)
@@ -109,17 +98,9 @@ int applied_save(const char *root, const struct applied *a)
 	*strrchr(dir, '/') = '\0';
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
+	f = open_memstream(&text, &len);
+	if (!f)
 		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		r = -errno;
-		close(fd);
-		unlink(tmp);
-		return r;
-	}
 	fprintf(f, "# Written by earlybindctl apply: what it changed, so that it changes\n"
 		   "# only that.  earlybindctl apply --undo reverts it.  Do not edit.\n");
 	/* A record is only saved once a back end is chosen; never write "backend ". */
@@ -141,17 +122,13 @@ int applied_save(const char *root, const struct applied *a)
 		fprintf(f, "created %s\n", a->created_from);
 	if (a->created_dir)
 		fprintf(f, "created-dir yes\n");
-	if (fflush(f) != 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0)
-		r = -errno;
-	if (fclose(f) != 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return r;
+	if (fclose(f) != 0) {
+		free(text);
+		return -ENOMEM;
 	}
-	return fsync_dir(dir);
+	r = atomic_file_write(path, text, len, 0644, (uid_t)-1, (gid_t)-1);
+	free(text);
+	return r;
 }
 
 int applied_manifest_sum(const char *root, char sum[17])

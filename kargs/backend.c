@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "backend.h"
 #include "rootpath.h"
 #include "program.h"
@@ -114,36 +115,6 @@ int backend_dracut(struct backend_ctx *c, bool undo, struct applied *a)
 	return backend_run(c, argv, false, NULL, NULL) < 0 ? -1 : 0;
 }
 
-/* After a rename, so that the new name survives a crash too. */
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
-static int write_all(int fd, const char *s, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, s, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * The file that @full, a symlink, points to, into @out: rename() onto the
  * link would put a regular file in its place, and the admin's link would
@@ -170,12 +141,12 @@ static int resolve_link(const char *root, const char *full, char out[PATH_MAX])
 
 int backend_write_file(struct backend_ctx *c, const char *path, const char *text)
 {
-	char full[PATH_MAX], target[PATH_MAX], tmp[PATH_MAX + 8], dir[PATH_MAX];
+	char full[PATH_MAX], target[PATH_MAX], dir[PATH_MAX];
 	const char *dest = full;
 	mode_t mode = 0644;
 	struct stat st;
 	bool exists;
-	int fd, r = 0;
+	int r;
 
 	if (root_path(full, sizeof(full), c->root, path) < 0)
 		return backend_error("%s: path too long", path);
@@ -210,29 +181,10 @@ int backend_write_file(struct backend_ctx *c, const char *path, const char *text
 	/* The admin may have made it private (or group-writable): keep that. */
 	if (exists)
 		mode = st.st_mode & 07777;
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", dest);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return backend_error("cannot write in %s: %m", dir);
-	r = write_all(fd, text, strlen(text));
-	if (r == 0 && fchmod(fd, mode) < 0)
-		r = -errno;
-	if (r == 0 && exists && fchown(fd, st.st_uid, st.st_gid) < 0)
-		r = -errno;
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, dest) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return backend_error("cannot write %s: %s", dest, strerror(-r));
-	}
-	r = fsync_dir(dir);
+	r = atomic_file_write(dest, text, strlen(text), mode, exists ? st.st_uid : (uid_t)-1,
+			      exists ? st.st_gid : (gid_t)-1);
 	if (r < 0)
-		return backend_error("cannot sync %s after writing %s in it: %s", dir, dest,
-				     strerror(-r));
+		return backend_error("cannot write %s: %s", dest, strerror(-r));
 	if (!c->quiet)
 		printf("wrote %s\n", path);
 	return 0;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "manifest_edit.h"
 
 /* What a new manifest starts with. */
@@ -218,63 +219,19 @@ int manifest_doc_set_driver(struct manifest_doc *d, unsigned line, const char *d
 	return 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t k = write(fd, buf, len);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -errno;
-		buf += k;
-		len -= (size_t)k;
-	}
-	return 0;
-}
-
 int manifest_doc_save(struct manifest_doc *d)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	const char *slash = strrchr(d->path, '/');
 	size_t len;
-	char *text;
-	int fd, dfd, r;
+	char *text = doc_text(d, &len);
+	int r;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", d->path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	text = doc_text(d, &len);
 	if (!text)
 		return -ENOMEM;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		free(text);
-		return -errno;
-	}
-	r = write_all(fd, text, len);
+	r = atomic_file_write(d->path, text, len, d->mode, (uid_t)-1, (gid_t)-1);
 	free(text);
-	if (r == 0 && fchmod(fd, d->mode) < 0)
-		r = -errno;
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, d->path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return r;
-	}
-	d->exists = true;
-	/* The rename itself must reach the disk before we say it is done. */
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - d->path) + 1 : 1,
-		 slash ? d->path : ".");
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
+	if (r == 0)
+		d->exists = true;
+	return r;
 }
 
 int manifest_format_line(char *buf, size_t size, const char *driver,

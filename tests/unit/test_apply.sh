@@ -888,7 +888,7 @@ fi
 )
 rc=$?
 expect_rc 1
-err_has "cannot write in $R/etc/kernel"
+err_has "cannot write $R/etc/kernel/cmdline: Permission denied"
 [ -e "$R/etc/kernel" ] && fail "the failed apply left the /etc/kernel it created"
 [ -e "$R/etc/earlybind.d/applied" ] && fail "the failed apply left a record: $(cat "$R/etc/earlybind.d/applied")"
 end

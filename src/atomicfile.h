@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Replacing a file so that a crash leaves either the old file or the new
+ * one, never half of it: a temporary file beside it, fsync, rename, and an
+ * fsync of the directory so that the rename itself is on disk.
+ */
+#ifndef EARLYBIND_ATOMICFILE_H
+#define EARLYBIND_ATOMICFILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * Replaces (or creates) @path with the @len bytes at @data, with @mode and,
+ * when @uid is not (uid_t)-1, owned by @uid:@gid.  The directory must
+ * exist.  0, or -errno with @path as it was.
+ */
+int atomic_file_write(const char *path, const void *data, size_t len, mode_t mode, uid_t uid,
+		      gid_t gid);
+
+#endif
