@@ -49,8 +49,8 @@ int backend_run(struct backend_ctx *c, char *const argv[], bool query, const int
 	}
 	r = program_run(argv, &res);
 	if (r < 0) {
-		fprintf(stderr, "earlybindctl: cannot run %s: %s; nothing after it was done\n",
-			argv[0], strerror(-r));
+		backend_error("cannot run %s: %s; nothing after it was done", argv[0],
+			      strerror(-r));
 		return BACKEND_NOT_RUN;
 	}
 	if (res.status == 0 && !ok_status)
@@ -82,11 +82,9 @@ int backend_save_record(struct backend_ctx *c)
 	if (c->dry_run || !c->applied)
 		return 0;
 	r = applied_save(c->root, c->applied);
-	if (r < 0) {
-		fprintf(stderr, "earlybindctl: cannot write %s under %s: %s\n", APPLIED_PATH,
-			c->root, strerror(-r));
-		return -1;
-	}
+	if (r < 0)
+		return backend_error("cannot write %s under %s: %s", APPLIED_PATH, c->root,
+				     strerror(-r));
 	return 0;
 }
 

@@ -6,10 +6,10 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "rootpath.h"
@@ -152,7 +152,7 @@ static void remove_created_dir(struct backend_ctx *c)
 		if (!c->quiet)
 			printf("removed %s\n", KERNEL_CMDLINE_DIR);
 	} else if (errno != ENOTEMPTY && errno != EEXIST && errno != ENOENT) {
-		fprintf(stderr, "earlybindctl: cannot remove %s: %m\n", dir);
+		backend_error("cannot remove %s: %m", dir);
 	}
 }
 

@@ -13,7 +13,9 @@
 /*
  * Replaces (or creates) @path with the @len bytes at @data, with @mode and,
  * when @uid is not (uid_t)-1, owned by @uid:@gid.  The directory must
- * exist.  0, or -errno with @path as it was.
+ * exist.  0, or -errno: @path is as it was, unless only the fsync of the
+ * directory after the rename failed (then the new file may not survive a
+ * crash).
  */
 int atomic_file_write(const char *path, const void *data, size_t len, mode_t mode, uid_t uid,
 		      gid_t gid);

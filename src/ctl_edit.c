@@ -79,11 +79,9 @@ static size_t collect(const struct ctl_machine *m, const struct pcidev *d, bool 
 	return n;
 }
 
-/* Why the host keeps @o, for the list of a group's other members. */
+/* Why the host keeps a group member (a system disk is refused before this). */
 static const char *kept_because(unsigned own)
 {
-	if (own & VERDICT_SYSTEM_DISK)
-		return "it holds a system disk";
 	if (own & VERDICT_BOOT_VGA)
 		return "the boot VGA device, the host's console";
 	return "a chipset function";

@@ -158,15 +158,13 @@ int cmd_kargs(struct ctl *c, int argc, char **argv)
 	if (r)
 		return r;
 	r = ctl_wanted_kargs(c, &m, mode, &res);
-	if (r < 0) {
-		if (r != -EBADMSG) /* that one is said already */
-			ctl_error("%s", strerror(-r));
+	if (r < 0) { /* said already */
 		ctl_machine_free(&m);
 		return CTL_EXIT_FAIL;
 	}
 	r = CTL_EXIT_OK;
 	if (res.inexpressible_line) {
-		ctl_error("/etc/earlybind.conf line %u cannot be written as an id list (only "
+		ctl_error("/etc/earlybind.conf:%u: cannot be written as an id list (only "
 			  "vfio-pci and pci-stub lines with an id can); use --mode address",
 			  res.inexpressible_line);
 		r = CTL_EXIT_FAIL;
