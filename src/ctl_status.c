@@ -123,7 +123,7 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 	for (size_t i = 0; i < m.manifest.n_entries; i++) {
 		const struct manifest_entry *e = &m.manifest.entries[i];
 		const struct pcidev *d = e->any_addr ? NULL : pcidev_find(&m.devs, &e->addr);
-		char a_str[PCI_ADDR_STRLEN] = "*", state[200];
+		char a_str[PCI_ADDR_STRLEN] = "*", state[400];
 		struct pci_id id;
 		bool ok = false;
 
