@@ -50,6 +50,7 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 	struct applied a;
 	struct ctl_machine m;
 	char cmdline[4096], sum[17];
+	size_t system;
 	struct json j;
 	int opt, r;
 
@@ -109,6 +110,8 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 		ctl_error("cannot work out the kernel arguments: %s", strerror(-r));
 		goto fail;
 	}
+	/* Said first, on stderr; the rest is shown, and it exits 1 as for a bad line. */
+	system = ctl_refuse_system_claims(&m, &res);
 	for (size_t i = 0; i < res.args.n; i++)
 		if (!kargs_has(&running, res.args.v[i]) && !kargs_has(&a.kargs, res.args.v[i]))
 			args_unapplied = true;
@@ -214,14 +217,18 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 		json_kv_bool(&j, "pending", pending);
 		json_object_end(&j);
 		json_finish(&j);
-	} else if (m.manifest_bad) {
-		printf("%d bad line%s in /etc/earlybind.conf (see above)\n", m.manifest_bad,
-		       m.manifest_bad == 1 ? "" : "s");
+	} else {
+		if (system)
+			printf("%zu line%s in /etc/earlybind.conf would take the system's disk "
+			       "(see above)\n", system, system == 1 ? "" : "s");
+		if (m.manifest_bad)
+			printf("%d bad line%s in /etc/earlybind.conf (see above)\n",
+			       m.manifest_bad, m.manifest_bad == 1 ? "" : "s");
 	}
 	kargs_result_free(&res);
 	kargs_free(&running);
 	applied_free(&a);
-	r = m.manifest_bad ? CTL_EXIT_FAIL : pending ? CTL_EXIT_PENDING : CTL_EXIT_OK;
+	r = m.manifest_bad || system ? CTL_EXIT_FAIL : pending ? CTL_EXIT_PENDING : CTL_EXIT_OK;
 	ctl_machine_free(&m);
 	return r;
 fail:

@@ -540,6 +540,110 @@ grep -A1 '^  0000:05:00.0' "$R.out" | grep -q 'driver igb' ||
 	fail "list: $(grep -A1 '^  0000:05:00.0' "$R.out")"
 end
 
+# system_refused N ADDR WHAT REMOVE: the last command exited 1, naming line N
+# of the manifest, the function ADDR, WHAT it holds and the remove command.
+system_refused() {
+	expect_rc 1
+	err_has "/etc/earlybind.conf:$1: "
+	err_has "$2 ["
+	err_has ", which holds "
+	err_has "$3"
+	err_has "earlybindctl remove $4"
+}
+
+begin hand_written_system_disk_line_is_refused_by_kargs_apply_and_status
+x570
+mkdir -p "$R/etc"
+# However it got there: by hand, injected through another command, or a disk that moved.
+printf '# the guest NIC\nvfio-pci 0000:05:00.0 8086:1539\nvfio-pci 0000:01:00.0 144d:a80a\n' >"$(M)"
+ctl kargs
+system_refused 3 0000:01:00.0 "nvme0n1p1 on /boot/efi, nvme0n1p2 on /boot, nvme0n1p3 on /, nvme0n1p4 on [SWAP]" 0000:01:00.0
+[ -s "$R.out" ] && fail "kargs printed arguments: $(cat "$R.out")"
+ctl kargs --mode ids --force
+system_refused 3 0000:01:00.0 "nvme0n1p1 on /boot/efi" 0000:01:00.0
+stubapply --bootloader kernel-cmdline --dry-run
+system_refused 3 0000:01:00.0 "nvme0n1p3 on /" 0000:01:00.0
+stubapply --bootloader kernel-cmdline
+system_refused 3 0000:01:00.0 "nvme0n1p3 on /" 0000:01:00.0
+[ -s "$R.state/log" ] && fail "apply ran commands: $(cat "$R.state/log")"
+[ -e "$R/etc/kernel/cmdline" ] && fail "apply wrote /etc/kernel/cmdline"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "apply wrote its record"
+ctl status
+system_refused 3 0000:01:00.0 "nvme0n1p3 on /" 0000:01:00.0
+out_has "1 line in /etc/earlybind.conf would take the system's disk"
+ctl status --json
+system_refused 3 0000:01:00.0 "nvme0n1p3 on /" 0000:01:00.0
+json_ok "$R.out" || fail "status --json is not JSON: $(cat "$R.out")"
+# A '*' line takes every function with its id: the NVMe too.
+printf 'vfio-pci * 144d:a80a\n' >"$(M)"
+ctl kargs
+system_refused 1 0000:01:00.0 "nvme0n1p3 on /" 144d:a80a
+err_has "every function with the id 144d:a80a"
+ctl status
+system_refused 1 0000:01:00.0 "nvme0n1p3 on /" 144d:a80a
+# A line whose id is not the NVMe's takes nothing there: not refused.
+printf 'vfio-pci 0000:01:00.0 8086:1539\nvfio-pci * 8086:1539\n' >"$(M)"
+ctl kargs
+expect_rc 0
+# Dropped as the message says: kargs goes on.
+printf 'vfio-pci 0000:05:00.0 8086:1539\nvfio-pci 0000:01:00.0 144d:a80a\n' >"$(M)"
+ctl remove 0000:01:00.0
+expect_rc 0
+ctl kargs
+expect_rc 0
+end
+
+begin efi_or_swap_controller_line_is_refused
+# The chipset's SATA disk holds only /boot/efi, then only swap.
+sed 's|^mount 259:1 /boot/efi vfat /dev/nvme0n1p1$|mount 8:1 /boot/efi vfat /dev/sda1|' "$SPEC" |
+	"$MKFAKESYS" "$R" - || fail "mkfakesys failed"
+grep -q ' /boot/efi .* /dev/sda1 ' "$R/proc/self/mountinfo" || fail "the fixture did not move /boot/efi"
+mkdir -p "$R/etc"
+printf 'vfio-pci 0000:08:00.0 1022:7901\n' >"$(M)"
+ctl kargs
+system_refused 1 0000:08:00.0 "sda1 on /boot/efi" 0000:08:00.0
+ctl status
+system_refused 1 0000:08:00.0 "sda1 on /boot/efi" 0000:08:00.0
+rm -rf "$R"
+sed 's|^swap /dev/nvme0n1p4 |swap /dev/sda1 |' "$SPEC" | "$MKFAKESYS" "$R" - || fail "mkfakesys failed"
+grep -q '^/dev/sda1 ' "$R/proc/swaps" || fail "the fixture did not move swap: $(cat "$R/proc/swaps")"
+mkdir -p "$R/etc"
+printf 'vfio-pci 0000:08:00.0 1022:7901\n' >"$(M)"
+ctl kargs
+system_refused 1 0000:08:00.0 "sda1 on [SWAP]" 0000:08:00.0
+stubapply --bootloader kernel-cmdline --dry-run
+system_refused 1 0000:08:00.0 "sda1 on [SWAP]" 0000:08:00.0
+# Swap off: the disk is the host's no longer, and the line is fine.
+sed -i '2,$d' "$R/proc/swaps"
+ctl kargs
+expect_rc 0
+end
+
+begin id_list_that_would_take_the_system_disk_is_refused_even_with_force
+# A second 980 PRO in the empty M2B slot, for the guest: the same id as the system disk.
+sed 's|^# Bus 04: the empty M2B slot.$|fn 0000:04:00.0 144d:a80a sub=144d:a801 class=010802 driver=nvme group=39 pcie parent=0000:03:01.0|' \
+	"$SPEC" | "$MKFAKESYS" "$R" - || fail "mkfakesys failed"
+mkdir -p "$R/etc"
+printf 'vfio-pci 0000:04:00.0 144d:a80a\n' >"$(M)"
+# By address only the guest's disk is taken.
+ctl kargs
+expect_rc 0
+ctl kargs --mode ids --force
+expect_rc 1
+err_has "/etc/earlybind.conf:1: has the id 144d:a80a"
+err_has "would also take 0000:01:00.0 ["
+err_has "which holds nvme0n1p1 on /boot/efi"
+err_has "use --mode address"
+[ -s "$R.out" ] && fail "kargs printed arguments: $(cat "$R.out")"
+stubapply --bootloader kernel-cmdline --mode ids --force
+expect_rc 1
+err_has "/etc/earlybind.conf:1: has the id 144d:a80a"
+[ -s "$R.state/log" ] && fail "apply ran commands: $(cat "$R.state/log")"
+ctl status --mode ids
+expect_rc 1
+err_has "/etc/earlybind.conf:1: has the id 144d:a80a"
+end
+
 begin intel_machine_gets_intel_iommu_on
 x570
 sed -i 's/AuthenticAMD/GenuineIntel/' "$R/proc/cpuinfo"
