@@ -7,6 +7,7 @@
 #define EARLYBIND_CTL_H
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -26,7 +27,20 @@ struct ctl {
 	bool color;       /* stdout is a terminal and NO_COLOR is unset */
 };
 
-/* "earlybindctl: " and the message, on stderr. */
+/*
+ * Text from outside (a disk label, a driver or device name, sysfs contents,
+ * a manifest line, a path) as it may be printed to @f: as it is, unless @f
+ * is a terminal; there with every control character, C1 ones too, and
+ * every byte that is not UTF-8 written out (\x1b, \u009b, \xff), so that
+ * the terminal acts on none.  An escaped copy lives until 8 later calls.
+ */
+const char *ctl_text(FILE *f, const char *s);
+/* vfprintf() of one line (no newline of its own), all of it as ctl_text() shows it. */
+void ctl_vprint_text(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/*
+ * The messages: each one line, every byte of it as ctl_text() shows it.
+ * "earlybindctl: " and the message, on stderr.
+ */
 void ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ctl_warn(const struct ctl *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Informational output on stdout, unless -q. */

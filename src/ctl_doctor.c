@@ -59,11 +59,12 @@ static void report(struct doctor *d, enum level l, const char *hint, const char 
 	if (l == DOC_OK && d->c->quiet)
 		return;
 	printf("%s%-4s%s  ", ctl_color(d->c, color[l]), word[l], ctl_color(d->c, CTL_RESET));
+	/* Names, paths and command lines from the machine: ctl_text() for all of it. */
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	ctl_vprint_text(stdout, fmt, ap);
 	va_end(ap);
 	if (l != DOC_OK && hint)
-		printf("  (%s)", hint);
+		printf("  (%s)", ctl_text(stdout, hint));
 	putchar('\n');
 }
 

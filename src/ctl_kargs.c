@@ -187,7 +187,7 @@ int cmd_kargs(struct ctl *c, int argc, char **argv)
 				ctl_describe(d, desc, sizeof(desc));
 			else
 				pci_addr_format(&res.conflicts[i], desc);
-			fprintf(stderr, "  %s\n", desc);
+			fprintf(stderr, "  %s\n", ctl_text(stderr, desc));
 		}
 		fputs("earlybindctl: --mode address (the default) claims by address; --force "
 		      "prints the ids anyway\n", stderr);

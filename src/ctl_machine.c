@@ -100,7 +100,7 @@ int ctl_resolve(const struct ctl_machine *m, const char *arg, const struct pcide
 		char d[400];
 
 		ctl_describe(hits[i], d, sizeof(d));
-		fprintf(stderr, "  %s\n", d);
+		fprintf(stderr, "  %s\n", ctl_text(stderr, d));
 	}
 	return CTL_EXIT_FAIL;
 }

@@ -175,10 +175,11 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 			json_object_end(&j);
 		} else {
 			printf("%s%-6s%s %-14s %-10s %s\n", ctl_color(c, ok ? CTL_GREEN : CTL_YELLOW),
-			       ok ? "ok" : "wait", ctl_color(c, CTL_RESET), a_str, e->driver, state);
+			       ok ? "ok" : "wait", ctl_color(c, CTL_RESET), a_str,
+			       ctl_text(stdout, e->driver), ctl_text(stdout, state));
 			/* The name as lspci -nn has it, under the address. */
 			if (d)
-				printf("%-6s %s\n", "", d->lspci_nn);
+				printf("%-6s %s\n", "", ctl_text(stdout, d->lspci_nn));
 		}
 	}
 	if (json) {
@@ -205,11 +206,12 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 			json_object_end(&j);
 		} else if (have) {
 			printf("%s%-6s%s %s is on the running kernel's command line\n",
-			       ctl_color(c, CTL_GREEN), "ok", ctl_color(c, CTL_RESET), res.args.v[i]);
+			       ctl_color(c, CTL_GREEN), "ok", ctl_color(c, CTL_RESET),
+			       ctl_text(stdout, res.args.v[i]));
 		} else {
 			printf("%s%-6s%s %s is not on the running kernel's command line; %s\n",
 			       ctl_color(c, CTL_YELLOW), "wait", ctl_color(c, CTL_RESET),
-			       res.args.v[i], waits);
+			       ctl_text(stdout, res.args.v[i]), waits);
 		}
 	}
 	if (json) {

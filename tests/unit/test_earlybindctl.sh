@@ -644,6 +644,107 @@ expect_rc 1
 err_has "/etc/earlybind.conf:1: has the id 144d:a80a"
 end
 
+# pty OUT ARGS...: earlybindctl ARGS on a terminal (script(1)'s pty), all it
+# writes (stdout and stderr) in OUT; rc its exit status.  The root is
+# PTY_ROOT when set, else R.
+pty() {
+	local out=$1 cmd
+	shift
+	cmd=$(printf '%q ' "$CTL" --root "${PTY_ROOT:-$R}" "$@")
+	script -qec "$cmd" /dev/null >"$out" 2>&1
+	rc=$?
+}
+# raw_bytes FILE: the first byte of FILE a terminal would act on, or nothing:
+# ESC, BEL, CR, C1 (U+0080-U+009F), or a byte that is not UTF-8.
+raw_bytes() {
+	python3 - "$1" <<-'PY'
+	import re, sys
+	b = open(sys.argv[1], "rb").read().replace(b"\r\n", b"\n")
+	try:
+	    t = b.decode("utf-8")
+	except UnicodeDecodeError as e:
+	    print("not UTF-8 at byte %d: %r" % (e.start, b[e.start:e.start + 8])); sys.exit()
+	m = re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", t)
+	if m:
+	    print("%r at %d: %r" % (m.group(), m.start(), t[max(0, m.start() - 20):m.start() + 20]))
+	PY
+}
+begin outside_bytes_reach_no_terminal_and_json_stays_utf8
+x570
+command -v script >/dev/null || fail "script is missing (util-linux, bsdutils)"
+# A disk label and a driver name from outside: an OSC title and a screen
+# clear, a byte that is not UTF-8, and CSI as the C1 character U+009B.
+label=$'r\xff\x1b]0;x\x07\x1b[2J\xc3\xa9'
+drv=$'ig\x1b[31mb\xff\xc2\x9b'
+PATH=$PATH:/sbin:/usr/sbin e2label "$R/dev/nvme0n1p3" "$label" || fail "e2label failed"
+mkdir -p "$R/sys/bus/pci/drivers/$drv"
+d=$(readlink -f "$R/sys/bus/pci/devices/0000:05:00.0")
+t=$(readlink "$d/driver")
+ln -sfn "${t%/*}/$drv" "$d/driver"
+printf 'vfio-pci 0000:05:00.0 8086:1539 # \x1b[8mhidden\nvfio-pci 0000:0b:00.0 1002:73bf\n' >"$(M)"
+# JSON: valid UTF-8 and JSON whatever the strings held; the bytes that are
+# not UTF-8 are U+FFFD, the control characters \u escapes.
+for cmd in "show 01:00.0 --json" "show 05:00.0 --json" "list --json" "status --json"; do
+	# shellcheck disable=SC2086 # the command and its options
+	ctl $cmd
+	[ "$rc" -le 3 ] || fail "$cmd: exit status $rc: $(cat "$R.err")"
+	iconv -f UTF-8 -t UTF-8 "$R.out" >/dev/null 2>&1 || fail "$cmd: not UTF-8"
+	python3 -c 'import json,sys; json.loads(open(sys.argv[1], "rb").read())' "$R.out" ||
+		fail "$cmd: not JSON: $(head -c 300 "$R.out")"
+	bad=$(raw_bytes "$R.out")
+	[ -z "$bad" ] && continue
+	fail "$cmd has raw control bytes: $bad"
+done
+ctl show 01:00.0 --json
+python3 - "$R.out" <<-'PY' || fail "show --json label: $(cat "$R.out")"
+import json, sys
+d = json.loads(open(sys.argv[1], "rb").read())
+by = {b["name"]: b for b in d["block_devices"]}
+assert by["nvme0n1p3"]["label"] == "r\ufffd\x1b]0;x\x07\x1b[2J\u00e9", repr(by["nvme0n1p3"]["label"])
+PY
+grep -qF '"label":"r'$'\xef\xbf\xbd''\u001b]0;x\u0007\u001b[2J'$'\xc3\xa9''"' "$R.out" ||
+	fail "show --json does not write the label as it should: $(grep -o '"label":"r[^,]*' "$R.out")"
+ctl show 05:00.0 --json
+python3 -c 'import json,sys; d=json.loads(open(sys.argv[1],"rb").read()); assert d["driver"] == "ig\x1b[31mb\ufffd\x9b", repr(d["driver"])' "$R.out" ||
+	fail "show --json driver: $(cat "$R.out")"
+# Text on a terminal: every string from outside with its control bytes written out.
+for cmd in list "show 01:00.0" "show 05:00.0" status doctor "remove 05:00.0"; do
+	# shellcheck disable=SC2086 # the command and its options
+	NO_COLOR=1 pty "$R.tty" $cmd
+	[ "$rc" -le 3 ] || fail "$cmd: exit status $rc: $(cat "$R.tty")"
+	bad=$(raw_bytes "$R.tty")
+	[ -z "$bad" ] || fail "$cmd on a terminal shows raw bytes: $bad"
+	case $cmd in
+	"show 01:00.0") grep -aqF 'LABEL=r\xff\x1b]0;x\x07\x1b[2J'$'\xc3\xa9'' UUID=' "$R.tty" ||
+		fail "show: $(grep LABEL=r "$R.tty")" ;;
+	"show 05:00.0") grep -aqF 'Driver:       ig\x1b[31mb\xff\u009b' "$R.tty" ||
+		fail "show: $(grep Driver: "$R.tty")" ;;
+	"remove 05:00.0") grep -aqF 'removed line 1: vfio-pci 0000:05:00.0 8086:1539 # \x1b[8mhidden' "$R.tty" ||
+		fail "remove: $(cat "$R.tty")" ;;
+	esac
+done
+# Errors name what they are about: a bad manifest line, a path.
+printf 'vfio-pci 0000:05:00.0 8086:1539 opt\x1b[2Jional\n' >"$(M)"
+NO_COLOR=1 pty "$R.tty" kargs
+expect_rc 1
+bad=$(raw_bytes "$R.tty")
+[ -z "$bad" ] || fail "kargs' error on a terminal shows raw bytes: $bad"
+PTY_ROOT=$R/no$'\x1b[2J'where NO_COLOR=1 pty "$R.tty" list
+expect_rc 1
+bad=$(raw_bytes "$R.tty")
+[ -z "$bad" ] || fail "an error naming the root shows raw bytes: $bad"
+grep -qF 'no\x1b[2Jwhere' "$R.tty" || fail "the error: $(cat "$R.tty")"
+# With colour: the only escape sequences are earlybindctl's own colours.
+pty "$R.tty" list
+sed -e 's/\x1b\[[0-9]*m//g' "$R.tty" >"$R.nocolor"
+bad=$(raw_bytes "$R.nocolor")
+[ -z "$bad" ] || fail "list in colour shows raw bytes: $bad"
+grep -q $'\x1b\\[1m' "$R.tty" || fail "list on a terminal has no colour"
+# Into a pipe or a file, for scripts, the bytes are as they are.
+ctl show 05:00.0
+grep -qF "Driver:       $drv" "$R.out" || fail "show into a file changed the driver name"
+end
+
 begin intel_machine_gets_intel_iommu_on
 x570
 sed -i 's/AuthenticAMD/GenuineIntel/' "$R/proc/cpuinfo"
