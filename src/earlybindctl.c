@@ -51,11 +51,23 @@ int ctl_manifest_path(const struct ctl *c, char *buf, size_t size)
 	return root_path(buf, size, c->root, "/etc/earlybind.conf");
 }
 
+/* -r DIR: "" is no directory (root_path() would take it for "/"). 0 or -EINVAL. */
+static int set_root(struct ctl *c, const char *dir)
+{
+	if (!dir[0]) {
+		ctl_error("--root: the directory name is empty; the running system is --root /");
+		return -EINVAL;
+	}
+	c->root = dir;
+	return 0;
+}
+
 int ctl_common_option(struct ctl *c, int opt, const char *arg, const char *usage_text)
 {
 	switch (opt) {
 	case 'r':
-		c->root = arg;
+		if (set_root(c, arg) < 0)
+			exit(CTL_EXIT_USAGE);
 		return 1;
 	case 'q':
 		c->quiet = true;
@@ -94,7 +106,8 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+r:qhV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
-			c.root = optarg;
+			if (set_root(&c, optarg) < 0)
+				return CTL_EXIT_USAGE;
 			break;
 		case 'q':
 			c.quiet = true;

@@ -769,6 +769,30 @@ out_has "intel_iommu=on"
 out_has "no IOMMU group"
 end
 
+begin empty_root_is_a_usage_error
+x570
+# "" is not "/": it would work on the running system (so only commands that
+# change nothing are tried here).
+for opt in --root -r; do
+	"$CTL" "$opt" "" kargs >"$R.out" 2>"$R.err"
+	rc=$?
+	expect_rc 2
+	err_has "--root: the directory name is empty"
+	[ -s "$R.out" ] && fail "$opt '' kargs: $(cat "$R.out")"
+done
+"$CTL" --root= kargs >"$R.out" 2>"$R.err"
+rc=$?
+expect_rc 2
+for cmd in list kargs status doctor "show 0b:00.0"; do
+	# shellcheck disable=SC2086 # the command and its options
+	"$CTL" $cmd --root "" >"$R.out" 2>"$R.err"
+	rc=$?
+	expect_rc 2
+	err_has "--root: the directory name is empty"
+	[ -s "$R.out" ] && fail "$cmd --root '': $(cat "$R.out")"
+done
+end
+
 begin usage_errors_exit_2
 x570
 ctl
