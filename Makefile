@@ -60,7 +60,8 @@ CTL_SRC := src/earlybindctl.c src/ctl_machine.c src/ctl_list.c src/ctl_edit.c \
 	   src/manifest_edit.c src/json.c kargs/kargs.c src/manifest.c src/rootpath.c \
 	   src/ctl_apply.c src/program.c kargs/applied.c kargs/backend.c kargs/grub.c \
 	   kargs/grubby.c kargs/kernel_cmdline.c ostree/rpm_ostree.c \
-	   src/ctl_doctor.c src/initrd.c src/ctl_status.c src/host.c src/atomicfile.c
+	   src/ctl_doctor.c src/initrd.c src/ctl_status.c src/host.c src/atomicfile.c \
+	   src/ctl_output.c
 CTL_HDR := $(wildcard src/*.h kargs/*.h ostree/*.h)
 # Expanded when a recipe runs, after scripts/deps installed the -dev packages.
 CTL_CFLAGS = -Isrc -Ikargs $(shell pkg-config --cflags libpci blkid libkmod)
@@ -128,6 +129,9 @@ $(BUILDDIR)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c src/cmdline.c src/cmdli
 $(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/json.c src/manifest.c kargs/kargs.h
 $(BUILDDIR)/fuzz/fuzz_kargs: FUZZ_CFLAGS := -Isrc -Ikargs
 $(BUILDDIR)/fuzz/fuzz_initrd: tests/fuzz/fuzz_initrd.c src/initrd.c src/initrd.h
+# JSON strings from any bytes: UTF-8, no raw control character.
+FUZZERS += $(BUILDDIR)/fuzz/fuzz_json
+$(BUILDDIR)/fuzz/fuzz_json: tests/fuzz/fuzz_json.c src/json.c src/json.h src/utf8.h
 $(FUZZERS):
 	@mkdir -p $(@D)
 	clang $(STD) $(WARN) -Wno-missing-prototypes -O1 -g \

@@ -7,6 +7,7 @@
 #define EARLYBIND_CTL_H
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -26,7 +27,20 @@ struct ctl {
 	bool color;       /* stdout is a terminal and NO_COLOR is unset */
 };
 
-/* "earlybindctl: " and the message, on stderr. */
+/*
+ * Text from outside (a disk label, a driver or device name, sysfs contents,
+ * a manifest line, a path) as it may be printed to @f: as it is, unless @f
+ * is a terminal; there with every control character, C1 ones too, and
+ * every byte that is not UTF-8 written out (\x1b, \u009b, \xff), so that
+ * the terminal acts on none.  An escaped copy lives until 8 later calls.
+ */
+const char *ctl_text(FILE *f, const char *s);
+/* vfprintf() of one line (no newline of its own), all of it as ctl_text() shows it. */
+void ctl_vprint_text(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/*
+ * The messages: each one line, every byte of it as ctl_text() shows it.
+ * "earlybindctl: " and the message, on stderr.
+ */
 void ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ctl_warn(const struct ctl *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Informational output on stdout, unless -q. */
@@ -80,13 +94,45 @@ const struct manifest_entry *ctl_manifest_entry(const struct ctl_machine *m,
 /* @d's id, with the subsystem when it has one. */
 void ctl_pci_id(const struct pcidev *d, struct pci_id *id);
 
+/*
+ * A manifest line that would take a function the running system lives on:
+ * one that holds /, /boot, /boot/efi, /usr, /var, /sysroot or active swap
+ * (or block devices that cannot be read, which may be any of these).
+ */
+struct ctl_system_claim {
+	const struct manifest_entry *e;
+	const struct pcidev *d;
+	const char *disks; /* "nvme0n1p3 on /, nvme0n1p4 on [SWAP]" */
+	bool by_ids;       /* not the line: the id list --mode ids makes of it */
+};
+typedef void ctl_system_claim_fn(void *userdata, const struct ctl_system_claim *sc);
+/*
+ * The one test of every command for a manifest that takes the system's
+ * disk, however the line got there: @fn (may be NULL) for each line that
+ * claims such a function as earlybind matches at boot (address and id; a
+ * '*' line every function with its id), in line order; and, when @res is
+ * ctl_machine_kargs()' in ids mode, for each line whose id would take one
+ * through vfio-pci.ids=.  Returns how many.
+ */
+size_t ctl_system_claims(const struct ctl_machine *m, const struct kargs_result *res,
+			 ctl_system_claim_fn *fn, void *userdata);
+/*
+ * "claims 0000:01:00.0 [144d:a80a] NAME, which holds nvme0n1p3 on /" for
+ * messages into @what, and what to do about it into @fix.
+ */
+void ctl_system_claim_describe(const struct ctl_system_claim *sc, char *what, size_t wsize,
+			       char *fix, size_t fsize);
+/* ctl_system_claims(), each said on stderr: "/etc/earlybind.conf:N: ...".  How many. */
+size_t ctl_refuse_system_claims(const struct ctl_machine *m, const struct kargs_result *res);
+
 /* kargs_wanted() for the loaded machine and its good manifest lines.  0 or -errno. */
 int ctl_machine_kargs(const struct ctl *c, const struct ctl_machine *m, enum kargs_mode mode,
 		      struct kargs_result *res);
 /*
- * ctl_machine_kargs(), refused (-EBADMSG) when the manifest has bad lines:
- * arguments from the lines that are left would quietly leave a device out.
- * Every error is said on stderr.
+ * ctl_machine_kargs(), refused (-EBADMSG) when the manifest has bad lines
+ * (arguments from the lines that are left would quietly leave a device
+ * out) or would take the system's disk (ctl_system_claims(), --force or
+ * not).  Every error is said on stderr.
  */
 int ctl_wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum kargs_mode mode,
 		     struct kargs_result *res);

@@ -25,9 +25,10 @@ static const char doctor_usage[] =
 	"The checks that explain a failed passthrough, one line each,\n"
 	"  ok|warn|fail  WHAT  (WHAT TO DO)\n"
 	"on the IOMMU, the CPU's virtualisation, kernel arguments that do nothing or\n"
-	"are misspelt, vfio_virqfd on kernels from 6.2 on, manifest lines whose function\n"
-	"is gone, IOMMU groups that are not viable, BARs the firmware framebuffer holds,\n"
-	"vfio-pci, and the manifest in the initramfs.  -q prints warn and fail lines only.\n"
+	"are misspelt, vfio_virqfd on kernels from 6.2 on, manifest lines that take the\n"
+	"system's disk or whose function is gone, IOMMU groups that are not viable, BARs\n"
+	"the firmware framebuffer holds, vfio-pci, and the manifest in the initramfs.\n"
+	"-q prints warn and fail lines only.\n"
 	"Exit 0 when nothing fails (warnings do not), 1 when something does.\n";
 
 /* The hint for every stale or missing initramfs. */
@@ -58,11 +59,12 @@ static void report(struct doctor *d, enum level l, const char *hint, const char 
 	if (l == DOC_OK && d->c->quiet)
 		return;
 	printf("%s%-4s%s  ", ctl_color(d->c, color[l]), word[l], ctl_color(d->c, CTL_RESET));
+	/* Names, paths and command lines from the machine: ctl_text() for all of it. */
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	ctl_vprint_text(stdout, fmt, ap);
 	va_end(ap);
 	if (l != DOC_OK && hint)
-		printf("  (%s)", hint);
+		printf("  (%s)", ctl_text(stdout, hint));
 	putchar('\n');
 }
 
@@ -361,12 +363,27 @@ static void format_entry_id(const struct manifest_entry *e, char *buf, size_t si
 		snprintf(buf, size, "%04x:%04x", e->id.vendor, e->id.device);
 }
 
-/* 5. A line earlybind skips: the function moved, or another card took its slot. */
+static void report_system_claim(void *userdata, const struct ctl_system_claim *sc)
+{
+	struct doctor *d = userdata;
+	char what[1024], fix[128];
+
+	ctl_system_claim_describe(sc, what, sizeof(what), fix, sizeof(fix));
+	report(d, DOC_FAIL, fix, "/etc/earlybind.conf line %u %s: the system runs from that "
+	       "disk, and at boot earlybind would take it away", sc->e->line, what);
+}
+
+/*
+ * 5. A line that takes the system's disk (edited in by hand, or the disk
+ * moved); a line earlybind skips: the function moved, or another card took
+ * its slot.
+ */
 static void check_manifest(struct doctor *d)
 {
 	const struct manifest *mf = &d->m.manifest;
 	unsigned n = 0;
 
+	n += (unsigned)ctl_system_claims(&d->m, NULL, report_system_claim, d);
 	if (d->m.manifest_bad) {
 		n++;
 		report(d, DOC_FAIL, "fix them; earlybind.conf(5) has the format",

@@ -150,7 +150,7 @@ static int group_refusals(const struct ctl *c, const struct ctl_machine *m, cons
 		if (!o || !(oown & (VERDICT_CHIPSET | VERDICT_BOOT_VGA)))
 			continue;
 		ctl_describe(o, odesc, sizeof(odesc));
-		fprintf(stderr, "  %s (%s)\n", odesc, kept_because(oown));
+		fprintf(stderr, "  %s (%s)\n", ctl_text(stderr, odesc), kept_because(oown));
 	}
 	if (force)
 		fputs("earlybindctl: vfio-pci will not give the group to a guest while the host "

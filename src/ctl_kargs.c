@@ -58,8 +58,15 @@ int ctl_machine_kargs(const struct ctl *c, const struct ctl_machine *m, enum kar
 int ctl_wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum kargs_mode mode,
 		     struct kargs_result *res)
 {
+	size_t system;
 	int r;
 
+	r = ctl_machine_kargs(c, m, mode, res);
+	if (r < 0) {
+		ctl_error("cannot work out the kernel arguments: %s", strerror(-r));
+		return r;
+	}
+	system = ctl_refuse_system_claims(m, res);
 	/*
 	 * A line earlybind skips is a device the boot configuration would
 	 * silently leave out (a typo in an id drops the card from
@@ -68,18 +75,17 @@ int ctl_wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum karg
 	if (m->manifest_bad) {
 		bool one = m->manifest_bad == 1;
 
-		*res = (struct kargs_result){ 0 };
 		ctl_error("refusing: /etc/earlybind.conf has %d bad line%s (above), which "
 			  "earlybind skips: arguments from the rest would leave %s device%s out; "
 			  "fix %s with 'earlybindctl remove' and 'add', or an editor",
 			  m->manifest_bad, one ? "" : "s", one ? "its" : "their", one ? "" : "s",
 			  one ? "it" : "them");
+	}
+	if (system || m->manifest_bad) {
+		kargs_result_free(res);
 		return -EBADMSG;
 	}
-	r = ctl_machine_kargs(c, m, mode, res);
-	if (r < 0)
-		ctl_error("cannot work out the kernel arguments: %s", strerror(-r));
-	return r;
+	return 0;
 }
 
 int ctl_parse_mode(const char *s, enum kargs_mode *mode)
@@ -181,7 +187,7 @@ int cmd_kargs(struct ctl *c, int argc, char **argv)
 				ctl_describe(d, desc, sizeof(desc));
 			else
 				pci_addr_format(&res.conflicts[i], desc);
-			fprintf(stderr, "  %s\n", desc);
+			fprintf(stderr, "  %s\n", ctl_text(stderr, desc));
 		}
 		fputs("earlybindctl: --mode address (the default) claims by address; --force "
 		      "prints the ids anyway\n", stderr);

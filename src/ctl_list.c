@@ -172,17 +172,20 @@ static void text_function(const struct ctl *c, const struct ctl_machine *m,
 	verdict_of(&m->vc, d, &v);
 	manifest_says(m, d, says, sizeof(says));
 	verdict_describe(&v, why, sizeof(why));
-	printf("  %s%s%s %s\n", ctl_color(c, CTL_BOLD), a, ctl_color(c, CTL_RESET), d->lspci_nn);
-	printf("      driver %s%s; manifest: %s; %s%s%s\n", d->driver[0] ? d->driver : "none",
-	       d->boot_vga == 1 ? " (boot VGA)" : "", says,
-	       ctl_color(c, v.flags ? CTL_YELLOW : CTL_GREEN), why, ctl_color(c, CTL_RESET));
+	printf("  %s%s%s %s\n", ctl_color(c, CTL_BOLD), a, ctl_color(c, CTL_RESET),
+	       ctl_text(stdout, d->lspci_nn));
+	printf("      driver %s%s; manifest: %s; %s%s%s\n",
+	       d->driver[0] ? ctl_text(stdout, d->driver) : "none",
+	       d->boot_vga == 1 ? " (boot VGA)" : "", ctl_text(stdout, says),
+	       ctl_color(c, v.flags ? CTL_YELLOW : CTL_GREEN), ctl_text(stdout, why),
+	       ctl_color(c, CTL_RESET));
 	/*
 	 * Its own line, below the one tests and scripts read with grep -A1,
 	 * and indented so that it never looks like a function's line.
 	 */
 	if (d->subsys_desc[0])
-		printf("      subsystem %s [%04x:%04x]\n", d->subsys_desc, d->subvendor,
-		       d->subdevice);
+		printf("      subsystem %s [%04x:%04x]\n", ctl_text(stdout, d->subsys_desc),
+		       d->subvendor, d->subdevice);
 }
 
 static int parse_json_flag(struct ctl *c, int argc, char **argv, const char *usage,
@@ -320,20 +323,22 @@ int cmd_show(struct ctl *c, int argc, char **argv)
 		verdict_of(&m.vc, d, &v);
 		verdict_describe(&v, why, sizeof(why));
 		manifest_says(&m, d, says, sizeof(says));
-		printf("%s %s\n", a, d->lspci_nn);
+		/* Every string but the numbers comes from outside: ctl_text(). */
+		printf("%s %s\n", a, ctl_text(stdout, d->lspci_nn));
 		if (d->subsys_desc[0])
-			printf("  Subsystem:    %s [%04x:%04x]\n", d->subsys_desc, d->subvendor,
-			       d->subdevice);
-		printf("  Driver:       %s\n", d->driver[0] ? d->driver : "none");
+			printf("  Subsystem:    %s [%04x:%04x]\n", ctl_text(stdout, d->subsys_desc),
+			       d->subvendor, d->subdevice);
+		printf("  Driver:       %s\n", d->driver[0] ? ctl_text(stdout, d->driver) : "none");
 		r = modalias_lookup(c->root, d->modalias, mods, sizeof(mods));
 		if (r == 0)
-			printf("  Host driver:  %s\n", mods[0] ? mods : "none");
+			printf("  Host driver:  %s\n", mods[0] ? ctl_text(stdout, mods) : "none");
 		else
 			printf("  Host driver:  unknown (the running kernel's module index "
 			       "cannot be read: %s)\n", strerror(-r));
 		if (d->boot_vga >= 0)
 			printf("  Boot VGA:     %s\n", d->boot_vga == 1 ? "yes" : "no");
-		printf("  Reset:        %s\n", d->reset_method[0] ? d->reset_method : "none");
+		printf("  Reset:        %s\n",
+		       d->reset_method[0] ? ctl_text(stdout, d->reset_method) : "none");
 		if (d->iommu_group >= 0) {
 			printf("  IOMMU group:  %d:", d->iommu_group);
 			for (size_t i = 0; i < m.devs.n; i++)
@@ -347,15 +352,16 @@ int cmd_show(struct ctl *c, int argc, char **argv)
 		} else {
 			printf("  IOMMU group:  none (the IOMMU is off)\n");
 		}
-		printf("  Manifest:     %s\n", says);
-		printf("  Verdict:      %s\n", why);
+		printf("  Manifest:     %s\n", ctl_text(stdout, says));
+		printf("  Verdict:      %s\n", ctl_text(stdout, why));
 		if (blockdev_behind(c->root, d->syspath, &b, &n) == 0) {
 			for (size_t i = 0; i < n; i++)
-				printf("  Storage:      %s %s%s%s%s%s%s%s\n", b[i].name,
-				       b[i].fstype[0] ? b[i].fstype : "-",
-				       b[i].label[0] ? " LABEL=" : "", b[i].label,
-				       b[i].uuid[0] ? " UUID=" : "", b[i].uuid,
-				       b[i].mountpoints[0] ? " on " : "", b[i].mountpoints);
+				printf("  Storage:      %s %s%s%s%s%s%s%s\n", ctl_text(stdout, b[i].name),
+				       b[i].fstype[0] ? ctl_text(stdout, b[i].fstype) : "-",
+				       b[i].label[0] ? " LABEL=" : "", ctl_text(stdout, b[i].label),
+				       b[i].uuid[0] ? " UUID=" : "", ctl_text(stdout, b[i].uuid),
+				       b[i].mountpoints[0] ? " on " : "",
+				       ctl_text(stdout, b[i].mountpoints));
 			free(b);
 		}
 	}

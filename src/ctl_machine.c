@@ -100,7 +100,7 @@ int ctl_resolve(const struct ctl_machine *m, const char *arg, const struct pcide
 		char d[400];
 
 		ctl_describe(hits[i], d, sizeof(d));
-		fprintf(stderr, "  %s\n", d);
+		fprintf(stderr, "  %s\n", ctl_text(stderr, d));
 	}
 	return CTL_EXIT_FAIL;
 }
@@ -133,4 +133,103 @@ const struct manifest_entry *ctl_manifest_entry(const struct ctl_machine *m,
 			return e;
 	}
 	return NULL;
+}
+
+static void format_id(const struct pci_id *id, char *buf, size_t size)
+{
+	if (id->has_subsys)
+		snprintf(buf, size, "%04x:%04x:%04x:%04x", id->vendor, id->device, id->subvendor,
+			 id->subdevice);
+	else
+		snprintf(buf, size, "%04x:%04x", id->vendor, id->device);
+}
+
+/* Does @e take @d at boot: its address (or '*') and its id? */
+static bool entry_takes(const struct manifest_entry *e, const struct pcidev *d)
+{
+	struct pci_id id;
+
+	if (!e->any_addr && !pci_addr_equal(&e->addr, &d->addr))
+		return false;
+	ctl_pci_id(d, &id);
+	return manifest_entry_id_matches(e, &id);
+}
+
+static bool is_conflict(const struct kargs_result *res, const struct pcidev *d)
+{
+	for (size_t i = 0; res && i < res->n_conflicts; i++)
+		if (pci_addr_equal(&res->conflicts[i], &d->addr))
+			return true;
+	return false;
+}
+
+size_t ctl_system_claims(const struct ctl_machine *m, const struct kargs_result *res,
+			 ctl_system_claim_fn *fn, void *userdata)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->manifest.n_entries; i++) {
+		const struct manifest_entry *e = &m->manifest.entries[i];
+
+		for (size_t k = 0; k < m->devs.n; k++) {
+			const struct pcidev *d = &m->devs.devs[k];
+			struct ctl_system_claim sc = {
+				.e = e, .d = d, .disks = verdict_system_disks(&m->vc, d),
+			};
+			struct pci_id id;
+
+			if (!sc.disks)
+				continue;
+			if (!entry_takes(e, d)) {
+				/* The id lists take by id whatever the address. */
+				ctl_pci_id(d, &id);
+				if (e->any_addr || e->any_id || !is_conflict(res, d) ||
+				    !manifest_entry_id_matches(e, &id))
+					continue;
+				sc.by_ids = true;
+			}
+			n++;
+			if (fn)
+				fn(userdata, &sc);
+		}
+	}
+	return n;
+}
+
+void ctl_system_claim_describe(const struct ctl_system_claim *sc, char *what, size_t wsize,
+			       char *fix, size_t fsize)
+{
+	char desc[400], id[24], a[PCI_ADDR_STRLEN];
+
+	ctl_describe(sc->d, desc, sizeof(desc));
+	format_id(&sc->e->id, id, sizeof(id));
+	pci_addr_format(&sc->e->addr, a);
+	if (sc->by_ids) {
+		snprintf(what, wsize, "has the id %s, and so --mode ids' id list would also take "
+			 "%s, which holds %s", id, desc, sc->disks);
+		snprintf(fix, fsize, "use --mode address, which claims by address; --force "
+			 "cannot allow this");
+	} else if (sc->e->any_addr) {
+		snprintf(what, wsize, "claims every function with the id %s, and so %s, which "
+			 "holds %s", id, desc, sc->disks);
+		snprintf(fix, fsize, "drop the line: earlybindctl remove %s", id);
+	} else {
+		snprintf(what, wsize, "claims %s, which holds %s", desc, sc->disks);
+		snprintf(fix, fsize, "drop the line: earlybindctl remove %s", a);
+	}
+}
+
+static void refuse_one(void *userdata, const struct ctl_system_claim *sc)
+{
+	char what[1024], fix[128];
+
+	(void)userdata;
+	ctl_system_claim_describe(sc, what, sizeof(what), fix, sizeof(fix));
+	ctl_error("/etc/earlybind.conf:%u: %s: the system runs from that disk, and at boot "
+		  "earlybind would take it away; %s", sc->e->line, what, fix);
+}
+
+size_t ctl_refuse_system_claims(const struct ctl_machine *m, const struct kargs_result *res)
+{
+	return ctl_system_claims(m, res, refuse_one, NULL);
 }

@@ -50,6 +50,7 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 	struct applied a;
 	struct ctl_machine m;
 	char cmdline[4096], sum[17];
+	size_t system;
 	struct json j;
 	int opt, r;
 
@@ -109,6 +110,8 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 		ctl_error("cannot work out the kernel arguments: %s", strerror(-r));
 		goto fail;
 	}
+	/* Said first, on stderr; the rest is shown, and it exits 1 as for a bad line. */
+	system = ctl_refuse_system_claims(&m, &res);
 	for (size_t i = 0; i < res.args.n; i++)
 		if (!kargs_has(&running, res.args.v[i]) && !kargs_has(&a.kargs, res.args.v[i]))
 			args_unapplied = true;
@@ -123,7 +126,7 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 	for (size_t i = 0; i < m.manifest.n_entries; i++) {
 		const struct manifest_entry *e = &m.manifest.entries[i];
 		const struct pcidev *d = e->any_addr ? NULL : pcidev_find(&m.devs, &e->addr);
-		char a_str[PCI_ADDR_STRLEN] = "*", state[200];
+		char a_str[PCI_ADDR_STRLEN] = "*", state[400];
 		struct pci_id id;
 		bool ok = false;
 
@@ -172,10 +175,11 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 			json_object_end(&j);
 		} else {
 			printf("%s%-6s%s %-14s %-10s %s\n", ctl_color(c, ok ? CTL_GREEN : CTL_YELLOW),
-			       ok ? "ok" : "wait", ctl_color(c, CTL_RESET), a_str, e->driver, state);
+			       ok ? "ok" : "wait", ctl_color(c, CTL_RESET), a_str,
+			       ctl_text(stdout, e->driver), ctl_text(stdout, state));
 			/* The name as lspci -nn has it, under the address. */
 			if (d)
-				printf("%-6s %s\n", "", d->lspci_nn);
+				printf("%-6s %s\n", "", ctl_text(stdout, d->lspci_nn));
 		}
 	}
 	if (json) {
@@ -202,11 +206,12 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 			json_object_end(&j);
 		} else if (have) {
 			printf("%s%-6s%s %s is on the running kernel's command line\n",
-			       ctl_color(c, CTL_GREEN), "ok", ctl_color(c, CTL_RESET), res.args.v[i]);
+			       ctl_color(c, CTL_GREEN), "ok", ctl_color(c, CTL_RESET),
+			       ctl_text(stdout, res.args.v[i]));
 		} else {
 			printf("%s%-6s%s %s is not on the running kernel's command line; %s\n",
 			       ctl_color(c, CTL_YELLOW), "wait", ctl_color(c, CTL_RESET),
-			       res.args.v[i], waits);
+			       ctl_text(stdout, res.args.v[i]), waits);
 		}
 	}
 	if (json) {
@@ -214,14 +219,18 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 		json_kv_bool(&j, "pending", pending);
 		json_object_end(&j);
 		json_finish(&j);
-	} else if (m.manifest_bad) {
-		printf("%d bad line%s in /etc/earlybind.conf (see above)\n", m.manifest_bad,
-		       m.manifest_bad == 1 ? "" : "s");
+	} else {
+		if (system)
+			printf("%zu line%s in /etc/earlybind.conf would take the system's disk "
+			       "(see above)\n", system, system == 1 ? "" : "s");
+		if (m.manifest_bad)
+			printf("%d bad line%s in /etc/earlybind.conf (see above)\n",
+			       m.manifest_bad, m.manifest_bad == 1 ? "" : "s");
 	}
 	kargs_result_free(&res);
 	kargs_free(&running);
 	applied_free(&a);
-	r = m.manifest_bad ? CTL_EXIT_FAIL : pending ? CTL_EXIT_PENDING : CTL_EXIT_OK;
+	r = m.manifest_bad || system ? CTL_EXIT_FAIL : pending ? CTL_EXIT_PENDING : CTL_EXIT_OK;
 	ctl_machine_free(&m);
 	return r;
 fail:

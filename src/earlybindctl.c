@@ -4,7 +4,6 @@
  * dispatch; each command lives in its own file (ctl_*.c).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,61 +46,28 @@ static void usage(FILE *out)
 	      out);
 }
 
-void ctl_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("earlybindctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void ctl_warn(const struct ctl *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)c;
-	fputs("earlybindctl: warning: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void ctl_info(const struct ctl *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (c->quiet)
-		return;
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
-
 int ctl_manifest_path(const struct ctl *c, char *buf, size_t size)
 {
 	return root_path(buf, size, c->root, "/etc/earlybind.conf");
 }
 
-const char *ctl_color(const struct ctl *c, enum ctl_color which)
+/* -r DIR: "" is no directory (root_path() would take it for "/"). 0 or -EINVAL. */
+static int set_root(struct ctl *c, const char *dir)
 {
-	static const char *const esc[] = {
-		[CTL_RESET] = "\033[0m", [CTL_BOLD] = "\033[1m",   [CTL_RED] = "\033[31m",
-		[CTL_GREEN] = "\033[32m", [CTL_YELLOW] = "\033[33m", [CTL_DIM] = "\033[2m",
-	};
-
-	return c->color ? esc[which] : "";
+	if (!dir[0]) {
+		ctl_error("--root: the directory name is empty; the running system is --root /");
+		return -EINVAL;
+	}
+	c->root = dir;
+	return 0;
 }
 
 int ctl_common_option(struct ctl *c, int opt, const char *arg, const char *usage_text)
 {
 	switch (opt) {
 	case 'r':
-		c->root = arg;
+		if (set_root(c, arg) < 0)
+			exit(CTL_EXIT_USAGE);
 		return 1;
 	case 'q':
 		c->quiet = true;
@@ -140,7 +106,8 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+r:qhV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
-			c.root = optarg;
+			if (set_root(&c, optarg) < 0)
+				return CTL_EXIT_USAGE;
 			break;
 		case 'q':
 			c.quiet = true;

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 
 #include "json.h"
+#include "utf8.h"
 
 void json_init(struct json *j, FILE *out)
 {
@@ -64,11 +65,25 @@ void json_array_end(struct json *j)
 	close_level(j, ']');
 }
 
+/*
+ * JSON text is UTF-8 (RFC 8259): a byte of @s that begins no well-formed
+ * character (a disk label or a driver name from outside may hold any)
+ * becomes U+FFFD, since JSON has no escape for a byte.  Control
+ * characters, C1 ones too, are \u escapes; other characters are as they are.
+ */
 static void put_string(FILE *out, const char *s)
 {
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
+	while (*s) {
+		uint32_t cp;
+		size_t len = utf8_char(s, &cp);
+
+		if (!len) {
+			fputs("\xef\xbf\xbd", out); /* U+FFFD REPLACEMENT CHARACTER */
+			s++;
+			continue;
+		}
+		switch (cp) {
 		case '"':
 			fputs("\\\"", out);
 			break;
@@ -82,11 +97,12 @@ static void put_string(FILE *out, const char *s)
 			fputs("\\t", out);
 			break;
 		default:
-			if (*p < 0x20)
-				fprintf(out, "\\u%04x", *p);
+			if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+				fprintf(out, "\\u%04x", (unsigned)cp);
 			else
-				fputc(*p, out);
+				fwrite(s, 1, len, out);
 		}
+		s += len;
 	}
 	fputc('"', out);
 }

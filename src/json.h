@@ -2,6 +2,8 @@
 /*
  * A streaming JSON writer for earlybindctl's --json output: objects and
  * arrays nest, commas and string escapes are its business, not the caller's.
+ * What it writes is UTF-8 whatever the strings hold: a byte that is not
+ * UTF-8 becomes U+FFFD, a control character a \u escape.
  */
 #ifndef EARLYBIND_JSON_H
 #define EARLYBIND_JSON_H

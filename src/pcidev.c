@@ -13,6 +13,14 @@
  * - It reads the mandatory attributes (vendor, device, class) through that
  *   error, so a function unplugged between readdir and read would end the
  *   scan.  A function whose directory is gone is dropped instead.
+ * - Its links are not safe to read: sysfs_deref_link() in pciutils 3.9's
+ *   lib/sysfs.c readlink()s into 1024 bytes with no room for the NUL and
+ *   strcat()s the result, so a driver or iommu_group link of 1 KiB aborts
+ *   the program (glibc's "buffer overflow detected", as lspci -k does).
+ *   Those two are read here (read_link_name()); libpci is asked only for
+ *   what it reads into bounded buffers (sysfs_get_string(): the ids, class,
+ *   revision, subsystem).  The of_node link, the other one it dereferences,
+ *   is never asked for.
  */
 #include "pcidev.h"
 #include "rootpath.h"
@@ -35,9 +43,11 @@
 #error "libpci 3.8 or later is needed"
 #endif
 
-/* Everything we take from pci_fill_info(). */
-#define FILL_FLAGS (PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS | \
-		    PCI_FILL_IOMMU_GROUP | PCI_FILL_DRIVER)
+/*
+ * Everything we take from pci_fill_info(); never PCI_FILL_DRIVER,
+ * PCI_FILL_IOMMU_GROUP or PCI_FILL_DT_NODE (see above).
+ */
+#define FILL_FLAGS (PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS)
 
 struct lib {
 	struct pci_access *acc;
@@ -140,7 +150,6 @@ static int copy_str(char *dst, size_t size, const char *src)
 struct fill {
 	struct pci_dev *p;
 	struct pcidev *d;
-	int r; /* our own error, as opposed to libpci's */
 };
 
 static void lib_fill(struct lib *l, void *arg)
@@ -149,7 +158,6 @@ static void lib_fill(struct lib *l, void *arg)
 	struct pci_dev *p = f->p;
 	struct pcidev *d = f->d;
 	struct pci_access *acc = l->acc;
-	const char *s;
 	u8 hdr;
 
 	pci_fill_info(p, FILL_FLAGS);
@@ -165,22 +173,6 @@ static void lib_fill(struct lib *l, void *arg)
 	}
 	/* 0x7f, as lspci shows it, when the config space cannot be read. */
 	d->header_type = pci_read_block(p, PCI_HEADER_TYPE, &hdr, 1) ? hdr & 0x7f : 0x7f;
-
-	s = pci_get_string_property(p, PCI_FILL_IOMMU_GROUP);
-	if (s) {
-		char *end;
-		long g;
-
-		errno = 0;
-		g = strtol(s, &end, 10);
-		if (!errno && end != s && !*end && g >= 0 && g <= INT_MAX)
-			d->iommu_group = (int)g;
-	}
-	s = pci_get_string_property(p, PCI_FILL_DRIVER);
-	if (s && copy_str(d->driver, sizeof(d->driver), s) < 0) {
-		f->r = -ENAMETOOLONG;
-		return;
-	}
 
 	/* The lookups and buffer sizes of lspci's terse, -mm and -v output. */
 	keep_name(d->desc, sizeof(d->desc),
@@ -262,11 +254,59 @@ static int read_optional(int devices_fd, const char *addr, const char *name, cha
 	return r == -ENOENT ? 0 : r;
 }
 
+/*
+ * The last component of link @name of function @addr ("igb" for
+ * ../../../bus/pci/drivers/igb) into @buf: 0; 1 when there is no such link
+ * (it is missing, or not a link: libpci's reading too); -ENAMETOOLONG
+ * when the link or its name does not fit, which the kernel never makes.
+ */
+static int read_link_name(int devices_fd, const char *addr, const char *name, char *buf,
+			  size_t size)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+	int r;
+
+	buf[0] = '\0';
+	r = snprintf(path, sizeof(path), "%s/%s", addr, name);
+	if (r < 0 || (size_t)r >= sizeof(path))
+		return -ENAMETOOLONG;
+	n = readlinkat(devices_fd, path, target, sizeof(target));
+	if (n < 0)
+		return 1;
+	/* readlinkat() does not say it cut the link short: a full buffer may have. */
+	if ((size_t)n >= sizeof(target))
+		return -ENAMETOOLONG;
+	while (n > 1 && target[n - 1] == '/')
+		n--;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (!base[0] || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return 1;
+	return copy_str(buf, size, base);
+}
+
 /* What libpci does not read: 0, -ENOENT when the function is gone, or -errno. */
 static int read_sysfs(int devices_fd, const char *busdir, const char *addr, struct pcidev *d)
 {
 	char path[PATH_MAX], real[PATH_MAX], buf[16];
 	int r;
+
+	r = read_link_name(devices_fd, addr, "driver", d->driver, sizeof(d->driver));
+	if (r < 0)
+		return r;
+	r = read_link_name(devices_fd, addr, "iommu_group", buf, sizeof(buf));
+	if (r == 0) {
+		char *end;
+		long g;
+
+		errno = 0;
+		g = strtol(buf, &end, 10);
+		if (!errno && end != buf && !*end && g >= 0 && g <= INT_MAX)
+			d->iommu_group = (int)g;
+	}
 
 	r = snprintf(path, sizeof(path), "%s/devices/%s", busdir, addr);
 	if (r < 0 || (size_t)r >= sizeof(path))
@@ -343,8 +383,6 @@ static int scan_one(struct lib *l, int devices_fd, const char *busdir, struct pc
 	pci_addr_format(&d->addr, addr);
 
 	r = lib_call(l, lib_fill, &f);
-	if (r == 0)
-		r = f.r;
 	if (r == 0)
 		r = read_sysfs(devices_fd, busdir, addr, d);
 	if (r >= 0)

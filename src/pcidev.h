@@ -31,7 +31,8 @@ struct pcidev {
 	uint8_t header_type;           /* low 7 bits of config 0x0e: 0 endpoint, 1 bridge */
 	int iommu_group;               /* -1 when none */
 	int boot_vga;                  /* 1, 0, or -1 when there is no boot_vga attribute */
-	char driver[64];               /* bound driver, "" when none */
+	/* bound driver, "" when none: its driver link's last component, a file name */
+	char driver[256];
 	/*
 	 * Vendor and device as lspci's line has them, "Advanced Micro Devices,
 	 * Inc. [AMD/ATI] Navi 21 [...]": at most PCIDEV_NAME_MAX - 1 bytes.
@@ -62,6 +63,7 @@ struct pcidev_list {
 /*
  * Reads every function in ROOT/sys/bus/pci into @out, sorted by address.
  * A function that disappears while it is read (hot unplug) is left out.
+ * Links (driver, iommu_group) of any length are read safely.
  * Returns 0, or -errno: -ENOENT when ROOT/sys/bus/pci/devices is missing,
  * -EINVAL when an entry there is not an address, the errno of a libpci
  * error that has one (-ENOENT for a function without a vendor attribute),

@@ -46,6 +46,13 @@ void verdict_ctx_free(struct verdict_ctx *vc)
 	vc->disks = NULL;
 }
 
+const char *verdict_system_disks(const struct verdict_ctx *vc, const struct pcidev *d)
+{
+	if (!vc->disks || d < vc->devs->devs || d >= vc->devs->devs + vc->devs->n)
+		return NULL;
+	return vc->disks[d - vc->devs->devs][0] ? vc->disks[d - vc->devs->devs] : NULL;
+}
+
 unsigned verdict_own(const struct verdict_ctx *vc, const struct pcidev *d)
 {
 	unsigned f = 0;
@@ -59,8 +66,7 @@ unsigned verdict_own(const struct verdict_ctx *vc, const struct pcidev *d)
 		f |= VERDICT_BRIDGE;
 	if (d->boot_vga == 1)
 		f |= VERDICT_BOOT_VGA;
-	if (vc->disks && d >= vc->devs->devs && d < vc->devs->devs + vc->devs->n &&
-	    vc->disks[d - vc->devs->devs][0])
+	if (verdict_system_disks(vc, d))
 		f |= VERDICT_SYSTEM_DISK;
 	return f;
 }

@@ -40,6 +40,11 @@ void verdict_ctx_free(struct verdict_ctx *vc);
 
 /* What stands in the way of passing @d through (flags 0: passable). */
 void verdict_of(const struct verdict_ctx *vc, const struct pcidev *d, struct verdict *v);
+/*
+ * What of the running system @d holds ("nvme0n1p3 on /, nvme0n1p4 on
+ * [SWAP]"), or NULL when it holds none of it (VERDICT_SYSTEM_DISK).
+ */
+const char *verdict_system_disks(const struct verdict_ctx *vc, const struct pcidev *d);
 /* Only @d's own flags, not its group's. */
 unsigned verdict_own(const struct verdict_ctx *vc, const struct pcidev *d);
 /* "passable", or the reasons joined by "; ". */

@@ -305,6 +305,27 @@ out_line_around "fail  /etc/earlybind.conf line 6 wants id 8086:15f3, but the fu
 not_ok 1
 end
 
+begin manifest_line_on_the_system_disk_fails
+healthy
+HOLDS="which holds nvme0n1p1 on /boot/efi, nvme0n1p2 on /boot, nvme0n1p3 on /, nvme0n1p4 on [SWAP]: the system runs from that disk, and at boot earlybind would take it away"
+printf 'vfio-pci 0000:01:00.0 144d:a80a\n' >>"$(M)"
+initrd
+doctor
+expect_rc 1
+out_line_around "fail  /etc/earlybind.conf line 6 claims 0000:01:00.0 [144d:a80a] " \
+	"980PRO, $HOLDS  (drop the line: earlybindctl remove 0000:01:00.0)"
+not_ok 1
+# A '*' line claims the NVMe through its id.
+sed -i '$d' "$(M)"
+printf 'vfio-pci * 144d:a80a\n' >>"$(M)"
+initrd
+doctor
+expect_rc 1
+out_line_around "fail  /etc/earlybind.conf line 6 claims every function with the id 144d:a80a, and so 0000:01:00.0 [144d:a80a] " \
+	"980PRO, $HOLDS  (drop the line: earlybindctl remove 144d:a80a)"
+not_ok 1
+end
+
 begin group_member_on_a_host_driver_fails_naming_it
 healthy
 # Group 21: the 57a4 port (pcieport), 07:00.0 (no driver), 07:00.1 and 07:00.3 (xhci_hcd).

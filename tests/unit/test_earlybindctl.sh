@@ -500,6 +500,251 @@ expect_rc 0
 out_has "vfio-pci.ids=8086:1539,1002:73bf"
 end
 
+# long_link FUNCTION LINK: the function's LINK replaced by one of over 2 KiB
+# that leads to the same place ("././...": the kernel never makes such a link).
+long_link() {
+	local d t
+	d=$(readlink -f "$R/sys/bus/pci/devices/$1")
+	t=$(readlink "$d/$2") || { fail "$1 has no $2 link"; return; }
+	ln -sfn "$(printf './%.0s' $(seq 1024))$t" "$d/$2" || fail "cannot make a long $2 link"
+}
+begin every_command_survives_a_2kib_driver_link
+x570
+long_link 0000:05:00.0 driver
+long_link 0000:0b:00.0 iommu_group
+[ "$(readlink "$R/sys/bus/pci/devices/0000:05:00.0/driver" | wc -c)" -gt 2048 ] ||
+	fail "the driver link is not over 2 KiB"
+# libpci 3.9's pci_fill_info() aborts on these; each command reads them itself.
+for cmd in list "list --json" "show 05:00.0" "show 0b:00.0 --json" status doctor \
+	"add 05:00.0" kargs; do
+	# shellcheck disable=SC2086 # the command and its options
+	ctl $cmd
+	[ "$rc" -le 1 ] || fail "$cmd: exit status $rc: $(head -c 300 "$R.err")"
+	grep -q "buffer overflow" "$R.err" && fail "$cmd: $(cat "$R.err")"
+	case $cmd in
+	doctor) ;; # fails here for what the fake root lacks (no vfio-pci module)
+	*) expect_rc 0 ;;
+	esac
+	case $cmd in
+	*--json) json_ok "$R.out" || fail "$cmd is not JSON: $(head -c 300 "$R.out")" ;;
+	esac
+	case $cmd in
+	"show 05:00.0") out_has "Driver:       igb" ;;
+	"show 0b:00.0 --json")
+		python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["iommu_group"] == 27' \
+			"$R.out" || fail "the long iommu_group link: $(cat "$R.out")" ;;
+	esac
+done
+ctl list
+grep -A1 '^  0000:05:00.0' "$R.out" | grep -q 'driver igb' ||
+	fail "list: $(grep -A1 '^  0000:05:00.0' "$R.out")"
+end
+
+# system_refused N ADDR WHAT REMOVE: the last command exited 1, naming line N
+# of the manifest, the function ADDR, WHAT it holds and the remove command.
+system_refused() {
+	expect_rc 1
+	err_has "/etc/earlybind.conf:$1: "
+	err_has "$2 ["
+	err_has ", which holds "
+	err_has "$3"
+	err_has "earlybindctl remove $4"
+}
+
+begin hand_written_system_disk_line_is_refused_by_kargs_apply_and_status
+x570
+mkdir -p "$R/etc"
+# However it got there: by hand, injected through another command, or a disk that moved.
+printf '# the guest NIC\nvfio-pci 0000:05:00.0 8086:1539\nvfio-pci 0000:01:00.0 144d:a80a\n' >"$(M)"
+ctl kargs
+system_refused 3 0000:01:00.0 "nvme0n1p1 on /boot/efi, nvme0n1p2 on /boot, nvme0n1p3 on /, nvme0n1p4 on [SWAP]" 0000:01:00.0
+[ -s "$R.out" ] && fail "kargs printed arguments: $(cat "$R.out")"
+ctl kargs --mode ids --force
+system_refused 3 0000:01:00.0 "nvme0n1p1 on /boot/efi" 0000:01:00.0
+stubapply --bootloader kernel-cmdline --dry-run
+system_refused 3 0000:01:00.0 "nvme0n1p3 on /" 0000:01:00.0
+stubapply --bootloader kernel-cmdline
+system_refused 3 0000:01:00.0 "nvme0n1p3 on /" 0000:01:00.0
+[ -s "$R.state/log" ] && fail "apply ran commands: $(cat "$R.state/log")"
+[ -e "$R/etc/kernel/cmdline" ] && fail "apply wrote /etc/kernel/cmdline"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "apply wrote its record"
+ctl status
+system_refused 3 0000:01:00.0 "nvme0n1p3 on /" 0000:01:00.0
+out_has "1 line in /etc/earlybind.conf would take the system's disk"
+ctl status --json
+system_refused 3 0000:01:00.0 "nvme0n1p3 on /" 0000:01:00.0
+json_ok "$R.out" || fail "status --json is not JSON: $(cat "$R.out")"
+# A '*' line takes every function with its id: the NVMe too.
+printf 'vfio-pci * 144d:a80a\n' >"$(M)"
+ctl kargs
+system_refused 1 0000:01:00.0 "nvme0n1p3 on /" 144d:a80a
+err_has "every function with the id 144d:a80a"
+ctl status
+system_refused 1 0000:01:00.0 "nvme0n1p3 on /" 144d:a80a
+# A line whose id is not the NVMe's takes nothing there: not refused.
+printf 'vfio-pci 0000:01:00.0 8086:1539\nvfio-pci * 8086:1539\n' >"$(M)"
+ctl kargs
+expect_rc 0
+# Dropped as the message says: kargs goes on.
+printf 'vfio-pci 0000:05:00.0 8086:1539\nvfio-pci 0000:01:00.0 144d:a80a\n' >"$(M)"
+ctl remove 0000:01:00.0
+expect_rc 0
+ctl kargs
+expect_rc 0
+end
+
+begin efi_or_swap_controller_line_is_refused
+# The chipset's SATA disk holds only /boot/efi, then only swap.
+sed 's|^mount 259:1 /boot/efi vfat /dev/nvme0n1p1$|mount 8:1 /boot/efi vfat /dev/sda1|' "$SPEC" |
+	"$MKFAKESYS" "$R" - || fail "mkfakesys failed"
+grep -q ' /boot/efi .* /dev/sda1 ' "$R/proc/self/mountinfo" || fail "the fixture did not move /boot/efi"
+mkdir -p "$R/etc"
+printf 'vfio-pci 0000:08:00.0 1022:7901\n' >"$(M)"
+ctl kargs
+system_refused 1 0000:08:00.0 "sda1 on /boot/efi" 0000:08:00.0
+ctl status
+system_refused 1 0000:08:00.0 "sda1 on /boot/efi" 0000:08:00.0
+rm -rf "$R"
+sed 's|^swap /dev/nvme0n1p4 |swap /dev/sda1 |' "$SPEC" | "$MKFAKESYS" "$R" - || fail "mkfakesys failed"
+grep -q '^/dev/sda1 ' "$R/proc/swaps" || fail "the fixture did not move swap: $(cat "$R/proc/swaps")"
+mkdir -p "$R/etc"
+printf 'vfio-pci 0000:08:00.0 1022:7901\n' >"$(M)"
+ctl kargs
+system_refused 1 0000:08:00.0 "sda1 on [SWAP]" 0000:08:00.0
+stubapply --bootloader kernel-cmdline --dry-run
+system_refused 1 0000:08:00.0 "sda1 on [SWAP]" 0000:08:00.0
+# Swap off: the disk is the host's no longer, and the line is fine.
+sed -i '2,$d' "$R/proc/swaps"
+ctl kargs
+expect_rc 0
+end
+
+begin id_list_that_would_take_the_system_disk_is_refused_even_with_force
+# A second 980 PRO in the empty M2B slot, for the guest: the same id as the system disk.
+sed 's|^# Bus 04: the empty M2B slot.$|fn 0000:04:00.0 144d:a80a sub=144d:a801 class=010802 driver=nvme group=39 pcie parent=0000:03:01.0|' \
+	"$SPEC" | "$MKFAKESYS" "$R" - || fail "mkfakesys failed"
+mkdir -p "$R/etc"
+printf 'vfio-pci 0000:04:00.0 144d:a80a\n' >"$(M)"
+# By address only the guest's disk is taken.
+ctl kargs
+expect_rc 0
+ctl kargs --mode ids --force
+expect_rc 1
+err_has "/etc/earlybind.conf:1: has the id 144d:a80a"
+err_has "would also take 0000:01:00.0 ["
+err_has "which holds nvme0n1p1 on /boot/efi"
+err_has "use --mode address"
+[ -s "$R.out" ] && fail "kargs printed arguments: $(cat "$R.out")"
+stubapply --bootloader kernel-cmdline --mode ids --force
+expect_rc 1
+err_has "/etc/earlybind.conf:1: has the id 144d:a80a"
+[ -s "$R.state/log" ] && fail "apply ran commands: $(cat "$R.state/log")"
+ctl status --mode ids
+expect_rc 1
+err_has "/etc/earlybind.conf:1: has the id 144d:a80a"
+end
+
+# pty OUT ARGS...: earlybindctl ARGS on a terminal (script(1)'s pty), all it
+# writes (stdout and stderr) in OUT; rc its exit status.  The root is
+# PTY_ROOT when set, else R.
+pty() {
+	local out=$1 cmd
+	shift
+	cmd=$(printf '%q ' "$CTL" --root "${PTY_ROOT:-$R}" "$@")
+	script -qec "$cmd" /dev/null >"$out" 2>&1
+	rc=$?
+}
+# raw_bytes FILE: the first byte of FILE a terminal would act on, or nothing:
+# ESC, BEL, CR, C1 (U+0080-U+009F), or a byte that is not UTF-8.
+raw_bytes() {
+	python3 - "$1" <<-'PY'
+	import re, sys
+	b = open(sys.argv[1], "rb").read().replace(b"\r\n", b"\n")
+	try:
+	    t = b.decode("utf-8")
+	except UnicodeDecodeError as e:
+	    print("not UTF-8 at byte %d: %r" % (e.start, b[e.start:e.start + 8])); sys.exit()
+	m = re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", t)
+	if m:
+	    print("%r at %d: %r" % (m.group(), m.start(), t[max(0, m.start() - 20):m.start() + 20]))
+	PY
+}
+begin outside_bytes_reach_no_terminal_and_json_stays_utf8
+x570
+command -v script >/dev/null || fail "script is missing (util-linux, bsdutils)"
+# A disk label and a driver name from outside: an OSC title and a screen
+# clear, a byte that is not UTF-8, and CSI as the C1 character U+009B.
+label=$'r\xff\x1b]0;x\x07\x1b[2J\xc3\xa9'
+drv=$'ig\x1b[31mb\xff\xc2\x9b'
+PATH=$PATH:/sbin:/usr/sbin e2label "$R/dev/nvme0n1p3" "$label" || fail "e2label failed"
+mkdir -p "$R/sys/bus/pci/drivers/$drv"
+d=$(readlink -f "$R/sys/bus/pci/devices/0000:05:00.0")
+t=$(readlink "$d/driver")
+ln -sfn "${t%/*}/$drv" "$d/driver"
+printf 'vfio-pci 0000:05:00.0 8086:1539 # \x1b[8mhidden\nvfio-pci 0000:0b:00.0 1002:73bf\n' >"$(M)"
+# JSON: valid UTF-8 and JSON whatever the strings held; the bytes that are
+# not UTF-8 are U+FFFD, the control characters \u escapes.
+for cmd in "show 01:00.0 --json" "show 05:00.0 --json" "list --json" "status --json"; do
+	# shellcheck disable=SC2086 # the command and its options
+	ctl $cmd
+	[ "$rc" -le 3 ] || fail "$cmd: exit status $rc: $(cat "$R.err")"
+	iconv -f UTF-8 -t UTF-8 "$R.out" >/dev/null 2>&1 || fail "$cmd: not UTF-8"
+	python3 -c 'import json,sys; json.loads(open(sys.argv[1], "rb").read())' "$R.out" ||
+		fail "$cmd: not JSON: $(head -c 300 "$R.out")"
+	bad=$(raw_bytes "$R.out")
+	[ -z "$bad" ] && continue
+	fail "$cmd has raw control bytes: $bad"
+done
+ctl show 01:00.0 --json
+python3 - "$R.out" <<-'PY' || fail "show --json label: $(cat "$R.out")"
+import json, sys
+d = json.loads(open(sys.argv[1], "rb").read())
+by = {b["name"]: b for b in d["block_devices"]}
+assert by["nvme0n1p3"]["label"] == "r\ufffd\x1b]0;x\x07\x1b[2J\u00e9", repr(by["nvme0n1p3"]["label"])
+PY
+grep -qF '"label":"r'$'\xef\xbf\xbd''\u001b]0;x\u0007\u001b[2J'$'\xc3\xa9''"' "$R.out" ||
+	fail "show --json does not write the label as it should: $(grep -o '"label":"r[^,]*' "$R.out")"
+ctl show 05:00.0 --json
+python3 -c 'import json,sys; d=json.loads(open(sys.argv[1],"rb").read()); assert d["driver"] == "ig\x1b[31mb\ufffd\x9b", repr(d["driver"])' "$R.out" ||
+	fail "show --json driver: $(cat "$R.out")"
+# Text on a terminal: every string from outside with its control bytes written out.
+for cmd in list "show 01:00.0" "show 05:00.0" status doctor "remove 05:00.0"; do
+	# shellcheck disable=SC2086 # the command and its options
+	NO_COLOR=1 pty "$R.tty" $cmd
+	[ "$rc" -le 3 ] || fail "$cmd: exit status $rc: $(cat "$R.tty")"
+	bad=$(raw_bytes "$R.tty")
+	[ -z "$bad" ] || fail "$cmd on a terminal shows raw bytes: $bad"
+	case $cmd in
+	"show 01:00.0") grep -aqF 'LABEL=r\xff\x1b]0;x\x07\x1b[2J'$'\xc3\xa9'' UUID=' "$R.tty" ||
+		fail "show: $(grep LABEL=r "$R.tty")" ;;
+	"show 05:00.0") grep -aqF 'Driver:       ig\x1b[31mb\xff\u009b' "$R.tty" ||
+		fail "show: $(grep Driver: "$R.tty")" ;;
+	"remove 05:00.0") grep -aqF 'removed line 1: vfio-pci 0000:05:00.0 8086:1539 # \x1b[8mhidden' "$R.tty" ||
+		fail "remove: $(cat "$R.tty")" ;;
+	esac
+done
+# Errors name what they are about: a bad manifest line, a path.
+printf 'vfio-pci 0000:05:00.0 8086:1539 opt\x1b[2Jional\n' >"$(M)"
+NO_COLOR=1 pty "$R.tty" kargs
+expect_rc 1
+bad=$(raw_bytes "$R.tty")
+[ -z "$bad" ] || fail "kargs' error on a terminal shows raw bytes: $bad"
+PTY_ROOT=$R/no$'\x1b[2J'where NO_COLOR=1 pty "$R.tty" list
+expect_rc 1
+bad=$(raw_bytes "$R.tty")
+[ -z "$bad" ] || fail "an error naming the root shows raw bytes: $bad"
+grep -qF 'no\x1b[2Jwhere' "$R.tty" || fail "the error: $(cat "$R.tty")"
+# With colour: the only escape sequences are earlybindctl's own colours.
+pty "$R.tty" list
+sed -e 's/\x1b\[[0-9]*m//g' "$R.tty" >"$R.nocolor"
+bad=$(raw_bytes "$R.nocolor")
+[ -z "$bad" ] || fail "list in colour shows raw bytes: $bad"
+grep -q $'\x1b\\[1m' "$R.tty" || fail "list on a terminal has no colour"
+# Into a pipe or a file, for scripts, the bytes are as they are.
+ctl show 05:00.0
+grep -qF "Driver:       $drv" "$R.out" || fail "show into a file changed the driver name"
+end
+
 begin intel_machine_gets_intel_iommu_on
 x570
 sed -i 's/AuthenticAMD/GenuineIntel/' "$R/proc/cpuinfo"
@@ -522,6 +767,30 @@ expect_rc 0
 out_has "the IOMMU is off"
 out_has "intel_iommu=on"
 out_has "no IOMMU group"
+end
+
+begin empty_root_is_a_usage_error
+x570
+# "" is not "/": it would work on the running system (so only commands that
+# change nothing are tried here).
+for opt in --root -r; do
+	"$CTL" "$opt" "" kargs >"$R.out" 2>"$R.err"
+	rc=$?
+	expect_rc 2
+	err_has "--root: the directory name is empty"
+	[ -s "$R.out" ] && fail "$opt '' kargs: $(cat "$R.out")"
+done
+"$CTL" --root= kargs >"$R.out" 2>"$R.err"
+rc=$?
+expect_rc 2
+for cmd in list kargs status doctor "show 0b:00.0"; do
+	# shellcheck disable=SC2086 # the command and its options
+	"$CTL" $cmd --root "" >"$R.out" 2>"$R.err"
+	rc=$?
+	expect_rc 2
+	err_has "--root: the directory name is empty"
+	[ -s "$R.out" ] && fail "$cmd --root '': $(cat "$R.out")"
+done
 end
 
 begin usage_errors_exit_2

@@ -607,6 +607,59 @@ static void test_function_that_went_away_is_left_out(void)
 	pcidev_list_free(&l);
 }
 
+/*
+ * ROOT/sys/bus/pci/devices/ADDR/@name replaced by a link of @len bytes or
+ * more to the same place ("./" repeated before the old target).
+ */
+static bool lengthen_link(const char *root, const char *addr, const char *name, size_t len)
+{
+	char p[PATH_MAX], target[PATH_MAX], longer[PATH_MAX];
+	ssize_t n;
+	size_t at = 0;
+
+	path_fmt(p, sizeof(p), "%s/sys/bus/pci/devices/%s/%s", root, addr, name);
+	n = readlink(p, target, sizeof(target) - 1);
+	if (n < 0 || len + (size_t)n >= sizeof(longer))
+		return false;
+	target[n] = '\0';
+	while (at < len) {
+		memcpy(longer + at, "./", 2);
+		at += 2;
+	}
+	memcpy(longer + at, target, (size_t)n + 1);
+	return unlink(p) == 0 && symlink(longer, p) == 0;
+}
+
+/* libpci 3.9 overflows a buffer on a link of 1 KiB or more (lspci -k aborts). */
+static void test_driver_and_group_links_of_any_length_are_read(void)
+{
+	char root[PATH_MAX];
+	struct pcidev_list l;
+	const struct pcidev *d;
+
+	if (!fake_root(root, sizeof(root), "longlinks", desktop)) {
+		CHECK(!"mkfakesys failed");
+		return;
+	}
+	CHECK(lengthen_link(root, "0000:0b:00.0", "driver", 2048));
+	CHECK(lengthen_link(root, "0000:0b:00.0", "iommu_group", 2048));
+	/* The longest a symlink can be: PATH_MAX - 1 bytes. */
+	CHECK(lengthen_link(root, "0000:0b:00.1", "driver", PATH_MAX - 64));
+	CHECK_INT(pcidev_scan(root, &l), 0);
+	CHECK_INT(l.n, 7);
+	d = find(&l, "0000:0b:00.0");
+	CHECK(d != NULL);
+	if (d) {
+		CHECK_STR(d->driver, "amdgpu");
+		CHECK_INT(d->iommu_group, 14);
+	}
+	d = find(&l, "0000:0b:00.1");
+	CHECK(d != NULL);
+	if (d)
+		CHECK_STR(d->driver, "snd_hda_intel");
+	pcidev_list_free(&l);
+}
+
 /* ---- blockdev ------------------------------------------------------------- */
 
 #define UUID_BOOT "0e5f6a7b-0000-4000-8000-000000000001"
@@ -854,6 +907,7 @@ int main(int argc, char **argv)
 	RUN(test_libpci_error_comes_back_as_errno);
 	RUN(test_entry_that_is_no_address_is_einval);
 	RUN(test_function_that_went_away_is_left_out);
+	RUN(test_driver_and_group_links_of_any_length_are_read);
 	RUN(test_block_devices_behind_a_function);
 	RUN(test_system_through_holders_and_sources);
 	RUN(test_no_block_devices_is_an_empty_list);
