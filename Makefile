@@ -99,7 +99,8 @@ UNIT_TESTS := $(BUILDDIR)/asan/test_manifest $(BUILDDIR)/asan/test_cmdline
 FUZZERS := $(BUILDDIR)/fuzz/fuzz_manifest $(BUILDDIR)/fuzz/fuzz_cmdline \
 	   $(BUILDDIR)/fuzz/fuzz_kargs $(BUILDDIR)/fuzz/fuzz_initrd
 
-$(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/manifest.c src/manifest.h tests/check.h
+$(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/manifest.c src/manifest.h tests/check.h \
+	src/manifest_edit.c src/manifest_edit.h src/atomicfile.c src/atomicfile.h
 $(BUILDDIR)/asan/test_cmdline: tests/unit/test_cmdline.c src/cmdline.c src/cmdline.h tests/check.h
 $(UNIT_TESTS):
 	@mkdir -p $(@D)
@@ -123,7 +124,8 @@ $(BUILDDIR)/mkfakesys: tests/mkfakesys.c tests/fakesys.c tests/fakesys.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) -Wno-missing-prototypes $(CFLAGS) -o $@ tests/mkfakesys.c tests/fakesys.c
 
-$(BUILDDIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/manifest.c src/manifest.h
+$(BUILDDIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/manifest.c src/manifest.h \
+	src/manifest_edit.c src/atomicfile.c
 $(BUILDDIR)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c src/cmdline.c src/cmdline.h
 $(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/json.c src/manifest.c kargs/kargs.h
 $(BUILDDIR)/fuzz/fuzz_kargs: FUZZ_CFLAGS := -Isrc -Ikargs

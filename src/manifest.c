@@ -23,7 +23,8 @@ struct token {
 	size_t len;
 };
 
-static bool is_blank(char c)
+/* MANIFEST_BLANKS, spelled out: this is the parser's innermost loop. */
+bool manifest_is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
@@ -172,13 +173,17 @@ const struct manifest_entry *manifest_find_addr(const struct manifest *m,
 	return NULL;
 }
 
-/* Module and driver names: what the kernel allows in a module name. */
-static bool driver_name_valid(const struct token *t)
+/*
+ * What the kernel's module names are made of (kbuild's KBUILD_MODNAME is a
+ * file name with '-' as '_'; modprobe takes either), and what PCI drivers
+ * are named.
+ */
+bool manifest_driver_valid(const char *s, size_t len)
 {
-	if (t->len == 0 || t->len > MANIFEST_DRIVER_MAX)
+	if (len == 0 || len > MANIFEST_DRIVER_MAX || s[0] == '-')
 		return false;
-	for (size_t i = 0; i < t->len; i++) {
-		char c = t->s[i];
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		      (c >= '0' && c <= '9') || c == '_' || c == '-'))
@@ -273,14 +278,14 @@ static int parse_line(struct manifest *m, struct line_ctx *lc, const char *s, si
 	while (i < len) {
 		size_t start;
 
-		while (i < len && is_blank(s[i]))
+		while (i < len && manifest_is_blank(s[i]))
 			i++;
 		if (i == len || s[i] == '#')
 			break;
 		if (n == MAX_COLUMNS) {
 			struct token extra = { s + i, 0 };
 
-			while (i + extra.len < len && !is_blank(s[i + extra.len]) &&
+			while (i + extra.len < len && !manifest_is_blank(s[i + extra.len]) &&
 			       s[i + extra.len] != '#')
 				extra.len++;
 			line_error(lc, "too many columns at " TOK_FMT
@@ -288,7 +293,7 @@ static int parse_line(struct manifest *m, struct line_ctx *lc, const char *s, si
 			return 1;
 		}
 		start = i;
-		while (i < len && !is_blank(s[i]) && s[i] != '#')
+		while (i < len && !manifest_is_blank(s[i]) && s[i] != '#')
 			i++;
 		col[n].s = s + start;
 		col[n].len = i - start;
@@ -308,9 +313,9 @@ static int parse_line(struct manifest *m, struct line_ctx *lc, const char *s, si
 
 	memset(&e, 0, sizeof(e));
 	e.line = lc->line;
-	if (!driver_name_valid(&col[0])) {
+	if (!manifest_driver_valid(col[0].s, col[0].len)) {
 		line_error(lc, "invalid driver name " TOK_FMT
-			   " (letters, digits, '_' and '-', at most %d)",
+			   " (letters, digits, '_' and '-', not starting with '-', at most %d)",
 			   TOK_ARG(&col[0]), MANIFEST_DRIVER_MAX);
 		return 1;
 	}

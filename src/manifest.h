@@ -15,6 +15,8 @@
 
 /* Longest kernel module name (MODULE_NAME_LEN - 1 on 64-bit kernels). */
 #define MANIFEST_DRIVER_MAX 55
+/* What separates columns: C's isspace() but the newline, which ends a line. */
+#define MANIFEST_BLANKS " \t\r\v\f"
 /* "dddddddd:bb:dd.f" and a NUL: the kernel prints domains with %04x. */
 #define PCI_ADDR_STRLEN 17
 
@@ -79,6 +81,20 @@ int manifest_parse_file(struct manifest *m, const char *path,
 			manifest_error_fn err, void *userdata);
 
 void manifest_free(struct manifest *m);
+
+/*
+ * The rules of the columns, the one place where they are decided: the
+ * parser and every writer of a manifest line use them, so that a writer
+ * can never write what the parser reads otherwise (a newline or a vertical
+ * tab in a driver name would be a second line or more columns).
+ */
+bool manifest_is_blank(char c);
+/*
+ * A kernel module or driver name: 1 to MANIFEST_DRIVER_MAX bytes of
+ * [A-Za-z0-9_-], not starting with '-' (it would be an option to modprobe
+ * and dracut-install).  @len bytes at @s; @s need not be NUL-terminated.
+ */
+bool manifest_driver_valid(const char *s, size_t len);
 
 /* "0b:00.0" or "0000:0b:00.0"; 0 or -EINVAL. */
 int pci_addr_parse(const char *s, struct pci_addr *out);

@@ -216,6 +216,35 @@ vfio-pci 0000:07:00.3 1022:149c"
 entries | grep -q 0000:03:08.0 && fail "the group's bridge was claimed"
 end
 
+# --driver takes only what the manifest parser reads back as that driver:
+# a newline or a vertical tab would write lines of its own (here one that
+# claims the NVMe at 01:00.0, which holds /), other bytes a line skipped.
+begin add_refuses_a_driver_name_the_parser_would_not_read
+x570
+ctl add 05:00.0 --driver vfio.pci
+expect_rc 2
+[ -e "$(M)" ] && fail "a refused add created the manifest"
+ctl add 0b:00.0
+expect_rc 0
+cp "$(M)" "$R.before"
+long=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+for drv in $'vfio-pci\v0000:01:00.0\v144d:a80a\nvfio-pci' $'vfio-pci\n0000:01:00.0' \
+	$'vfio\rpci' $'vfio\fpci' $'vfio\tpci' $'vfio\x1b[2Jpci' 'vfio pci' vfio.pci vfio/pci \
+	'#' 'vfio#pci' '*' -vfio '' $'vfi\xc3\xb6' "$long"; do
+	# A new line (05:00.0) and a changed one (0b:00.2, already listed).
+	for dev in 05:00.0 0b:00.2; do
+		ctl add "$dev" --driver "$drv"
+		expect_rc 2
+		err_has "is not a driver name"
+		grep -q $'[\x01-\x1f]' "$R.err" && fail "stderr holds a control byte: $(cat -A "$R.err")"
+		cmp -s "$(M)" "$R.before" || fail "--driver $(printf %q "$drv") changed the manifest"
+	done
+done
+ctl add 05:00.0 --driver "${long%a}"
+expect_rc 0
+entries | grep -qx "${long%a} 0000:05:00.0 8086:1539" || fail "a 55-character name was refused"
+end
+
 begin hand_edited_manifest_keeps_comments_through_add_and_remove
 x570
 mkdir -p "$R/etc"

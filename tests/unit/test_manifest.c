@@ -2,6 +2,7 @@
 /* The manifest parser: every rule of earlybind.conf(5). */
 #include "../check.h"
 #include "../../src/manifest.h"
+#include "../../src/manifest_edit.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -363,6 +364,145 @@ static void test_many_entries_grow_the_array(void)
 	manifest_free(&m);
 }
 
+/* Names the kernel accepts, and the bytes and forms it does not. */
+static const char *const good_drivers[] = {
+	"vfio-pci", "pci-stub", "mlx5_vfio_pci", "A9", "_x",
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 55 */
+};
+static const char *const bad_drivers[] = {
+	"", "vfio.pci", "vfio/pci", "vfio*", "*", "vfio#pci", "#", "-vfio", "vfio pci",
+	"vfio\tpci", "vfio\npci", "vfio\rpci", "vfio\vpci", "vfio\fpci", "vfio=pci",
+	"vfio\"pci", "vfio\x1bpci", "vfio\x7fpci", "vfi\xc3\xb6", "vfio,pci", "$(id)",
+	"vfio-pci\v0000:01:00.0\v144d:a80a\nvfio-pci",
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 56 */
+};
+
+static void test_driver_rule_is_one_for_the_parser_and_the_writers(void)
+{
+	char line[256];
+
+	for (size_t i = 0; i < sizeof(good_drivers) / sizeof(*good_drivers); i++) {
+		struct manifest m;
+		struct errors e;
+
+		CHECK(manifest_driver_valid(good_drivers[i], strlen(good_drivers[i])));
+		snprintf(line, sizeof(line), "%s 0000:03:00.0 8086:10d3\n", good_drivers[i]);
+		CHECK_INT(parse(&m, &e, line), 0);
+		CHECK_INT(m.n_entries, 1);
+		if (m.n_entries == 1)
+			CHECK_STR(m.entries[0].driver, good_drivers[i]);
+		manifest_free(&m);
+	}
+	for (size_t i = 0; i < sizeof(bad_drivers) / sizeof(*bad_drivers); i++) {
+		struct manifest m;
+		struct errors e;
+
+		if (manifest_driver_valid(bad_drivers[i], strlen(bad_drivers[i])))
+			fprintf(stderr, "  accepted: '%s'\n", bad_drivers[i]);
+		CHECK(!manifest_driver_valid(bad_drivers[i], strlen(bad_drivers[i])));
+		/* Whatever the parser makes of the line, it is not that driver. */
+		snprintf(line, sizeof(line), "%s 0000:03:00.0 8086:10d3\n", bad_drivers[i]);
+		parse(&m, &e, line);
+		for (size_t k = 0; k < m.n_entries; k++)
+			CHECK(strcmp(m.entries[k].driver, bad_drivers[i]) != 0);
+		manifest_free(&m);
+	}
+	/* The length is the caller's: a name need not be NUL-terminated. */
+	CHECK(manifest_driver_valid("vfio-pci 0000", 8));
+}
+
+static struct manifest_entry entry(const char *driver, const char *addr, const char *id)
+{
+	struct manifest_entry e = { 0 };
+
+	snprintf(e.driver, sizeof(e.driver), "%s", driver);
+	e.any_addr = strcmp(addr, "*") == 0;
+	if (!e.any_addr)
+		CHECK_INT(pci_addr_parse(addr, &e.addr), 0);
+	e.any_id = strcmp(id, "*") == 0;
+	if (!e.any_id)
+		CHECK_INT(pci_id_parse(id, &e.id), 0);
+	return e;
+}
+
+static void test_format_line_writes_only_what_the_parser_reads_back(void)
+{
+	struct manifest_entry e;
+	struct manifest m;
+	struct errors errs;
+	char line[MANIFEST_LINE_MAX];
+
+	for (size_t i = 0; i < sizeof(bad_drivers) / sizeof(*bad_drivers); i++) {
+		e = entry("vfio-pci", "0000:05:00.0", "8086:1539");
+		memcpy(e.driver, bad_drivers[i], strnlen(bad_drivers[i], sizeof(e.driver)));
+		e.driver[strnlen(bad_drivers[i], sizeof(e.driver) - 1)] = '\0';
+		if (strlen(bad_drivers[i]) >= sizeof(e.driver))
+			memset(e.driver, 'a', sizeof(e.driver)); /* not even terminated */
+		CHECK_INT(manifest_format_line(line, sizeof(line), &e, NULL), -EINVAL);
+	}
+	e = entry("vfio-pci", "*", "*");
+	CHECK_INT(manifest_format_line(line, sizeof(line), &e, NULL), -EINVAL);
+	e = entry("vfio-pci", "0000:05:00.0", "8086:1539");
+	e.options = 1u << 7;
+	CHECK_INT(manifest_format_line(line, sizeof(line), &e, NULL), -EINVAL);
+
+	/* Every form the columns take, and a comment that tries to be a line. */
+	e = entry("pci-stub", "10000:e1:1f.7", "8086:1539:1028:0a1b");
+	e.options = MANIFEST_OPT_OPTIONAL;
+	CHECK_INT(manifest_format_line(line, sizeof(line), &e,
+				       "x\nvfio-pci 0000:01:00.0 144d:a80a\r\v"), 0);
+	CHECK(strchr(line, '\n') == NULL);
+	CHECK_INT(parse(&m, &errs, line), 0);
+	CHECK_INT(m.n_entries, 1);
+	CHECK_STR(m.entries[0].driver, "pci-stub");
+	CHECK_INT(m.entries[0].addr.domain, 0x10000);
+	CHECK_INT(m.entries[0].id.subdevice, 0x0a1b);
+	CHECK_INT(m.entries[0].options, MANIFEST_OPT_OPTIONAL);
+	manifest_free(&m);
+	e = entry("vfio-pci", "*", "10de:1b80");
+	CHECK_INT(manifest_format_line(line, sizeof(line), &e, NULL), 0);
+	CHECK_STR(line, "vfio-pci   *              10de:1b80");
+	e = entry("vfio-pci", "0000:0b:00.0", "*");
+	CHECK_INT(manifest_format_line(line, sizeof(line), &e, "GPU"), 0);
+	CHECK_STR(line, "vfio-pci   0000:0b:00.0   *                       # GPU");
+	CHECK_INT(manifest_format_line(line, 20, &e, NULL), -ENAMETOOLONG);
+}
+
+static void test_set_driver_refuses_a_name_the_parser_would_not_read(void)
+{
+	char dir[] = "/tmp/earlybind-test-XXXXXX", path[64], text[1024];
+	struct manifest_entry e = entry("vfio-pci", "0000:0b:00.0", "1002:73bf");
+	struct manifest_doc d;
+	struct manifest m;
+	struct errors errs;
+	size_t len = 0;
+	unsigned line;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/earlybind.conf", dir);
+	CHECK_INT(manifest_doc_open(&d, path), 0);
+	CHECK_INT(manifest_doc_append_entry(&d, &(struct manifest_entry){ 0 }, NULL), -EINVAL);
+	CHECK_INT(manifest_doc_append_entry(&d, &e, "GPU"), 0);
+	line = (unsigned)d.n;
+	CHECK_INT(manifest_doc_set_driver(&d, 1, "pci-stub"), -EINVAL); /* a comment */
+	CHECK_INT(manifest_doc_set_driver(&d, line + 1, "pci-stub"), -ERANGE);
+	for (size_t i = 0; i < sizeof(bad_drivers) / sizeof(*bad_drivers); i++)
+		CHECK_INT(manifest_doc_set_driver(&d, line, bad_drivers[i]), -EINVAL);
+	CHECK_INT(manifest_doc_set_driver(&d, line, "pci-stub"), 0);
+	CHECK_INT(manifest_doc_set_driver(&d, line, "mlx5_vfio_pci"), 0);
+	for (size_t i = 0; i < d.n; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s\n", d.lines[i]);
+	CHECK_INT(parse(&m, &errs, text), 0);
+	CHECK_INT(m.n_entries, 1);
+	if (m.n_entries == 1)
+		CHECK_STR(m.entries[0].driver, "mlx5_vfio_pci");
+	manifest_free(&m);
+	manifest_doc_close(&d);
+	snprintf(path, sizeof(path), "%s/.earlybind.conf.lock", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	RUN(test_design_example_parses_whole);
@@ -385,5 +525,8 @@ int main(void)
 	RUN(test_id_forms_that_are_not_four_hex_digits_are_refused);
 	RUN(test_parse_file_reports_missing_file_and_reads_real_one);
 	RUN(test_many_entries_grow_the_array);
+	RUN(test_driver_rule_is_one_for_the_parser_and_the_writers);
+	RUN(test_format_line_writes_only_what_the_parser_reads_back);
+	RUN(test_set_driver_refuses_a_name_the_parser_would_not_read);
 	return CHECK_EXIT();
 }
