@@ -177,6 +177,83 @@ log_has "earlybind: disabled by rd.earlybind=0 on the kernel command line"
 [ "$(wc -l <"$R/dev/kmsg")" -eq 1 ] || fail "more than one log line: $(cat "$R/dev/kmsg")"
 end
 
+# The rescue switch is never missed: the whole /proc/cmdline is read, split
+# as the kernel splits it, the last rd.earlybind wins, and a value earlybind
+# does not understand switches it off too, with a line that says so.
+# cmdline_case TEXT: the base tree with TEXT (printf %b) as /proc/cmdline,
+# a manifest that claims 00:03.0, and earlybind run on it.
+cmdline_case() {
+	rm -rf "$R"
+	base_tree
+	printf '%b' "$1" >"$R/proc/cmdline"
+	printf 'vfio-pci 0000:00:03.0 8086:10d3\n' | manifest
+	run_eb
+}
+nothing_claimed() {
+	expect_file "$(dev 0000:00:03.0)/driver_override" "(null)"
+	expect_file "$R/sys/bus/pci/drivers_probe" ""
+}
+
+begin rd_earlybind_0_after_an_overlong_value_disables
+cmdline_case 'rd.earlybind=xxxxxxxxxxxxxxxx rd.earlybind=0\n'
+expect_rc 0
+nothing_claimed
+log_has "disabled by rd.earlybind=0 on the kernel command line"
+end
+
+begin rd_earlybind_0_anywhere_in_a_long_cmdline_disables
+for n in 4080 4090 4096 65536 1048576; do
+	cmdline_case "$(head -c "$n" /dev/zero | tr '\0' x) rd.earlybind=0\n"
+	expect_rc 0
+	nothing_claimed
+	log_has "disabled by rd.earlybind=0"
+done
+end
+
+begin last_rd_earlybind_wins
+cmdline_case 'rd.earlybind=0 quiet rd.earlybind=1\n'
+expect_file "$(dev 0000:00:03.0)/driver_override" vfio-pci
+log_lacks "disabled"
+cmdline_case 'rd.earlybind=1 quiet rd.earlybind=off\n'
+nothing_claimed
+log_has "disabled by rd.earlybind=off"
+end
+
+begin quoted_rd_earlybind_0_disables
+for c in 'rd.earlybind="0"' '"rd.earlybind=0"' 'x=1 "rd.earlybind=no" y=2'; do
+	cmdline_case "root=UUID=1 $c ro\n"
+	expect_rc 0
+	nothing_claimed
+	log_has "disabled by rd.earlybind="
+done
+end
+
+begin rd_earlybind_value_not_understood_disables_and_says_so
+for v in 00 2 offf xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx '' '"0 x"'; do
+	cmdline_case "quiet rd.earlybind=$v ro\n"
+	expect_rc 0
+	nothing_claimed
+	log_has "disabled by rd.earlybind='"
+	log_has "taken as rd.earlybind=0, no function claimed"
+done
+cmdline_case 'quiet rd.earlybind ro\n'
+nothing_claimed
+log_has "disabled by rd.earlybind without a value"
+cmdline_case 'quiet dyndbg="file x.c +p rd.earlybind=0\n'
+nothing_claimed
+log_has "rd.earlybind is inside a quote that the kernel command line never closes"
+end
+
+begin kernel_white_space_and_nul_do_not_hide_rd_earlybind_0
+for sep in '\v' '\f' '\r' '\t' '\xa0' '\0'; do
+	cmdline_case "quiet${sep}rd.earlybind=0${sep}ro\n"
+	expect_rc 0
+	nothing_claimed
+	log_has "disabled by rd.earlybind=0"
+done
+log_has "/proc/cmdline holds a NUL byte; read as a space between parameters"
+end
+
 begin bad_lines_are_logged_by_number_and_good_lines_still_apply
 base_tree
 manifest <<-'EOF'
