@@ -293,7 +293,7 @@ int cmd_add(struct ctl *c, int argc, char **argv)
 
 	if (ctl_manifest_path(c, path, sizeof(path)) < 0 ||
 	    (r = manifest_doc_open(&doc, path)) < 0) {
-		ctl_error("%s: %s", path, strerror(r < 0 ? -r : ENAMETOOLONG));
+		ctl_error("%s: %s", path, manifest_file_strerror(r < 0 ? r : -ENAMETOOLONG));
 		r = CTL_EXIT_FAIL;
 		goto out;
 	}
@@ -394,7 +394,7 @@ int cmd_remove(struct ctl *c, int argc, char **argv)
 	}
 	if (ctl_manifest_path(c, path, sizeof(path)) < 0 ||
 	    (r = manifest_doc_open(&doc, path)) < 0) {
-		ctl_error("%s: %s", path, strerror(r < 0 ? -r : ENAMETOOLONG));
+		ctl_error("%s: %s", path, manifest_file_strerror(r < 0 ? r : -ENAMETOOLONG));
 		return CTL_EXIT_FAIL;
 	}
 	r = manifest_doc_parse(&doc, &cur, NULL, NULL);

@@ -160,7 +160,7 @@ static int run(const char *root, const char *config, struct kmsg *log, FILE *dry
 	}
 	if (bad < 0) {
 		kmsg_log(log, LOG_ERR, "cannot read %s: %s; no function claimed", name,
-			 strerror(-bad));
+			 manifest_file_strerror(bad));
 		return EXIT_FAILED;
 	}
 

@@ -384,7 +384,8 @@ int manifest_parse_file(struct manifest *m, const char *path,
 	size_t len = 0;
 	int fd, r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO in its place must be refused, not waited on. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
@@ -423,6 +424,11 @@ out:
 	free(buf);
 	close(fd);
 	return r;
+}
+
+const char *manifest_file_strerror(int r)
+{
+	return r == -EINVAL ? "not a regular file (a FIFO, a device or a socket)" : strerror(-r);
 }
 
 void manifest_free(struct manifest *m)

@@ -74,11 +74,15 @@ int manifest_parse_buffer(struct manifest *m, const char *buf, size_t len,
 /*
  * Reads @path and parses it as manifest_parse_buffer() does.  Returns the
  * number of bad lines, or -errno if the file cannot be read (-ENOENT when it
- * does not exist, -EFBIG when it is larger than MANIFEST_MAX_SIZE).
+ * does not exist, -EFBIG when it is larger than MANIFEST_MAX_SIZE, -EISDIR
+ * for a directory, -EINVAL for anything else that is not a regular file: a
+ * FIFO, a device or a socket is refused without waiting on it).
  */
 #define MANIFEST_MAX_SIZE (16u << 20)
 int manifest_parse_file(struct manifest *m, const char *path,
 			manifest_error_fn err, void *userdata);
+/* What an error of manifest_parse_file() or manifest_doc_open() means. */
+const char *manifest_file_strerror(int r);
 
 void manifest_free(struct manifest *m);
 

@@ -59,6 +59,8 @@ static int read_lines(struct manifest_doc *d, int fd)
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 	if (st.st_size > (off_t)MANIFEST_MAX_SIZE)
 		return -EFBIG;
 	d->mode = st.st_mode & 07777;
@@ -90,6 +92,7 @@ static int read_lines(struct manifest_doc *d, int fd)
 int manifest_doc_open(struct manifest_doc *d, const char *path)
 {
 	char lock[PATH_MAX];
+	struct stat st;
 	int fd, r;
 
 	*d = (struct manifest_doc){ .mode = 0644, .lock_fd = -1 };
@@ -99,9 +102,15 @@ int manifest_doc_open(struct manifest_doc *d, const char *path)
 	r = lock_path(lock, sizeof(lock), path);
 	if (r < 0)
 		goto fail;
-	d->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/* O_NONBLOCK, O_NOCTTY: neither a FIFO nor a terminal there is waited on. */
+	d->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
+			  0600);
 	if (d->lock_fd < 0) {
 		r = -errno;
+		goto fail;
+	}
+	if (fstat(d->lock_fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		r = -ENOLCK;
 		goto fail;
 	}
 	while (flock(d->lock_fd, LOCK_EX) < 0) {
@@ -110,7 +119,7 @@ int manifest_doc_open(struct manifest_doc *d, const char *path)
 			goto fail;
 		}
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		r = errno == ENOENT ? 0 : -errno;
 		if (r < 0)

@@ -28,7 +28,9 @@ struct manifest_doc {
  * Locks (waiting for another earlybindctl) and reads @path; a missing file
  * is an empty document.  The lock is the file ".NAME.lock" beside it, as
  * vipw locks /etc/.pwd.lock, since the manifest itself is replaced on save.
- * 0 or -errno.
+ * 0 or -errno: a manifest that is not a regular file is refused (-EISDIR,
+ * -EINVAL, as manifest_parse_file() does), and so is a lock file that is
+ * not one (-ENOLCK); neither is waited on.
  */
 int manifest_doc_open(struct manifest_doc *d, const char *path);
 void manifest_doc_close(struct manifest_doc *d);

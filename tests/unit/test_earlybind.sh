@@ -382,6 +382,114 @@ grep -q 'rd.earlybind=0' "$R.out" || fail "--help does not mention rd.earlybind=
 "$EB" --version | grep -qE '^earlybind [0-9]' || fail "--version: $("$EB" --version)"
 end
 
+# The boot binary waits on nothing but the kernel: a FIFO (or another file
+# that is not regular) where it expects a file is refused, never waited on.
+# run_eb_timed: run_eb under timeout 5, so that a wait fails the test (124).
+run_eb_timed() {
+	timeout 5 "$EB" --root "$R" "$@" >"$R.out" 2>"$R.err"
+	rc=$?
+	[ "$rc" -ne 124 ] || fail "earlybind $* waited (killed after 5 s)"
+}
+# not_regular KIND PATH: PATH becomes a FIFO, a directory, a character
+# device (a link to /dev/zero, which never ends) or a socket.
+not_regular() {
+	rm -rf "$2"
+	case $1 in
+	fifo) mkfifo "$2" ;;
+	dir) mkdir "$2" ;;
+	chardev) ln -s /dev/zero "$2" ;;
+	socket) python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$2" ;;
+	esac || fail "cannot make a $1 at $2"
+}
+
+begin non_regular_manifest_is_refused_without_waiting
+for kind in fifo dir chardev socket; do
+	rm -rf "$R"
+	base_tree
+	mkdir -p "$R/etc"
+	not_regular "$kind" "$R/etc/earlybind.conf"
+	run_eb_timed
+	expect_rc 1
+	log_has "cannot read /etc/earlybind.conf: "
+	log_has "; no function claimed"
+	case $kind in fifo | chardev) log_has "not a regular file (a FIFO, a device or a socket)" ;; esac
+	not_regular "$kind" "$R/other.conf"
+	run_eb_timed --config "$R/other.conf"
+	expect_rc 1
+done
+end
+
+begin fifo_at_proc_cmdline_claims_nothing_without_waiting
+for kind in fifo dir chardev; do
+	rm -rf "$R"
+	base_tree
+	printf 'vfio-pci 0000:00:03.0 8086:10d3\n' | manifest
+	not_regular "$kind" "$R/proc/cmdline"
+	run_eb_timed
+	expect_rc 1
+	expect_file "$(dev 0000:00:03.0)/driver_override" "(null)"
+	log_has "cannot read /proc/cmdline: "
+	log_has "it may say rd.earlybind=0, so no function claimed"
+done
+end
+
+begin fifo_at_dev_kmsg_or_proc_files_does_not_wait
+base_tree
+printf 'pci-stub 0000:00:07.0 1b36:0001\n' | manifest
+not_regular fifo "$R/dev/kmsg"
+not_regular fifo "$R/proc/sys/kernel/printk_devkmsg"
+not_regular fifo "$R/proc/sys/kernel/osrelease"
+run_eb_timed
+expect_rc 0
+# Without a usable /dev/kmsg the lines go to stderr.
+grep -qF "already on pci-stub" "$R.err" || fail "stderr: $(cat "$R.err")"
+end
+
+begin fifo_in_sysfs_does_not_wait
+base_tree
+printf 'vfio-pci 0000:00:03.0 8086:10d3\npci-stub 0000:00:06.0 1b36:000d\n' | manifest
+# An id that cannot be read: the function is left alone.
+not_regular fifo "$(dev 0000:00:03.0)/device"
+# Writes: driver_override, the driver's unbind, drivers_probe.
+not_regular fifo "$(dev 0000:00:06.0)/driver_override"
+not_regular fifo "$R/sys/bus/pci/drivers/xhci_hcd/unbind"
+not_regular fifo "$R/sys/bus/pci/drivers_probe"
+run_eb_timed
+expect_rc 1
+expect_file "$(dev 0000:00:04.0)/driver_override" "(null)"
+log_has "0000:00:03.0"
+log_has "0000:00:06.0"
+end
+
+# A module file that depmod indexes: an object with a .modinfo section.
+fake_module() {
+	mkdir -p "$R/lib/modules/6.1.0-fake/kernel/drivers/misc"
+	printf '%s\n' '__attribute__((section(".modinfo"), used))' \
+		'static const char modinfo[] = "name=ebfifo\0license=GPL v2";' |
+		"${CC:-cc}" -x c -c -o "$R/lib/modules/6.1.0-fake/kernel/drivers/misc/ebfifo.ko" - ||
+		fail "cannot compile the fake module"
+	depmod -b "$R" 6.1.0-fake 2>"$R.depmod" || fail "depmod: $(cat "$R.depmod")"
+}
+
+begin fifo_among_module_files_does_not_wait
+for f in kernel/drivers/misc/ebfifo.ko modules.dep.bin modules.alias.bin modules.softdep \
+	/etc/modprobe.d/ebfifo.conf /lib/modprobe.d/ebfifo.alias /run/modprobe.d; do
+	rm -rf "$R"
+	base_tree
+	fake_module
+	printf 'ebfifo 0000:00:03.0 8086:10d3\n' | manifest
+	case $f in
+	/*) mkdir -p "$(dirname "$R$f")" && not_regular fifo "$R$f" ;;
+	*) not_regular fifo "$R/lib/modules/6.1.0-fake/$f" ;;
+	esac
+	run_eb_timed
+	expect_rc 1
+	# driver_override is still written: no host driver takes the function.
+	expect_file "$(dev 0000:00:03.0)/driver_override" ebfifo
+	log_has "cannot load ebfifo: "
+done
+end
+
 begin no_pci_bus_under_root_fails_cleanly
 mkdir -p "$R/etc" "$R/dev" "$R/proc"
 : >"$R/dev/kmsg"

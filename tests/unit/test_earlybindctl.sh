@@ -245,6 +245,22 @@ expect_rc 0
 entries | grep -qx "${long%a} 0000:05:00.0 8086:1539" || fail "a 55-character name was refused"
 end
 
+# A FIFO as the manifest is refused, never waited on (timeout: a wait fails).
+begin fifo_manifest_is_refused_by_every_command_without_waiting
+x570
+mkfifo "$(M)"
+for cmd in "add 05:00.0" "remove 05:00.0" "remove --all" list "show 05:00.0" kargs status \
+	doctor "apply --dry-run"; do
+	# shellcheck disable=SC2086 # a command and its arguments
+	NO_COLOR=1 timeout 5 "$CTL" --root "$R" $cmd >"$R.out" 2>"$R.err"
+	rc=$?
+	[ "$rc" -eq 124 ] && fail "$cmd waited on the FIFO (killed after 5 s)"
+	expect_rc 1
+	err_has "$(M): not a regular file (a FIFO, a device or a socket)"
+done
+[ -p "$(M)" ] || fail "the FIFO was replaced"
+end
+
 begin hand_edited_manifest_keeps_comments_through_add_and_remove
 x570
 mkdir -p "$R/etc"

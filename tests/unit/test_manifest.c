@@ -5,7 +5,11 @@
 #include "../../src/manifest_edit.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 struct errors {
@@ -503,6 +507,61 @@ static void test_set_driver_refuses_a_name_the_parser_would_not_read(void)
 	rmdir(dir);
 }
 
+/*
+ * A FIFO, a device, a socket or a directory as the manifest (or as its
+ * lock file) is refused at once by the parser and the editor: a blocking
+ * open() of a FIFO would wait for a writer forever.  SIGALRM ends the test
+ * program if one of them waits after all.
+ */
+static void test_non_regular_manifest_is_refused_without_waiting(void)
+{
+	char dir[] = "/tmp/earlybind-test-XXXXXX", path[96], lock[96];
+	struct manifest m = { 0 };
+	struct manifest_doc d;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int sock;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/earlybind.conf", dir);
+	snprintf(lock, sizeof(lock), "%s/.earlybind.conf.lock", dir);
+	alarm(5);
+
+	CHECK_INT(mkfifo(path, 0644), 0);
+	CHECK_INT(manifest_parse_file(&m, path, NULL, NULL), -EINVAL);
+	CHECK_INT(manifest_doc_open(&d, path), -EINVAL);
+	CHECK_STR(manifest_file_strerror(-EINVAL),
+		  "not a regular file (a FIFO, a device or a socket)");
+	unlink(path);
+
+	CHECK_INT(symlink("/dev/zero", path), 0);
+	CHECK_INT(manifest_parse_file(&m, path, NULL, NULL), -EINVAL);
+	CHECK_INT(manifest_doc_open(&d, path), -EINVAL);
+	unlink(path);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	sock = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(sock >= 0 && bind(sock, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	CHECK(manifest_parse_file(&m, path, NULL, NULL) < 0);
+	CHECK(manifest_doc_open(&d, path) < 0);
+	close(sock);
+	unlink(path);
+
+	CHECK_INT(mkdir(path, 0755), 0);
+	CHECK_INT(manifest_parse_file(&m, path, NULL, NULL), -EISDIR);
+	CHECK_INT(manifest_doc_open(&d, path), -EISDIR);
+	rmdir(path);
+
+	/* The lock file beside it, too. */
+	unlink(lock);
+	CHECK_INT(mkfifo(lock, 0600), 0);
+	CHECK_INT(manifest_doc_open(&d, path), -ENOLCK);
+	unlink(lock);
+
+	alarm(0);
+	CHECK_INT(m.n_entries, 0);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	RUN(test_design_example_parses_whole);
@@ -528,5 +587,6 @@ int main(void)
 	RUN(test_driver_rule_is_one_for_the_parser_and_the_writers);
 	RUN(test_format_line_writes_only_what_the_parser_reads_back);
 	RUN(test_set_driver_refuses_a_name_the_parser_would_not_read);
+	RUN(test_non_regular_manifest_is_refused_without_waiting);
 	return CHECK_EXIT();
 }
