@@ -161,13 +161,109 @@ bool manifest_entry_id_matches(const struct manifest_entry *e, const struct pci_
 	       e->id.subdevice == have->subdevice;
 }
 
+/* splitmix64's finaliser: spreads neighbouring addresses over the table. */
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+static uint64_t addr_hash(const struct pci_addr *a)
+{
+	return mix((uint64_t)a->domain << 16 | (uint64_t)a->bus << 8 | (uint64_t)a->dev << 3 |
+		   a->fn);
+}
+
+static uint64_t id_hash(const struct pci_id *id)
+{
+	uint64_t sub = id->has_subsys ? 1ull << 32 | (uint64_t)id->subvendor << 16 |
+					id->subdevice : 0;
+
+	return mix(1ull << 63 | (uint64_t)id->vendor << 16 | id->device) ^ mix(sub);
+}
+
+/* The key an entry is filed under: its address, or for a '*' line its id. */
+static uint64_t entry_hash(const struct manifest_entry *e)
+{
+	return e->any_addr ? id_hash(&e->id) : addr_hash(&e->addr);
+}
+
+static bool index_usable(const struct manifest *m)
+{
+	return m->index_cap && m->n_indexed == m->n_entries;
+}
+
+/* The first entry filed under @h that @match accepts, or NULL. */
+static const struct manifest_entry *index_find(const struct manifest *m, uint64_t h,
+					       bool (*match)(const struct manifest_entry *e,
+							     const void *key),
+					       const void *key)
+{
+	size_t mask = m->index_cap - 1;
+
+	for (size_t at = (size_t)h & mask; m->index[at]; at = (at + 1) & mask) {
+		const struct manifest_entry *e = &m->entries[m->index[at] - 1];
+
+		if (match(e, key))
+			return e;
+	}
+	return NULL;
+}
+
+static bool match_addr(const struct manifest_entry *e, const void *key)
+{
+	return !e->any_addr && pci_addr_equal(&e->addr, key);
+}
+
+static void index_put(size_t *index, size_t cap, uint64_t h, size_t slot_value)
+{
+	size_t at = (size_t)h & (cap - 1);
+
+	while (index[at])
+		at = (at + 1) & (cap - 1);
+	index[at] = slot_value;
+}
+
+/*
+ * Files the entry just appended.  The table doubles before it is half full,
+ * and is rebuilt whole if entries were added without it.  0 or -ENOMEM
+ * (the lookups then go line by line).
+ */
+static int index_add_last(struct manifest *m)
+{
+	size_t n = m->n_entries, cap = m->index_cap ? m->index_cap : 64, *table;
+
+	if (m->n_indexed + 1 == n && n * 2 <= m->index_cap) {
+		index_put(m->index, m->index_cap, entry_hash(&m->entries[n - 1]), n);
+		m->n_indexed = n;
+		return 0;
+	}
+	while (n * 2 > cap)
+		cap *= 2;
+	table = calloc(cap, sizeof(*table));
+	if (!table)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		index_put(table, cap, entry_hash(&m->entries[i]), i + 1);
+	free(m->index);
+	m->index = table;
+	m->index_cap = cap;
+	m->n_indexed = n;
+	return 0;
+}
+
 const struct manifest_entry *manifest_find_addr(const struct manifest *m,
 						const struct pci_addr *a)
 {
+	if (index_usable(m))
+		return index_find(m, addr_hash(a), match_addr, a);
 	for (size_t i = 0; i < m->n_entries; i++) {
 		const struct manifest_entry *e = &m->entries[i];
 
-		if (!e->any_addr && pci_addr_equal(&e->addr, a))
+		if (match_addr(e, a))
 			return e;
 	}
 	return NULL;
@@ -264,7 +360,7 @@ static int manifest_append(struct manifest *m, const struct manifest_entry *e)
 		m->alloc = alloc;
 	}
 	m->entries[m->n_entries++] = *e;
-	return 0;
+	return index_add_last(m);
 }
 
 /* Returns 0 when the line was appended or was empty, 1 when it was bad. */
@@ -434,6 +530,6 @@ const char *manifest_file_strerror(int r)
 void manifest_free(struct manifest *m)
 {
 	free(m->entries);
-	m->entries = NULL;
-	m->n_entries = m->alloc = 0;
+	free(m->index);
+	*m = (struct manifest){ 0 };
 }

@@ -562,6 +562,74 @@ static void test_non_regular_manifest_is_refused_without_waiting(void)
 	rmdir(dir);
 }
 
+static struct pci_addr nth_addr(unsigned i)
+{
+	return (struct pci_addr){ .domain = i >> 16, .bus = (uint8_t)(i >> 8),
+				  .dev = (uint8_t)((i >> 3) & 31), .fn = (uint8_t)(i & 7) };
+}
+
+/*
+ * 100,000 distinct lines, then two that repeat lines 1 and 50,000: every
+ * line is kept in order, each repeat is reported as the second occurrence
+ * with the line of the first, and every address is found.  (The time this
+ * takes is measured by make bench, not here.)
+ */
+static void test_100000_lines_parse_whole_and_repeats_name_the_first(void)
+{
+	const unsigned n = 100000;
+	size_t cap = (size_t)(n + 2) * 48, len = 0;
+	char *text = malloc(cap), a[PCI_ADDR_STRLEN];
+	struct manifest m = { 0 };
+	struct errors e = { 0 };
+
+	CHECK(text != NULL);
+	if (!text)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		struct pci_addr addr = nth_addr(i);
+
+		pci_addr_format(&addr, a);
+		len += (size_t)snprintf(text + len, cap - len, "vfio-pci %s 8086:%04x\n", a,
+					i & 0xffff);
+	}
+	len += (size_t)snprintf(text + len, cap - len, "pci-stub 0000:00:00.0 8086:0000\n");
+	len += (size_t)snprintf(text + len, cap - len, "pci-stub 0000:c3:09.7 8086:c34f\n");
+	CHECK_INT(manifest_parse_buffer(&m, text, len, collect, &e), 2);
+	CHECK_INT(m.n_entries, n);
+	CHECK_INT(e.line[0], n + 1);
+	CHECK(strstr(e.reason[0], "0000:00:00.0 is already listed on line 1") != NULL);
+	CHECK_INT(e.line[1], n + 2);
+	/* Line 50,000 is the entry of index 49,999 = 0xc34f. */
+	CHECK(strstr(e.reason[1], "0000:c3:09.7 is already listed on line 50000") != NULL);
+	for (unsigned i = 0; i < n; i += 997) {
+		struct pci_addr addr = nth_addr(i);
+		const struct manifest_entry *f = manifest_find_addr(&m, &addr);
+
+		CHECK(f == &m.entries[i]);
+		if (f)
+			CHECK_INT(f->line, i + 1);
+	}
+	{
+		struct pci_addr absent = { .domain = 0x10, .bus = 1 };
+
+		CHECK(manifest_find_addr(&m, &absent) == NULL);
+	}
+	free(text);
+	manifest_free(&m);
+}
+
+/* A manifest filled by hand (no index) is searched line by line. */
+static void test_find_addr_without_the_parsers_index(void)
+{
+	struct manifest_entry entries[3] = { { .any_addr = true }, { .addr = nth_addr(7) },
+					     { .addr = nth_addr(9) } };
+	struct manifest m = { .entries = entries, .n_entries = 3, .alloc = 3 };
+	struct pci_addr a = nth_addr(9), b = nth_addr(8);
+
+	CHECK(manifest_find_addr(&m, &a) == &entries[2]);
+	CHECK(manifest_find_addr(&m, &b) == NULL);
+}
+
 int main(void)
 {
 	RUN(test_design_example_parses_whole);
@@ -588,5 +656,7 @@ int main(void)
 	RUN(test_format_line_writes_only_what_the_parser_reads_back);
 	RUN(test_set_driver_refuses_a_name_the_parser_would_not_read);
 	RUN(test_non_regular_manifest_is_refused_without_waiting);
+	RUN(test_100000_lines_parse_whole_and_repeats_name_the_first);
+	RUN(test_find_addr_without_the_parsers_index);
 	return CHECK_EXIT();
 }
