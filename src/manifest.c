@@ -185,6 +185,13 @@ static uint64_t id_hash(const struct pci_id *id)
 	return mix(1ull << 63 | (uint64_t)id->vendor << 16 | id->device) ^ mix(sub);
 }
 
+static bool id_same(const struct pci_id *a, const struct pci_id *b)
+{
+	return a->vendor == b->vendor && a->device == b->device &&
+	       a->has_subsys == b->has_subsys &&
+	       (!a->has_subsys || (a->subvendor == b->subvendor && a->subdevice == b->subdevice));
+}
+
 /* The key an entry is filed under: its address, or for a '*' line its id. */
 static uint64_t entry_hash(const struct manifest_entry *e)
 {
@@ -216,6 +223,11 @@ static const struct manifest_entry *index_find(const struct manifest *m, uint64_
 static bool match_addr(const struct manifest_entry *e, const void *key)
 {
 	return !e->any_addr && pci_addr_equal(&e->addr, key);
+}
+
+static bool match_wildcard_id(const struct manifest_entry *e, const void *key)
+{
+	return e->any_addr && id_same(&e->id, key);
 }
 
 static void index_put(size_t *index, size_t cap, uint64_t h, size_t slot_value)
@@ -266,6 +278,18 @@ const struct manifest_entry *manifest_find_addr(const struct manifest *m,
 		if (match_addr(e, a))
 			return e;
 	}
+	return NULL;
+}
+
+/* The '*' line with exactly the id @id, or NULL. */
+static const struct manifest_entry *find_wildcard_id(const struct manifest *m,
+						     const struct pci_id *id)
+{
+	if (index_usable(m))
+		return index_find(m, id_hash(id), match_wildcard_id, id);
+	for (size_t i = 0; i < m->n_entries; i++)
+		if (match_wildcard_id(&m->entries[i], id))
+			return &m->entries[i];
 	return NULL;
 }
 
@@ -441,13 +465,23 @@ static int parse_line(struct manifest *m, struct line_ctx *lc, const char *s, si
 	if (n == 4 && parse_options(lc, &col[3], &e.options) < 0)
 		return 1;
 
-	dup = e.any_addr ? NULL : manifest_find_addr(m, &e.addr);
-	if (dup) {
-		char a[PCI_ADDR_STRLEN];
+	if (!e.any_addr) {
+		dup = manifest_find_addr(m, &e.addr);
+		if (dup) {
+			char a[PCI_ADDR_STRLEN];
 
-		pci_addr_format(&e.addr, a);
-		line_error(lc, "%s is already listed on line %u", a, dup->line);
-		return 1;
+			pci_addr_format(&e.addr, a);
+			line_error(lc, "%s is already listed on line %u", a, dup->line);
+			return 1;
+		}
+	} else {
+		/* The second '*' line of an id would never claim anything. */
+		dup = find_wildcard_id(m, &e.id);
+		if (dup) {
+			line_error(lc, "device '*' with id " TOK_FMT " is already listed on line %u",
+				   TOK_ARG(&col[2]), dup->line);
+			return 1;
+		}
 	}
 	return manifest_append(m, &e) < 0 ? -ENOMEM : 0;
 }

@@ -304,6 +304,19 @@ expect_file "$(dev 0000:00:04.0)/driver_override" pci-stub
 no_new_id
 end
 
+begin second_wildcard_line_of_an_id_is_a_duplicate
+base_tree
+manifest <<-'EOF'
+vfio-pci * 8086:10d3
+pci-stub * 8086:10d3
+EOF
+run_eb
+expect_rc 1
+log_has "/etc/earlybind.conf: line 2: device '*' with id '8086:10d3' is already listed on line 1; line skipped"
+expect_file "$(dev 0000:00:03.0)/driver_override" vfio-pci
+expect_file "$(dev 0000:00:04.0)/driver_override" vfio-pci
+end
+
 begin dry_run_changes_nothing_and_prints_the_writes_in_order
 base_tree
 manifest <<-'EOF'

@@ -630,6 +630,31 @@ static void test_find_addr_without_the_parsers_index(void)
 	CHECK(manifest_find_addr(&m, &b) == NULL);
 }
 
+/* Two '*' lines with one id: the second would never claim anything. */
+static void test_same_id_on_two_star_lines_keeps_the_first(void)
+{
+	struct manifest m;
+	struct errors e;
+
+	CHECK_INT(parse(&m, &e,
+		"vfio-pci * 10de:1b80\n"
+		"pci-stub * 10DE:1B80\n"
+		"vfio-pci * 10de:1b80:1028:0001\n"
+		"vfio-pci * 10de:1b80:1028:0001   optional\n"
+		"vfio-pci 0000:01:00.0 10de:1b80\n"
+		"vfio-pci * 10de:1b81\n"), 2);
+	CHECK_INT(m.n_entries, 4);
+	CHECK_INT(e.line[0], 2);
+	CHECK(strstr(e.reason[0], "device '*' with id '10DE:1B80' is already listed on line 1"));
+	CHECK_INT(e.line[1], 4);
+	CHECK(strstr(e.reason[1], "'10de:1b80:1028:0001' is already listed on line 3"));
+	CHECK_STR(m.entries[0].driver, "vfio-pci");
+	CHECK_INT(m.entries[1].line, 3);
+	CHECK_INT(m.entries[2].line, 5);
+	CHECK_INT(m.entries[3].line, 6);
+	manifest_free(&m);
+}
+
 int main(void)
 {
 	RUN(test_design_example_parses_whole);
@@ -658,5 +683,6 @@ int main(void)
 	RUN(test_non_regular_manifest_is_refused_without_waiting);
 	RUN(test_100000_lines_parse_whole_and_repeats_name_the_first);
 	RUN(test_find_addr_without_the_parsers_index);
+	RUN(test_same_id_on_two_star_lines_keeps_the_first);
 	return CHECK_EXIT();
 }
