@@ -41,6 +41,22 @@ static const char *shown_arg(const char *arg, char *buf, size_t size)
 	return buf;
 }
 
+/* Locks and reads the manifest; says why not, and returns an exit code. */
+static int open_manifest(const struct ctl *c, struct manifest_doc *doc, char *path,
+			 size_t size)
+{
+	int r = ctl_manifest_path(c, path, size) < 0 ? -ENAMETOOLONG :
+		manifest_doc_open(doc, path);
+
+	if (r == -EBADMSG)
+		ctl_error("/etc/earlybind.conf:%u: contains a NUL byte; earlybindctl does not "
+			  "rewrite such a file: remove the byte (tr -d '\\000') and try again",
+			  doc->nul_line);
+	else if (r < 0)
+		ctl_error("%s: %s", path, manifest_file_strerror(r));
+	return r < 0 ? CTL_EXIT_FAIL : 0;
+}
+
 /* Drivers that give up DMA ownership: their functions never block a group. */
 static bool driver_managed_dma(const char *drv)
 {
@@ -291,12 +307,9 @@ int cmd_add(struct ctl *c, int argc, char **argv)
 	if (r)
 		goto out;
 
-	if (ctl_manifest_path(c, path, sizeof(path)) < 0 ||
-	    (r = manifest_doc_open(&doc, path)) < 0) {
-		ctl_error("%s: %s", path, manifest_file_strerror(r < 0 ? r : -ENAMETOOLONG));
-		r = CTL_EXIT_FAIL;
+	r = open_manifest(c, &doc, path, sizeof(path));
+	if (r)
 		goto out;
-	}
 	/* The text as it is now, under the lock, not as it was at load time. */
 	r = manifest_doc_parse(&doc, &cur, NULL, NULL);
 	for (size_t i = 0; r >= 0 && i < m.devs.n; i++) {
@@ -392,11 +405,9 @@ int cmd_remove(struct ctl *c, int argc, char **argv)
 			return CTL_EXIT_USAGE;
 		}
 	}
-	if (ctl_manifest_path(c, path, sizeof(path)) < 0 ||
-	    (r = manifest_doc_open(&doc, path)) < 0) {
-		ctl_error("%s: %s", path, manifest_file_strerror(r < 0 ? r : -ENAMETOOLONG));
-		return CTL_EXIT_FAIL;
-	}
+	r = open_manifest(c, &doc, path, sizeof(path));
+	if (r)
+		return r;
 	r = manifest_doc_parse(&doc, &cur, NULL, NULL);
 	/* From the last line up, so that the line numbers stay right. */
 	for (size_t i = cur.n_entries; r >= 0 && i-- > 0;) {

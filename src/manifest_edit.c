@@ -50,7 +50,8 @@ static int lock_path(char *buf, size_t size, const char *path)
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-static int read_lines(struct manifest_doc *d, int fd)
+/* 0, or -EBADMSG with *nul_line set when a line holds a NUL byte. */
+static int read_lines(struct manifest_doc *d, int fd, unsigned *nul_line)
 {
 	struct stat st;
 	char *buf;
@@ -82,6 +83,11 @@ static int read_lines(struct manifest_doc *d, int fd)
 		const char *nl = memchr(buf + start, '\n', len - start);
 		size_t end = nl ? (size_t)(nl - buf) : len;
 
+		if (memchr(buf + start, '\0', end - start)) {
+			*nul_line = (unsigned)d->n + 1;
+			r = -EBADMSG;
+			break;
+		}
 		r = push_line(d, buf + start, end - start);
 		start = end + 1;
 	}
@@ -93,6 +99,7 @@ int manifest_doc_open(struct manifest_doc *d, const char *path)
 {
 	char lock[PATH_MAX];
 	struct stat st;
+	unsigned nul_line = 0;
 	int fd, r;
 
 	*d = (struct manifest_doc){ .mode = 0644, .lock_fd = -1 };
@@ -131,13 +138,14 @@ int manifest_doc_open(struct manifest_doc *d, const char *path)
 		return 0;
 	}
 	d->exists = true;
-	r = read_lines(d, fd);
+	r = read_lines(d, fd, &nul_line);
 	close(fd);
 	if (r < 0)
 		goto fail;
 	return 0;
 fail:
 	manifest_doc_close(d);
+	d->nul_line = nul_line;
 	return r;
 }
 

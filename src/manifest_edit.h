@@ -22,6 +22,7 @@ struct manifest_doc {
 	mode_t mode;  /* the existing file's, or 0644 */
 	bool exists;
 	int lock_fd;
+	unsigned nul_line; /* after -EBADMSG from manifest_doc_open(): the line */
 };
 
 /*
@@ -30,7 +31,9 @@ struct manifest_doc {
  * vipw locks /etc/.pwd.lock, since the manifest itself is replaced on save.
  * 0 or -errno: a manifest that is not a regular file is refused (-EISDIR,
  * -EINVAL, as manifest_parse_file() does), and so is a lock file that is
- * not one (-ENOLCK); neither is waited on.
+ * not one (-ENOLCK); neither is waited on.  A manifest with a NUL byte is
+ * refused too (-EBADMSG, its line in d->nul_line, the rest of @d unset):
+ * a line is a C string here, and saving would cut it at the NUL.
  */
 int manifest_doc_open(struct manifest_doc *d, const char *path);
 void manifest_doc_close(struct manifest_doc *d);

@@ -261,6 +261,21 @@ done
 [ -p "$(M)" ] || fail "the FIFO was replaced"
 end
 
+# The editor never rewrites a manifest with a NUL byte (it would cut the line).
+begin manifest_with_a_nul_byte_is_refused_with_its_line_and_never_rewritten
+x570
+mkdir -p "$R/etc"
+printf '# mine\nvfio-pci 0000:0b:00.0 1002:73bf  # GPU\0 keep this\nvfio-pci 0000:0b:00.1 1002:ab28\n' >"$(M)"
+cp "$(M)" "$R.before"
+for cmd in "add 05:00.0" "remove 0b:00.1" "remove --all" "add 0b:00.1 --driver pci-stub"; do
+	# shellcheck disable=SC2086 # a command and its arguments
+	ctl $cmd
+	expect_rc 1
+	err_has "/etc/earlybind.conf:2: contains a NUL byte"
+	cmp -s "$(M)" "$R.before" || fail "$cmd rewrote the manifest"
+done
+end
+
 begin hand_edited_manifest_keeps_comments_through_add_and_remove
 x570
 mkdir -p "$R/etc"

@@ -655,6 +655,32 @@ static void test_same_id_on_two_star_lines_keeps_the_first(void)
 	manifest_free(&m);
 }
 
+/* The editor keeps lines as C strings: a NUL would cut its line on save. */
+static void test_editor_refuses_a_manifest_with_a_nul_byte_by_its_line(void)
+{
+	static const char text[] = "# header\nvfio-pci 0000:0b:00.0 1002:73bf\n"
+				   "vfio-pci 0000:0b:00.1 1002:ab28  # HDMI\0 audio\n";
+	char dir[] = "/tmp/earlybind-test-XXXXXX", path[64];
+	struct manifest_doc d;
+	FILE *f;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/earlybind.conf", dir);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	CHECK_INT(fwrite(text, 1, sizeof(text) - 1, f), sizeof(text) - 1);
+	fclose(f);
+	CHECK_INT(manifest_doc_open(&d, path), -EBADMSG);
+	CHECK_INT(d.nul_line, 3);
+	CHECK(d.lines == NULL && d.path == NULL && d.lock_fd == -1);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/.earlybind.conf.lock", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	RUN(test_design_example_parses_whole);
@@ -684,5 +710,6 @@ int main(void)
 	RUN(test_100000_lines_parse_whole_and_repeats_name_the_first);
 	RUN(test_find_addr_without_the_parsers_index);
 	RUN(test_same_id_on_two_star_lines_keeps_the_first);
+	RUN(test_editor_refuses_a_manifest_with_a_nul_byte_by_its_line);
 	return CHECK_EXIT();
 }
