@@ -200,10 +200,18 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "c:r:nvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			config = optarg;
-			break;
 		case 'r':
-			root = optarg;
+			/* "" is no path: not "/", and not the current directory either. */
+			if (!optarg[0]) {
+				fprintf(stderr, "earlybind: --%s needs a %s, not ''\n"
+					"Try 'earlybind --help' for more information.\n",
+					c == 'r' ? "root" : "config", c == 'r' ? "directory" : "file");
+				return EXIT_USAGE;
+			}
+			if (c == 'r')
+				root = optarg;
+			else
+				config = optarg;
 			break;
 		case 'n':
 			dry_run = true;

@@ -395,6 +395,17 @@ grep -q 'rd.earlybind=0' "$R.out" || fail "--help does not mention rd.earlybind=
 "$EB" --version | grep -qE '^earlybind [0-9]' || fail "--version: $("$EB" --version)"
 end
 
+# An empty path is no path: --root '' is not /, --config '' not "no file".
+begin empty_root_or_config_is_a_usage_error
+for opt in --root --config; do
+	"$EB" "$opt" "" -n >"$R.out" 2>"$R.err"
+	rc=$?
+	expect_rc 2
+	grep -qF "earlybind: $opt needs a " "$R.err" || fail "$opt '': $(cat "$R.err")"
+	[ -s "$R.out" ] && fail "$opt '' printed: $(cat "$R.out")"
+done
+end
+
 # The boot binary waits on nothing but the kernel: a FIFO (or another file
 # that is not regular) where it expects a file is refused, never waited on.
 # run_eb_timed: run_eb under timeout 5, so that a wait fails the test (124).
