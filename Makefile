@@ -169,6 +169,7 @@ check: deps-check
 		"tests/unit/test_earlybindctl.sh $(BUILDDIR)/earlybindctl $(BUILDDIR)/mkfakesys" \
 		"tests/unit/test_earlybindctl.sh $(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys asan" \
 		"tests/unit/test_stubs.sh" \
+		"tests/unit/test_dracut_module.sh" \
 		"tests/unit/test_apply.sh $(BUILDDIR)/earlybindctl $(BUILDDIR)/mkfakesys" \
 		"tests/unit/test_apply.sh $(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys asan" \
 		"tests/unit/test_doctor.sh $(BUILDDIR)/earlybindctl $(BUILDDIR)/mkfakesys" \
