@@ -100,7 +100,8 @@ UNIT_TESTS := $(BUILDDIR)/asan/test_manifest $(BUILDDIR)/asan/test_cmdline
 FUZZERS := $(BUILDDIR)/fuzz/fuzz_manifest $(BUILDDIR)/fuzz/fuzz_cmdline \
 	   $(BUILDDIR)/fuzz/fuzz_kargs $(BUILDDIR)/fuzz/fuzz_initrd
 
-$(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/manifest.c src/manifest.h tests/check.h
+$(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/manifest.c src/manifest.h tests/check.h \
+	src/manifest_edit.c src/manifest_edit.h src/atomicfile.c src/atomicfile.h
 $(BUILDDIR)/asan/test_cmdline: tests/unit/test_cmdline.c src/cmdline.c src/cmdline.h tests/check.h
 $(UNIT_TESTS):
 	@mkdir -p $(@D)
@@ -124,7 +125,8 @@ $(BUILDDIR)/mkfakesys: tests/mkfakesys.c tests/fakesys.c tests/fakesys.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) -Wno-missing-prototypes $(CFLAGS) -o $@ tests/mkfakesys.c tests/fakesys.c
 
-$(BUILDDIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/manifest.c src/manifest.h
+$(BUILDDIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/manifest.c src/manifest.h \
+	src/manifest_edit.c src/atomicfile.c
 $(BUILDDIR)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c src/cmdline.c src/cmdline.h
 $(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/json.c src/manifest.c kargs/kargs.h
 $(BUILDDIR)/fuzz/fuzz_kargs: FUZZ_CFLAGS := -Isrc -Ikargs
@@ -171,6 +173,7 @@ check: deps-check
 		"tests/unit/test_earlybindctl.sh $(BUILDDIR)/earlybindctl $(BUILDDIR)/mkfakesys" \
 		"tests/unit/test_earlybindctl.sh $(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys asan" \
 		"tests/unit/test_stubs.sh" \
+		"tests/unit/test_dracut_module.sh" \
 		"tests/unit/test_apply.sh $(BUILDDIR)/earlybindctl $(BUILDDIR)/mkfakesys" \
 		"tests/unit/test_apply.sh $(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys asan" \
 		"tests/unit/test_doctor.sh $(BUILDDIR)/earlybindctl $(BUILDDIR)/mkfakesys" \

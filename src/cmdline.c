@@ -2,69 +2,183 @@
 #include "cmdline.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-static bool is_space(char c)
+int cmdline_read_fd(int fd, char **out, size_t *len)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	/* One byte more than the limit, to tell "exactly the limit" from "more". */
+	const size_t limit = (size_t)CMDLINE_MAX + 1;
+	size_t cap = 4096, n = 0;
+	struct stat st;
+	char *buf;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	buf = malloc(cap + 1);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t k;
+
+		if (n == cap) {
+			char *bigger;
+
+			if (cap == limit) {
+				free(buf);
+				return -EFBIG;
+			}
+			cap = cap * 2 < limit ? cap * 2 : limit;
+			bigger = realloc(buf, cap + 1);
+			if (!bigger) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = bigger;
+		}
+		k = read(fd, buf + n, cap - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			int r = -errno;
+
+			free(buf);
+			return r;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
 }
 
-int cmdline_get(const char *cmdline, const char *key, char *val, size_t size)
+int cmdline_read_file(const char *path, char **out, size_t *len)
 {
-	size_t klen = strlen(key);
-	const char *p = cmdline;
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = cmdline_read_fd(fd, out, len);
+	close(fd);
+	return r;
+}
+
+/* The kernel's isspace() (lib/ctype.c: 9 to 13, 32 and 160). */
+static bool is_space(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	return u == ' ' || (u >= '\t' && u <= '\r') || u == 0xa0;
+}
+
+/* A NUL ends a token and any open quote: the kernel's string would end there. */
+static bool is_break(char c)
+{
+	return c == '\0' || is_space(c);
+}
+
+/*
+ * cmdline_find(); *unclosed is set when @key is in the text of a token that
+ * a quote never closed: the kernel reads it as part of that token, dracut's
+ * getarg (which splits at spaces only) as a parameter of its own.
+ */
+static int find(const char *s, size_t len, const char *key, struct cmdline_value *v,
+		bool *unclosed)
+{
+	size_t klen = strlen(key), p = 0;
 	int found = 0;
 
-	while (*p) {
-		const char *start, *eq = NULL;
-		bool quoted = false;
-		size_t len;
+	for (;;) {
+		size_t t, i, eq = 0, pend, vstart, vend;
+		bool in_quote = false, quoted = false;
 
-		while (is_space(*p))
+		/* parse_args() and next_arg() skip the spaces between tokens. */
+		while (p < len && is_break(s[p]))
 			p++;
-		if (!*p)
+		if (p == len)
 			break;
-		start = p;
-		/* A token ends at a space outside quotes (kernel next_arg()). */
-		for (; *p && (quoted || !is_space(*p)); p++) {
-			if (*p == '"')
-				quoted = !quoted;
-			else if (*p == '=' && !eq && !quoted)
-				eq = p;
+		t = p;
+		if (s[t] == '"') {
+			t++;
+			in_quote = quoted = true;
 		}
-		len = (size_t)((eq ? eq : p) - start);
-		if (len != klen || memcmp(start, key, klen) != 0)
+		for (i = t; i < len && s[i] != '\0' && (in_quote || !is_space(s[i])); i++) {
+			/* The first '=', quoted or not; one at the very start is not it. */
+			if (eq == 0 && s[i] == '=')
+				eq = i - t;
+			if (s[i] == '"')
+				in_quote = !in_quote;
+		}
+		p = i;
+		if (in_quote && unclosed && memmem(s + t, i - t, key, klen))
+			*unclosed = true;
+		/* A token that opened with a quote loses the one it closes with. */
+		if (quoted && i > t && s[i - 1] == '"')
+			i--;
+		pend = eq ? t + eq : i;
+		if (pend - t != klen || memcmp(s + t, key, klen) != 0)
 			continue;
-		if (eq) {
-			const char *v = eq + 1, *end = p;
-
-			if (end - v >= 2 && *v == '"' && end[-1] == '"') {
-				v++;
-				end--;
-			}
-			if ((size_t)(end - v) >= size)
-				return -ENAMETOOLONG;
-			memcpy(val, v, (size_t)(end - v));
-			val[end - v] = '\0';
-		} else {
-			if (size == 0)
-				return -ENAMETOOLONG;
-			val[0] = '\0';
-		}
 		found = 1;
+		v->has_value = eq != 0;
+		if (!eq) {
+			v->s = s + pend;
+			v->len = 0;
+			continue;
+		}
+		vstart = t + eq + 1;
+		vend = i;
+		/* Quotes around the value are not part of it. */
+		if (vstart < p && s[vstart] == '"') {
+			vstart++;
+			if (s[p - 1] == '"' && p - 1 < vend)
+				vend = p - 1;
+		}
+		v->s = s + vstart;
+		v->len = vend > vstart ? vend - vstart : 0;
 	}
 	return found;
 }
 
-bool cmdline_get_bool(const char *cmdline, const char *key, bool dflt)
+int cmdline_find(const char *cmdline, size_t len, const char *key, struct cmdline_value *v)
 {
-	char v[16];
-	int r = cmdline_get(cmdline, key, v, sizeof(v));
+	return find(cmdline, len, key, v, NULL);
+}
 
-	if (r < 0)
-		return true;
-	if (r == 0)
-		return dflt;
-	return !(strcmp(v, "0") == 0 || strcmp(v, "no") == 0 || strcmp(v, "off") == 0 ||
-		 strcmp(v, "false") == 0);
+static bool word_is(const struct cmdline_value *v, const char *word)
+{
+	return v->len == strlen(word) && strncasecmp(v->s, word, v->len) == 0;
+}
+
+enum cmdline_switch cmdline_get_switch(const char *cmdline, size_t len, const char *key,
+				       struct cmdline_value *v)
+{
+	static const char *const on[] = { "1", "yes", "on", "true" };
+	static const char *const off[] = { "0", "no", "off", "false" };
+	bool unclosed = false;
+	int found = find(cmdline, len, key, v, &unclosed);
+
+	if (unclosed)
+		return CMDLINE_UNCLOSED;
+	if (!found)
+		return CMDLINE_ABSENT;
+	if (!v->has_value)
+		return CMDLINE_UNKNOWN;
+	for (size_t i = 0; i < sizeof(on) / sizeof(*on); i++) {
+		if (word_is(v, on[i]))
+			return CMDLINE_ON;
+		if (word_is(v, off[i]))
+			return CMDLINE_OFF;
+	}
+	return CMDLINE_UNKNOWN;
 }

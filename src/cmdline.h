@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Reading parameters from a kernel command line (/proc/cmdline). */
+/*
+ * Reading parameters from a kernel command line (/proc/cmdline), for the
+ * rescue switch rd.earlybind=0: it must never be missed, so the whole line
+ * is read, whatever its length, and it is split as the kernel splits it.
+ */
 #ifndef EARLYBIND_CMDLINE_H
 #define EARLYBIND_CMDLINE_H
 
@@ -7,18 +11,58 @@
 #include <stddef.h>
 
 /*
- * Finds the last "@key=value" (or bare "@key") in @cmdline, as the kernel
- * and dracut's getarg do: the last one wins.  Double quotes group, as the
- * kernel's next_arg() allows.  Returns 1 and copies the value (possibly "")
- * into @val, 0 when @key is absent, -ENAMETOOLONG when @val is too small.
+ * Longest command line read: far above any kernel's (COMMAND_LINE_SIZE is
+ * 2 KiB on x86, at most 1 MiB on s390; bootconfig adds at most 32 KiB).
  */
-int cmdline_get(const char *cmdline, const char *key, char *val, size_t size);
+#define CMDLINE_MAX (4u << 20)
 
 /*
- * @key as a boolean the way dracut's getargbool reads it: "0", "no", "off"
- * and "false" are false, anything else present is true.  Returns @dflt when
- * @key is absent.
+ * Reads all of @path, to its end (a /proc file says its size is 0): a
+ * regular file, as /proc/cmdline is, opened without blocking, so that a
+ * FIFO or a device in its place is refused, never waited on.  *out gets a
+ * malloc()ed copy with a NUL after its *len bytes (which may hold NULs).
+ * 0, or -errno: -EINVAL (-EISDIR) for a file that is not regular, -EFBIG
+ * beyond CMDLINE_MAX.
  */
-bool cmdline_get_bool(const char *cmdline, const char *key, bool dflt);
+int cmdline_read_file(const char *path, char **out, size_t *len);
+/* The same from an open file descriptor, read from where it is. */
+int cmdline_read_fd(int fd, char **out, size_t *len);
+
+/* A parameter's value: a view into the command line, not a copy. */
+struct cmdline_value {
+	const char *s;
+	size_t len;
+	bool has_value; /* "key=..." rather than a bare "key" */
+};
+
+/*
+ * The last "@key=value" or bare "@key" in @len bytes of @cmdline: the last
+ * one wins, as in the kernel (each occurrence overwrites the parameter).
+ * Split as the kernel's next_arg() (lib/cmdline.c) splits: white space is
+ * the kernel's isspace() (so also \v, \f, \r and 0xa0), double quotes group
+ * (a token may start with one: "key=v a"), and the quotes around a value or
+ * a whole token are not part of it.  A NUL, which the kernel never prints,
+ * ends a token even inside quotes, as the end of the line would, so nothing
+ * after it is missed.  1 and *v, or 0.
+ */
+int cmdline_find(const char *cmdline, size_t len, const char *key, struct cmdline_value *v);
+
+enum cmdline_switch {
+	CMDLINE_ABSENT,  /* no @key at all */
+	CMDLINE_ON,      /* 1, yes, on, true */
+	CMDLINE_OFF,     /* 0, no, off, false */
+	CMDLINE_UNKNOWN, /* anything else, the bare key and an empty value too */
+	CMDLINE_UNCLOSED, /* @key is inside a quote that is never closed */
+};
+
+/*
+ * The last @key as a switch; the words in either case.  A value that is
+ * none of them is CMDLINE_UNKNOWN, and @key in the text of a token whose
+ * quote is never closed (the kernel sees no @key there, dracut's getarg
+ * does) CMDLINE_UNCLOSED, for the caller to fail safe.  *v gets the value
+ * found (unset when CMDLINE_ABSENT or CMDLINE_UNCLOSED).
+ */
+enum cmdline_switch cmdline_get_switch(const char *cmdline, size_t len, const char *key,
+				       struct cmdline_value *v);
 
 #endif

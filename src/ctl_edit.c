@@ -21,6 +21,42 @@ static const char remove_usage[] =
 	"Stops claiming a function (by address), every function claimed with an id,\n"
 	"or everything.  Comments and the other lines stay.\n";
 
+/*
+ * @arg for a message: bytes a terminal would act on (a newline, an escape)
+ * as \xNN, cut to fit @size.
+ */
+static const char *shown_arg(const char *arg, char *buf, size_t size)
+{
+	size_t at = 0;
+
+	for (; *arg && at + 8 < size; arg++) {
+		unsigned char c = (unsigned char)*arg;
+
+		if (c < 0x20 || c >= 0x7f)
+			at += (size_t)snprintf(buf + at, size - at, "\\x%02x", c);
+		else
+			buf[at++] = (char)c;
+	}
+	snprintf(buf + at, size - at, "%s", *arg ? "..." : "");
+	return buf;
+}
+
+/* Locks and reads the manifest; says why not, and returns an exit code. */
+static int open_manifest(const struct ctl *c, struct manifest_doc *doc, char *path,
+			 size_t size)
+{
+	int r = ctl_manifest_path(c, path, size) < 0 ? -ENAMETOOLONG :
+		manifest_doc_open(doc, path);
+
+	if (r == -EBADMSG)
+		ctl_error("/etc/earlybind.conf:%u: contains a NUL byte; earlybindctl does not "
+			  "rewrite such a file: remove the byte (tr -d '\\000') and try again",
+			  doc->nul_line);
+	else if (r < 0)
+		ctl_error("%s: %s", path, manifest_file_strerror(r));
+	return r < 0 ? CTL_EXIT_FAIL : 0;
+}
+
 /* Drivers that give up DMA ownership: their functions never block a group. */
 static bool driver_managed_dma(const char *drv)
 {
@@ -245,9 +281,14 @@ int cmd_add(struct ctl *c, int argc, char **argv)
 		fputs(add_usage, stderr);
 		return CTL_EXIT_USAGE;
 	}
-	if (driver && (!driver[0] || strlen(driver) > MANIFEST_DRIVER_MAX ||
-		       strpbrk(driver, " \t#/*"))) {
-		ctl_error("'%s' is not a driver name", driver);
+	/* The parser's own rule: what it would skip at boot is refused here. */
+	if (driver && !manifest_driver_valid(driver, strlen(driver))) {
+		char shown[4 * 64 + 4];
+
+		ctl_error("--driver '%s' is not a driver name: a kernel module or driver name "
+			  "is letters, digits, '_' and '-', not starting with '-', at most %d "
+			  "characters (vfio-pci, pci-stub, mlx5_vfio_pci)",
+			  shown_arg(driver, shown, sizeof(shown)), MANIFEST_DRIVER_MAX);
 		return CTL_EXIT_USAGE;
 	}
 	r = ctl_machine_load(c, &m);
@@ -266,20 +307,17 @@ int cmd_add(struct ctl *c, int argc, char **argv)
 	if (r)
 		goto out;
 
-	if (ctl_manifest_path(c, path, sizeof(path)) < 0 ||
-	    (r = manifest_doc_open(&doc, path)) < 0) {
-		ctl_error("%s: %s", path, strerror(r < 0 ? -r : ENAMETOOLONG));
-		r = CTL_EXIT_FAIL;
+	r = open_manifest(c, &doc, path, sizeof(path));
+	if (r)
 		goto out;
-	}
 	/* The text as it is now, under the lock, not as it was at load time. */
 	r = manifest_doc_parse(&doc, &cur, NULL, NULL);
 	for (size_t i = 0; r >= 0 && i < m.devs.n; i++) {
 		const struct pcidev *f = &m.devs.devs[i];
 		const struct manifest_entry *e;
-		char desc[400], line[512];
+		struct manifest_entry add = { 0 };
+		char desc[400];
 		const char *want;
-		struct pci_id id;
 
 		if (!in[i])
 			continue;
@@ -298,11 +336,11 @@ int cmd_add(struct ctl *c, int argc, char **argv)
 			continue;
 		}
 		want = driver ? driver : "vfio-pci";
-		ctl_pci_id(f, &id);
-		id.has_subsys = false; /* vendor:device, as lspci -nn shows it */
-		r = manifest_format_line(line, sizeof(line), want, &f->addr, &id, 0, f->desc);
-		if (r == 0)
-			r = manifest_doc_append(&doc, line);
+		snprintf(add.driver, sizeof(add.driver), "%s", want);
+		add.addr = f->addr;
+		ctl_pci_id(f, &add.id);
+		add.id.has_subsys = false; /* vendor:device, as lspci -nn shows it */
+		r = manifest_doc_append_entry(&doc, &add, f->desc);
 		ctl_info(c, "%s: claimed for %s%s", desc, want, f == d ? "" :
 			 same_card(f, d) ? " (same card)" : " (same IOMMU group)");
 		changed = true;
@@ -367,11 +405,9 @@ int cmd_remove(struct ctl *c, int argc, char **argv)
 			return CTL_EXIT_USAGE;
 		}
 	}
-	if (ctl_manifest_path(c, path, sizeof(path)) < 0 ||
-	    (r = manifest_doc_open(&doc, path)) < 0) {
-		ctl_error("%s: %s", path, strerror(r < 0 ? -r : ENAMETOOLONG));
-		return CTL_EXIT_FAIL;
-	}
+	r = open_manifest(c, &doc, path, sizeof(path));
+	if (r)
+		return r;
 	r = manifest_doc_parse(&doc, &cur, NULL, NULL);
 	/* From the last line up, so that the line numbers stay right. */
 	for (size_t i = cur.n_entries; r >= 0 && i-- > 0;) {

@@ -38,7 +38,7 @@ int ctl_machine_load(const struct ctl *c, struct ctl_machine *m)
 	if (r == 0)
 		r = manifest_parse_file(&m->manifest, path, report_bad_line, &bad);
 	if (r < 0 && r != -ENOENT) {
-		ctl_error("%s: %s", path, strerror(-r));
+		ctl_error("%s: %s", path, manifest_file_strerror(r));
 		ctl_machine_free(m);
 		return CTL_EXIT_FAIL;
 	}

@@ -59,6 +59,80 @@ static void log_bad_line(void *userdata, unsigned line, const char *reason)
 	kmsg_log(ml->log, LOG_ERR, "%s: line %u: %s; line skipped", ml->name, line, reason);
 }
 
+/* What a log line shows of a value: at most 40 bytes, control bytes as '?'. */
+static void shown_value(const struct cmdline_value *v, char buf[48])
+{
+	size_t n = v->len > 40 ? 40 : v->len;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v->s[i];
+
+		buf[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	snprintf(buf + n, 48 - n, "%s", v->len > 40 ? "..." : "");
+}
+
+/*
+ * rd.earlybind on the kernel command line: 0 to go on, 1 when it switches
+ * earlybind off (said in the log), -1 when /proc/cmdline cannot be read.
+ * The rescue switch fails safe: a value that is not understood, and a
+ * command line that cannot be read, count as rd.earlybind=0.
+ */
+static int switched_off(const char *root, struct kmsg *log)
+{
+	static const char takes[] = "it takes 0 or 1 (no or yes, off or on, false or true); "
+				    "taken as rd.earlybind=0, no function claimed";
+	struct cmdline_value v;
+	char path[4096], shown[48], *cmdline = NULL;
+	size_t len = 0;
+	int r, off = 1;
+
+	r = root_path(path, sizeof(path), root, "/proc/cmdline");
+	if (r == 0)
+		r = cmdline_read_file(path, &cmdline, &len);
+	if (r == -ENOENT) {
+		/* The kernel always has one: only a bare fake root lacks it. */
+		kmsg_log(log, LOG_WARNING, "/proc/cmdline does not exist: no rd.earlybind; "
+			 "going on");
+		return 0;
+	}
+	if (r < 0) {
+		kmsg_log(log, LOG_ERR, "cannot read /proc/cmdline: %s; it may say rd.earlybind=0, "
+			 "so no function claimed", strerror(-r));
+		return -1;
+	}
+	if (memchr(cmdline, '\0', len))
+		kmsg_log(log, LOG_WARNING, "/proc/cmdline holds a NUL byte; read as a space between "
+			 "parameters");
+	switch (cmdline_get_switch(cmdline, len, "rd.earlybind", &v)) {
+	case CMDLINE_ABSENT:
+	case CMDLINE_ON:
+		off = 0;
+		break;
+	case CMDLINE_OFF:
+		shown_value(&v, shown);
+		kmsg_log(log, LOG_NOTICE, "disabled by rd.earlybind=%s on the kernel command "
+			 "line; no function claimed", shown);
+		break;
+	case CMDLINE_UNKNOWN:
+		shown_value(&v, shown);
+		if (v.has_value)
+			kmsg_log(log, LOG_WARNING, "disabled by rd.earlybind='%s' on the kernel "
+				 "command line: %s", shown, takes);
+		else
+			kmsg_log(log, LOG_WARNING, "disabled by rd.earlybind without a value "
+				 "on the kernel command line: %s", takes);
+		break;
+	case CMDLINE_UNCLOSED:
+		kmsg_log(log, LOG_WARNING, "disabled: rd.earlybind is inside a quote that the "
+			 "kernel command line never closes; taken as rd.earlybind=0, no function "
+			 "claimed");
+		break;
+	}
+	free(cmdline);
+	return off;
+}
+
 /* @config: the --config FILE, or NULL for ROOT/etc/earlybind.conf. */
 static int run(const char *root, const char *config, struct kmsg *log, FILE *dry_run)
 {
@@ -67,18 +141,12 @@ static int run(const char *root, const char *config, struct kmsg *log, FILE *dry
 	struct manifest_log ml = { log, name };
 	struct bind_opts opts = { root, name, dry_run };
 	struct bind_stats st;
-	char cmdline[4096], path[4096];
+	char path[4096];
 	int r, bad;
 
-	r = root_read_line(root, "/proc/cmdline", cmdline, sizeof(cmdline));
-	if (r < 0)
-		kmsg_log(log, LOG_WARNING, "cannot read /proc/cmdline: %s; going on",
-			 strerror(-r));
-	else if (!cmdline_get_bool(cmdline, "rd.earlybind", true)) {
-		kmsg_log(log, LOG_NOTICE, "disabled by rd.earlybind=0 on the kernel command line; "
-			 "no function claimed");
-		return EXIT_OK;
-	}
+	r = switched_off(root, log);
+	if (r)
+		return r < 0 ? EXIT_FAILED : EXIT_OK;
 
 	/* --config FILE is taken as given, like any path on a command line. */
 	if (config)
@@ -92,7 +160,7 @@ static int run(const char *root, const char *config, struct kmsg *log, FILE *dry
 	}
 	if (bad < 0) {
 		kmsg_log(log, LOG_ERR, "cannot read %s: %s; no function claimed", name,
-			 strerror(-bad));
+			 manifest_file_strerror(bad));
 		return EXIT_FAILED;
 	}
 
@@ -132,10 +200,18 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "c:r:nvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			config = optarg;
-			break;
 		case 'r':
-			root = optarg;
+			/* "" is no path: not "/", and not the current directory either. */
+			if (!optarg[0]) {
+				fprintf(stderr, "earlybind: --%s needs a %s, not ''\n"
+					"Try 'earlybind --help' for more information.\n",
+					c == 'r' ? "root" : "config", c == 'r' ? "directory" : "file");
+				return EXIT_USAGE;
+			}
+			if (c == 'r')
+				root = optarg;
+			else
+				config = optarg;
 			break;
 		case 'n':
 			dry_run = true;

@@ -28,13 +28,24 @@ void kmsg_open(struct kmsg *k, const char *root, bool write_kmsg, FILE *echo)
 		k->open_error = -ENAMETOOLONG;
 		return;
 	}
-	k->fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	/*
+	 * O_NONBLOCK: a FIFO there must not make the boot wait for a reader
+	 * (the kernel's /dev/kmsg never blocks a writer).  Only the kernel's
+	 * character device, or a fake root's plain file, is written to.
+	 */
+	k->fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
 	if (k->fd < 0) {
 		k->open_error = -errno;
 		return;
 	}
+	if (fstat(k->fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode))) {
+		close(k->fd);
+		k->fd = -1;
+		k->open_error = -EINVAL;
+		return;
+	}
 	/* A fake root's kmsg is a plain file: append, as the kernel's log does. */
-	if (fstat(k->fd, &st) == 0 && S_ISREG(st.st_mode))
+	if (S_ISREG(st.st_mode))
 		lseek(k->fd, 0, SEEK_END);
 	if (root_read_line(root, "/proc/sys/kernel/printk_devkmsg", mode, sizeof(mode)) > 0 &&
 	    strcmp(mode, "on") == 0)

@@ -23,7 +23,8 @@ struct token {
 	size_t len;
 };
 
-static bool is_blank(char c)
+/* MANIFEST_BLANKS, spelled out: this is the parser's innermost loop. */
+bool manifest_is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
@@ -160,25 +161,149 @@ bool manifest_entry_id_matches(const struct manifest_entry *e, const struct pci_
 	       e->id.subdevice == have->subdevice;
 }
 
-const struct manifest_entry *manifest_find_addr(const struct manifest *m,
-						const struct pci_addr *a)
+/* splitmix64's finaliser: spreads neighbouring addresses over the table. */
+static uint64_t mix(uint64_t x)
 {
-	for (size_t i = 0; i < m->n_entries; i++) {
-		const struct manifest_entry *e = &m->entries[i];
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
 
-		if (!e->any_addr && pci_addr_equal(&e->addr, a))
+static uint64_t addr_hash(const struct pci_addr *a)
+{
+	return mix((uint64_t)a->domain << 16 | (uint64_t)a->bus << 8 | (uint64_t)a->dev << 3 |
+		   a->fn);
+}
+
+static uint64_t id_hash(const struct pci_id *id)
+{
+	uint64_t sub = id->has_subsys ? 1ull << 32 | (uint64_t)id->subvendor << 16 |
+					id->subdevice : 0;
+
+	return mix(1ull << 63 | (uint64_t)id->vendor << 16 | id->device) ^ mix(sub);
+}
+
+static bool id_same(const struct pci_id *a, const struct pci_id *b)
+{
+	return a->vendor == b->vendor && a->device == b->device &&
+	       a->has_subsys == b->has_subsys &&
+	       (!a->has_subsys || (a->subvendor == b->subvendor && a->subdevice == b->subdevice));
+}
+
+/* The key an entry is filed under: its address, or for a '*' line its id. */
+static uint64_t entry_hash(const struct manifest_entry *e)
+{
+	return e->any_addr ? id_hash(&e->id) : addr_hash(&e->addr);
+}
+
+static bool index_usable(const struct manifest *m)
+{
+	return m->index_cap && m->n_indexed == m->n_entries;
+}
+
+/* The first entry filed under @h that @match accepts, or NULL. */
+static const struct manifest_entry *index_find(const struct manifest *m, uint64_t h,
+					       bool (*match)(const struct manifest_entry *e,
+							     const void *key),
+					       const void *key)
+{
+	size_t mask = m->index_cap - 1;
+
+	for (size_t at = (size_t)h & mask; m->index[at]; at = (at + 1) & mask) {
+		const struct manifest_entry *e = &m->entries[m->index[at] - 1];
+
+		if (match(e, key))
 			return e;
 	}
 	return NULL;
 }
 
-/* Module and driver names: what the kernel allows in a module name. */
-static bool driver_name_valid(const struct token *t)
+static bool match_addr(const struct manifest_entry *e, const void *key)
 {
-	if (t->len == 0 || t->len > MANIFEST_DRIVER_MAX)
+	return !e->any_addr && pci_addr_equal(&e->addr, key);
+}
+
+static bool match_wildcard_id(const struct manifest_entry *e, const void *key)
+{
+	return e->any_addr && id_same(&e->id, key);
+}
+
+static void index_put(size_t *index, size_t cap, uint64_t h, size_t slot_value)
+{
+	size_t at = (size_t)h & (cap - 1);
+
+	while (index[at])
+		at = (at + 1) & (cap - 1);
+	index[at] = slot_value;
+}
+
+/*
+ * Files the entry just appended.  The table doubles before it is half full,
+ * and is rebuilt whole if entries were added without it.  0 or -ENOMEM
+ * (the lookups then go line by line).
+ */
+static int index_add_last(struct manifest *m)
+{
+	size_t n = m->n_entries, cap = m->index_cap ? m->index_cap : 64, *table;
+
+	if (m->n_indexed + 1 == n && n * 2 <= m->index_cap) {
+		index_put(m->index, m->index_cap, entry_hash(&m->entries[n - 1]), n);
+		m->n_indexed = n;
+		return 0;
+	}
+	while (n * 2 > cap)
+		cap *= 2;
+	table = calloc(cap, sizeof(*table));
+	if (!table)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		index_put(table, cap, entry_hash(&m->entries[i]), i + 1);
+	free(m->index);
+	m->index = table;
+	m->index_cap = cap;
+	m->n_indexed = n;
+	return 0;
+}
+
+const struct manifest_entry *manifest_find_addr(const struct manifest *m,
+						const struct pci_addr *a)
+{
+	if (index_usable(m))
+		return index_find(m, addr_hash(a), match_addr, a);
+	for (size_t i = 0; i < m->n_entries; i++) {
+		const struct manifest_entry *e = &m->entries[i];
+
+		if (match_addr(e, a))
+			return e;
+	}
+	return NULL;
+}
+
+/* The '*' line with exactly the id @id, or NULL. */
+static const struct manifest_entry *find_wildcard_id(const struct manifest *m,
+						     const struct pci_id *id)
+{
+	if (index_usable(m))
+		return index_find(m, id_hash(id), match_wildcard_id, id);
+	for (size_t i = 0; i < m->n_entries; i++)
+		if (match_wildcard_id(&m->entries[i], id))
+			return &m->entries[i];
+	return NULL;
+}
+
+/*
+ * What the kernel's module names are made of (kbuild's KBUILD_MODNAME is a
+ * file name with '-' as '_'; modprobe takes either), and what PCI drivers
+ * are named.
+ */
+bool manifest_driver_valid(const char *s, size_t len)
+{
+	if (len == 0 || len > MANIFEST_DRIVER_MAX || s[0] == '-')
 		return false;
-	for (size_t i = 0; i < t->len; i++) {
-		char c = t->s[i];
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		      (c >= '0' && c <= '9') || c == '_' || c == '-'))
@@ -259,7 +384,7 @@ static int manifest_append(struct manifest *m, const struct manifest_entry *e)
 		m->alloc = alloc;
 	}
 	m->entries[m->n_entries++] = *e;
-	return 0;
+	return index_add_last(m);
 }
 
 /* Returns 0 when the line was appended or was empty, 1 when it was bad. */
@@ -273,14 +398,14 @@ static int parse_line(struct manifest *m, struct line_ctx *lc, const char *s, si
 	while (i < len) {
 		size_t start;
 
-		while (i < len && is_blank(s[i]))
+		while (i < len && manifest_is_blank(s[i]))
 			i++;
 		if (i == len || s[i] == '#')
 			break;
 		if (n == MAX_COLUMNS) {
 			struct token extra = { s + i, 0 };
 
-			while (i + extra.len < len && !is_blank(s[i + extra.len]) &&
+			while (i + extra.len < len && !manifest_is_blank(s[i + extra.len]) &&
 			       s[i + extra.len] != '#')
 				extra.len++;
 			line_error(lc, "too many columns at " TOK_FMT
@@ -288,7 +413,7 @@ static int parse_line(struct manifest *m, struct line_ctx *lc, const char *s, si
 			return 1;
 		}
 		start = i;
-		while (i < len && !is_blank(s[i]) && s[i] != '#')
+		while (i < len && !manifest_is_blank(s[i]) && s[i] != '#')
 			i++;
 		col[n].s = s + start;
 		col[n].len = i - start;
@@ -308,9 +433,9 @@ static int parse_line(struct manifest *m, struct line_ctx *lc, const char *s, si
 
 	memset(&e, 0, sizeof(e));
 	e.line = lc->line;
-	if (!driver_name_valid(&col[0])) {
+	if (!manifest_driver_valid(col[0].s, col[0].len)) {
 		line_error(lc, "invalid driver name " TOK_FMT
-			   " (letters, digits, '_' and '-', at most %d)",
+			   " (letters, digits, '_' and '-', not starting with '-', at most %d)",
 			   TOK_ARG(&col[0]), MANIFEST_DRIVER_MAX);
 		return 1;
 	}
@@ -340,13 +465,23 @@ static int parse_line(struct manifest *m, struct line_ctx *lc, const char *s, si
 	if (n == 4 && parse_options(lc, &col[3], &e.options) < 0)
 		return 1;
 
-	dup = e.any_addr ? NULL : manifest_find_addr(m, &e.addr);
-	if (dup) {
-		char a[PCI_ADDR_STRLEN];
+	if (!e.any_addr) {
+		dup = manifest_find_addr(m, &e.addr);
+		if (dup) {
+			char a[PCI_ADDR_STRLEN];
 
-		pci_addr_format(&e.addr, a);
-		line_error(lc, "%s is already listed on line %u", a, dup->line);
-		return 1;
+			pci_addr_format(&e.addr, a);
+			line_error(lc, "%s is already listed on line %u", a, dup->line);
+			return 1;
+		}
+	} else {
+		/* The second '*' line of an id would never claim anything. */
+		dup = find_wildcard_id(m, &e.id);
+		if (dup) {
+			line_error(lc, "device '*' with id " TOK_FMT " is already listed on line %u",
+				   TOK_ARG(&col[2]), dup->line);
+			return 1;
+		}
 	}
 	return manifest_append(m, &e) < 0 ? -ENOMEM : 0;
 }
@@ -379,7 +514,8 @@ int manifest_parse_file(struct manifest *m, const char *path,
 	size_t len = 0;
 	int fd, r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO in its place must be refused, not waited on. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
@@ -420,9 +556,14 @@ out:
 	return r;
 }
 
+const char *manifest_file_strerror(int r)
+{
+	return r == -EINVAL ? "not a regular file (a FIFO, a device or a socket)" : strerror(-r);
+}
+
 void manifest_free(struct manifest *m)
 {
 	free(m->entries);
-	m->entries = NULL;
-	m->n_entries = m->alloc = 0;
+	free(m->index);
+	*m = (struct manifest){ 0 };
 }

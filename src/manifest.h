@@ -15,6 +15,8 @@
 
 /* Longest kernel module name (MODULE_NAME_LEN - 1 on 64-bit kernels). */
 #define MANIFEST_DRIVER_MAX 55
+/* What separates columns: C's isspace() but the newline, which ends a line. */
+#define MANIFEST_BLANKS " \t\r\v\f"
 /* "dddddddd:bb:dd.f" and a NUL: the kernel prints domains with %04x. */
 #define PCI_ADDR_STRLEN 17
 
@@ -52,6 +54,14 @@ struct manifest {
 	struct manifest_entry *entries;
 	size_t n_entries;
 	size_t alloc;
+	/*
+	 * The entries by address ('*' lines by id), built as they are parsed,
+	 * so that finding a duplicate costs the same on line 10 and line
+	 * 100,000: open addressing, each slot an entry's index + 1, 0 empty.
+	 */
+	size_t *index;
+	size_t index_cap; /* a power of two, or 0 */
+	size_t n_indexed; /* the first n_indexed entries are in it */
 };
 
 /*
@@ -72,13 +82,31 @@ int manifest_parse_buffer(struct manifest *m, const char *buf, size_t len,
 /*
  * Reads @path and parses it as manifest_parse_buffer() does.  Returns the
  * number of bad lines, or -errno if the file cannot be read (-ENOENT when it
- * does not exist, -EFBIG when it is larger than MANIFEST_MAX_SIZE).
+ * does not exist, -EFBIG when it is larger than MANIFEST_MAX_SIZE, -EISDIR
+ * for a directory, -EINVAL for anything else that is not a regular file: a
+ * FIFO, a device or a socket is refused without waiting on it).
  */
 #define MANIFEST_MAX_SIZE (16u << 20)
 int manifest_parse_file(struct manifest *m, const char *path,
 			manifest_error_fn err, void *userdata);
+/* What an error of manifest_parse_file() or manifest_doc_open() means. */
+const char *manifest_file_strerror(int r);
 
 void manifest_free(struct manifest *m);
+
+/*
+ * The rules of the columns, the one place where they are decided: the
+ * parser and every writer of a manifest line use them, so that a writer
+ * can never write what the parser reads otherwise (a newline or a vertical
+ * tab in a driver name would be a second line or more columns).
+ */
+bool manifest_is_blank(char c);
+/*
+ * A kernel module or driver name: 1 to MANIFEST_DRIVER_MAX bytes of
+ * [A-Za-z0-9_-], not starting with '-' (it would be an option to modprobe
+ * and dracut-install).  @len bytes at @s; @s need not be NUL-terminated.
+ */
+bool manifest_driver_valid(const char *s, size_t len);
 
 /* "0b:00.0" or "0000:0b:00.0"; 0 or -EINVAL. */
 int pci_addr_parse(const char *s, struct pci_addr *out);
@@ -95,7 +123,10 @@ int pci_id_parse(const char *s, struct pci_id *out);
  */
 bool manifest_entry_id_matches(const struct manifest_entry *e, const struct pci_id *have);
 
-/* The entry whose (non-'*') device column is @a, or NULL. */
+/*
+ * The entry whose (non-'*') device column is @a, or NULL.  Through the
+ * index when the parser built one for every entry, else line by line.
+ */
 const struct manifest_entry *manifest_find_addr(const struct manifest *m,
 						const struct pci_addr *a);
 

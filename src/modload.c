@@ -10,6 +10,7 @@
 #include "modload.h"
 #include "rootpath.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libkmod.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <syslog.h>
@@ -75,11 +77,57 @@ static enum compression compression_from_name(const char *s)
 	return COMP_NONE;
 }
 
+/*
+ * libkmod opens its index files, modules.softdep, modules.builtin.modinfo
+ * and the modprobe.d files with a plain open() (libkmod-index.c
+ * index_mm_open, libkmod-config.c kmod_config_new): a FIFO among them would
+ * make the boot wait for a writer.  So each is looked at first, without
+ * opening it, and a file that is not regular stops module loading.  0, or
+ * -EINVAL with its path in @bad.
+ */
+static int check_dir_files(const char *dir, bool modprobe_d, char *bad, size_t badsize)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int r = 0;
+
+	if (stat(dir, &st) < 0)
+		return 0; /* absent: libkmod skips it */
+	if (!S_ISDIR(st.st_mode)) {
+		if (S_ISREG(st.st_mode) || !modprobe_d)
+			return 0;
+		snprintf(bad, badsize, "%s", dir);
+		return -EINVAL;
+	}
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while (r == 0 && (de = readdir(d))) {
+		const char *n = de->d_name;
+		size_t len = strlen(n);
+		bool read_by_kmod = modprobe_d ? n[0] != '.' &&
+			((len > 5 && strcmp(n + len - 5, ".conf") == 0) ||
+			 (len > 6 && strcmp(n + len - 6, ".alias") == 0)) :
+			strncmp(n, "modules.", 8) == 0;
+
+		if (!read_by_kmod || fstatat(dirfd(d), n, &st, 0) < 0)
+			continue;
+		/* libkmod skips directories among the modprobe.d files. */
+		if (S_ISREG(st.st_mode) || (modprobe_d && S_ISDIR(st.st_mode)))
+			continue;
+		snprintf(bad, badsize, "%s/%s", dir, n);
+		r = -EINVAL;
+	}
+	closedir(d);
+	return r;
+}
+
 int modload_new(struct modload **out, const char *root, modload_log_fn log, void *userdata,
 		char *dir, size_t dirsize)
 {
 	char release[256], rel[300], comp[32];
-	char etc[4096], run[4096], lib[4096];
+	char etc[4096], run[4096], lib[4096], bad[4096 + 256];
 	const char *configs[4] = { etc, run, lib, NULL };
 	struct modload *ml;
 	struct utsname u;
@@ -105,6 +153,16 @@ int modload_new(struct modload **out, const char *root, modload_log_fn log, void
 		return r;
 	if (access(dir, F_OK) < 0)
 		return -errno;
+	r = check_dir_files(dir, false, bad, sizeof(bad));
+	for (size_t i = 0; r == 0 && configs[i]; i++)
+		r = check_dir_files(configs[i], true, bad, sizeof(bad));
+	if (r < 0) {
+		snprintf(dir, dirsize, "%s", bad);
+		if (log)
+			log(userdata, LOG_ERR, "a file it would read is not a regular file "
+			    "(a FIFO, a device or a socket): no module is loaded");
+		return r;
+	}
 
 	ml = calloc(1, sizeof(*ml));
 	if (!ml)
@@ -199,14 +257,20 @@ static int insert_one(struct modload *ml, struct kmod_module *mod, const char *o
 {
 	const char *path = kmod_module_get_path(mod);
 	enum compression comp;
+	struct stat st;
 	int fd, r;
 
 	*unpacked = false;
 	if (!path)
 		return -ENOENT;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Not a FIFO: neither finit_module nor libkmod's own open() may wait. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
 	comp = file_compression(fd);
 	if (comp == COMP_NONE || comp == ml->kernel_comp) {
 		r = (int)syscall(SYS_finit_module, fd, options,

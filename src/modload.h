@@ -17,7 +17,9 @@ typedef void (*modload_log_fn)(void *userdata, int priority, const char *msg);
  * Prepares to load modules from ROOT/lib/modules/RELEASE, RELEASE being
  * ROOT/proc/sys/kernel/osrelease (the running kernel's on a real root), with
  * modprobe.d from ROOT/etc, ROOT/run and ROOT/lib.  -ENOENT when that
- * module directory does not exist; @dir gets its path either way.
+ * module directory does not exist; @dir gets its path either way.  -EINVAL
+ * when a file libkmod would open there (an index, a modprobe.d file) is not
+ * a regular file: libkmod would wait on a FIFO; @dir then gets its path.
  */
 int modload_new(struct modload **out, const char *root, modload_log_fn log, void *userdata,
 		char *dir, size_t dirsize);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int root_path(char *buf, size_t size, const char *root, const char *path)
@@ -21,6 +22,7 @@ int root_path(char *buf, size_t size, const char *root, const char *path)
 
 int root_read_line(const char *root, const char *path, char *buf, size_t size)
 {
+	struct stat st;
 	char p[4096];
 	ssize_t n;
 	int fd, r;
@@ -30,9 +32,18 @@ int root_read_line(const char *root, const char *path, char *buf, size_t size)
 	r = root_path(p, sizeof(p), root, path);
 	if (r < 0)
 		return r;
-	fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* /proc and /sys files are regular: anything else is refused, not waited on. */
+	fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode))
+		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
 	do
 		n = read(fd, buf, size - 1);
 	while (n < 0 && errno == EINTR);

@@ -17,7 +17,8 @@ int root_path(char *buf, size_t size, const char *root, const char *path);
 
 /*
  * Reads the small text file @path under @root into @buf (NUL-terminated,
- * trailing newline removed).  Returns its length, or -errno.
+ * trailing newline removed).  Returns its length, or -errno (-EINVAL,
+ * -EISDIR: not a regular file, which is refused without waiting on it).
  */
 int root_read_line(const char *root, const char *path, char *buf, size_t size);
 

@@ -74,7 +74,8 @@ static int read_attr(int dirfd, const char *path, char *buf, size_t size)
 	ssize_t n;
 	int fd, r = 0;
 
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO in a fake tree is not waited on (sysfs ignores it). */
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	do
@@ -98,7 +99,7 @@ static int write_attr(int dirfd, const char *path, const char *value)
 	ssize_t n;
 	int fd, r = 0;
 
-	fd = openat(dirfd, path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+	fd = openat(dirfd, path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	do

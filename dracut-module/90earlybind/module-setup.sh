@@ -27,15 +27,30 @@
 # dracut sets dracutsysrootdir, kernel and moddir before it calls these.
 # shellcheck disable=SC2154
 
+# earlybind_driver_ok NAME: true when NAME is a driver name as the parser
+# takes it (manifest_driver_valid): letters, digits, '_' and '-', not
+# starting with '-', at most 55.  Spelled out, not [a-z]: ranges follow
+# the locale.  Anything else is never handed to instmods, which would take
+# "-c" as an option and a glob character as a pattern.
+earlybind_driver_ok() {
+    local _ok=abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-
+    [[ $1 && ${#1} -le 55 && $1 != -* && $1 != *[!"$_ok"]* ]]
+}
+
 # earlybind_drivers MANIFEST: the driver column of each entry line, with
-# '-' turned into '_' as module names are spelled, once each.  Blank lines
-# and comments are skipped; a missing file has no entries.
+# '-' turned into '_' as module names are spelled, once each, one a line.
+# Blank lines, comments and names the parser refuses are skipped; a missing
+# file has no entries.  Callers read the lines into an array: never an
+# unquoted $(...), which would expand a '*' in the column as a glob.  The
+# columns are split where the parser splits them, at white space but the
+# newline (MANIFEST_BLANKS); the default IFS lacks \r, \v and \f.
 earlybind_drivers() {
     local _drv _rest _seen=" "
     [[ -f $1 ]] || return 0
-    while read -r _drv _rest || [[ $_drv ]]; do
+    while IFS=$' \t\r\v\f' read -r _drv _rest || [[ $_drv ]]; do
         _drv=${_drv%%#*}
         [[ $_drv ]] || continue
+        earlybind_driver_ok "$_drv" || continue
         _drv=${_drv//-/_}
         [[ $_seen == *" $_drv "* ]] && continue
         _seen+="$_drv "
@@ -47,7 +62,7 @@ earlybind_drivers() {
 earlybind_has_entries() {
     local _drv _rest
     [[ -f $1 ]] || return 1
-    while read -r _drv _rest || [[ $_drv ]]; do
+    while IFS=$' \t\r\v\f' read -r _drv _rest || [[ $_drv ]]; do
         [[ ${_drv%%#*} ]] && return 0
     done < "$1"
     return 1
@@ -85,7 +100,7 @@ depends() {
 # called by dracut
 installkernel() {
     local _manifest="$dracutsysrootdir${earlybind_manifest:-/etc/earlybind.conf}"
-    local _drv _missing=()
+    local _drv _drivers=() _missing=()
 
     # The stock targets and what vfio-pci needs, whatever the manifest says.
     # hostonly='' because a hostonly instmods keeps only the modules that a
@@ -103,7 +118,8 @@ installkernel() {
     # does not fail the build: an image without an initramfs for a new
     # kernel is worse than one function left driverless, which is what
     # earlybind does at boot when it cannot load the driver.
-    for _drv in $(earlybind_drivers "$_manifest"); do
+    mapfile -t _drivers < <(earlybind_drivers "$_manifest")
+    for _drv in "${_drivers[@]}"; do
         hostonly='' instmods -c -s "$_drv" || _missing+=("$_drv")
     done
     if ((${#_missing[@]})); then

@@ -5,6 +5,7 @@
  * well formed, and the bad-line count matches the reports.
  */
 #include "../../src/manifest.h"
+#include "../../src/manifest_edit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +32,14 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		const struct manifest_entry *e = &m.entries[i];
 		char a[PCI_ADDR_STRLEN];
 		struct pci_addr back;
+		char line[MANIFEST_LINE_MAX];
 
 		if (e->any_addr && e->any_id)
 			abort();
-		if (!e->driver[0] || strlen(e->driver) > MANIFEST_DRIVER_MAX)
+		if (!manifest_driver_valid(e->driver, strlen(e->driver)))
+			abort();
+		/* What the parser reads, the writer writes back as the same entry. */
+		if (manifest_format_line(line, sizeof(line), e, "fuzz") < 0)
 			abort();
 		if (!e->any_addr) {
 			/* The normalised form parses back to the same address. */

@@ -177,6 +177,83 @@ log_has "earlybind: disabled by rd.earlybind=0 on the kernel command line"
 [ "$(wc -l <"$R/dev/kmsg")" -eq 1 ] || fail "more than one log line: $(cat "$R/dev/kmsg")"
 end
 
+# The rescue switch is never missed: the whole /proc/cmdline is read, split
+# as the kernel splits it, the last rd.earlybind wins, and a value earlybind
+# does not understand switches it off too, with a line that says so.
+# cmdline_case TEXT: the base tree with TEXT (printf %b) as /proc/cmdline,
+# a manifest that claims 00:03.0, and earlybind run on it.
+cmdline_case() {
+	rm -rf "$R"
+	base_tree
+	printf '%b' "$1" >"$R/proc/cmdline"
+	printf 'vfio-pci 0000:00:03.0 8086:10d3\n' | manifest
+	run_eb
+}
+nothing_claimed() {
+	expect_file "$(dev 0000:00:03.0)/driver_override" "(null)"
+	expect_file "$R/sys/bus/pci/drivers_probe" ""
+}
+
+begin rd_earlybind_0_after_an_overlong_value_disables
+cmdline_case 'rd.earlybind=xxxxxxxxxxxxxxxx rd.earlybind=0\n'
+expect_rc 0
+nothing_claimed
+log_has "disabled by rd.earlybind=0 on the kernel command line"
+end
+
+begin rd_earlybind_0_anywhere_in_a_long_cmdline_disables
+for n in 4080 4090 4096 65536 1048576; do
+	cmdline_case "$(head -c "$n" /dev/zero | tr '\0' x) rd.earlybind=0\n"
+	expect_rc 0
+	nothing_claimed
+	log_has "disabled by rd.earlybind=0"
+done
+end
+
+begin last_rd_earlybind_wins
+cmdline_case 'rd.earlybind=0 quiet rd.earlybind=1\n'
+expect_file "$(dev 0000:00:03.0)/driver_override" vfio-pci
+log_lacks "disabled"
+cmdline_case 'rd.earlybind=1 quiet rd.earlybind=off\n'
+nothing_claimed
+log_has "disabled by rd.earlybind=off"
+end
+
+begin quoted_rd_earlybind_0_disables
+for c in 'rd.earlybind="0"' '"rd.earlybind=0"' 'x=1 "rd.earlybind=no" y=2'; do
+	cmdline_case "root=UUID=1 $c ro\n"
+	expect_rc 0
+	nothing_claimed
+	log_has "disabled by rd.earlybind="
+done
+end
+
+begin rd_earlybind_value_not_understood_disables_and_says_so
+for v in 00 2 offf xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx '' '"0 x"'; do
+	cmdline_case "quiet rd.earlybind=$v ro\n"
+	expect_rc 0
+	nothing_claimed
+	log_has "disabled by rd.earlybind='"
+	log_has "taken as rd.earlybind=0, no function claimed"
+done
+cmdline_case 'quiet rd.earlybind ro\n'
+nothing_claimed
+log_has "disabled by rd.earlybind without a value"
+cmdline_case 'quiet dyndbg="file x.c +p rd.earlybind=0\n'
+nothing_claimed
+log_has "rd.earlybind is inside a quote that the kernel command line never closes"
+end
+
+begin kernel_white_space_and_nul_do_not_hide_rd_earlybind_0
+for sep in '\v' '\f' '\r' '\t' '\xa0' '\0'; do
+	cmdline_case "quiet${sep}rd.earlybind=0${sep}ro\n"
+	expect_rc 0
+	nothing_claimed
+	log_has "disabled by rd.earlybind=0"
+done
+log_has "/proc/cmdline holds a NUL byte; read as a space between parameters"
+end
+
 begin bad_lines_are_logged_by_number_and_good_lines_still_apply
 base_tree
 manifest <<-'EOF'
@@ -225,6 +302,19 @@ expect_file "$(dev 0000:00:03.0)/driver_override" vfio-pci
 expect_file "$(dev 0000:00:05.0)/driver_override" vfio-pci
 expect_file "$(dev 0000:00:04.0)/driver_override" pci-stub
 no_new_id
+end
+
+begin second_wildcard_line_of_an_id_is_a_duplicate
+base_tree
+manifest <<-'EOF'
+vfio-pci * 8086:10d3
+pci-stub * 8086:10d3
+EOF
+run_eb
+expect_rc 1
+log_has "/etc/earlybind.conf: line 2: device '*' with id '8086:10d3' is already listed on line 1; line skipped"
+expect_file "$(dev 0000:00:03.0)/driver_override" vfio-pci
+expect_file "$(dev 0000:00:04.0)/driver_override" vfio-pci
 end
 
 begin dry_run_changes_nothing_and_prints_the_writes_in_order
@@ -303,6 +393,125 @@ expect_rc 2
 "$EB" --help >"$R.out" 2>&1 || fail "--help failed"
 grep -q 'rd.earlybind=0' "$R.out" || fail "--help does not mention rd.earlybind=0"
 "$EB" --version | grep -qE '^earlybind [0-9]' || fail "--version: $("$EB" --version)"
+end
+
+# An empty path is no path: --root '' is not /, --config '' not "no file".
+begin empty_root_or_config_is_a_usage_error
+for opt in --root --config; do
+	"$EB" "$opt" "" -n >"$R.out" 2>"$R.err"
+	rc=$?
+	expect_rc 2
+	grep -qF "earlybind: $opt needs a " "$R.err" || fail "$opt '': $(cat "$R.err")"
+	[ -s "$R.out" ] && fail "$opt '' printed: $(cat "$R.out")"
+done
+end
+
+# The boot binary waits on nothing but the kernel: a FIFO (or another file
+# that is not regular) where it expects a file is refused, never waited on.
+# run_eb_timed: run_eb under timeout 5, so that a wait fails the test (124).
+run_eb_timed() {
+	timeout 5 "$EB" --root "$R" "$@" >"$R.out" 2>"$R.err"
+	rc=$?
+	[ "$rc" -ne 124 ] || fail "earlybind $* waited (killed after 5 s)"
+}
+# not_regular KIND PATH: PATH becomes a FIFO, a directory, a character
+# device (a link to /dev/zero, which never ends) or a socket.
+not_regular() {
+	rm -rf "$2"
+	case $1 in
+	fifo) mkfifo "$2" ;;
+	dir) mkdir "$2" ;;
+	chardev) ln -s /dev/zero "$2" ;;
+	socket) python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$2" ;;
+	esac || fail "cannot make a $1 at $2"
+}
+
+begin non_regular_manifest_is_refused_without_waiting
+for kind in fifo dir chardev socket; do
+	rm -rf "$R"
+	base_tree
+	mkdir -p "$R/etc"
+	not_regular "$kind" "$R/etc/earlybind.conf"
+	run_eb_timed
+	expect_rc 1
+	log_has "cannot read /etc/earlybind.conf: "
+	log_has "; no function claimed"
+	case $kind in fifo | chardev) log_has "not a regular file (a FIFO, a device or a socket)" ;; esac
+	not_regular "$kind" "$R/other.conf"
+	run_eb_timed --config "$R/other.conf"
+	expect_rc 1
+done
+end
+
+begin fifo_at_proc_cmdline_claims_nothing_without_waiting
+for kind in fifo dir chardev; do
+	rm -rf "$R"
+	base_tree
+	printf 'vfio-pci 0000:00:03.0 8086:10d3\n' | manifest
+	not_regular "$kind" "$R/proc/cmdline"
+	run_eb_timed
+	expect_rc 1
+	expect_file "$(dev 0000:00:03.0)/driver_override" "(null)"
+	log_has "cannot read /proc/cmdline: "
+	log_has "it may say rd.earlybind=0, so no function claimed"
+done
+end
+
+begin fifo_at_dev_kmsg_or_proc_files_does_not_wait
+base_tree
+printf 'pci-stub 0000:00:07.0 1b36:0001\n' | manifest
+not_regular fifo "$R/dev/kmsg"
+not_regular fifo "$R/proc/sys/kernel/printk_devkmsg"
+not_regular fifo "$R/proc/sys/kernel/osrelease"
+run_eb_timed
+expect_rc 0
+# Without a usable /dev/kmsg the lines go to stderr.
+grep -qF "already on pci-stub" "$R.err" || fail "stderr: $(cat "$R.err")"
+end
+
+begin fifo_in_sysfs_does_not_wait
+base_tree
+printf 'vfio-pci 0000:00:03.0 8086:10d3\npci-stub 0000:00:06.0 1b36:000d\n' | manifest
+# An id that cannot be read: the function is left alone.
+not_regular fifo "$(dev 0000:00:03.0)/device"
+# Writes: driver_override, the driver's unbind, drivers_probe.
+not_regular fifo "$(dev 0000:00:06.0)/driver_override"
+not_regular fifo "$R/sys/bus/pci/drivers/xhci_hcd/unbind"
+not_regular fifo "$R/sys/bus/pci/drivers_probe"
+run_eb_timed
+expect_rc 1
+expect_file "$(dev 0000:00:04.0)/driver_override" "(null)"
+log_has "0000:00:03.0"
+log_has "0000:00:06.0"
+end
+
+# A module file that depmod indexes: an object with a .modinfo section.
+fake_module() {
+	mkdir -p "$R/lib/modules/6.1.0-fake/kernel/drivers/misc"
+	printf '%s\n' '__attribute__((section(".modinfo"), used))' \
+		'static const char modinfo[] = "name=ebfifo\0license=GPL v2";' |
+		"${CC:-cc}" -x c -c -o "$R/lib/modules/6.1.0-fake/kernel/drivers/misc/ebfifo.ko" - ||
+		fail "cannot compile the fake module"
+	depmod -b "$R" 6.1.0-fake 2>"$R.depmod" || fail "depmod: $(cat "$R.depmod")"
+}
+
+begin fifo_among_module_files_does_not_wait
+for f in kernel/drivers/misc/ebfifo.ko modules.dep.bin modules.alias.bin modules.softdep \
+	/etc/modprobe.d/ebfifo.conf /lib/modprobe.d/ebfifo.alias /run/modprobe.d; do
+	rm -rf "$R"
+	base_tree
+	fake_module
+	printf 'ebfifo 0000:00:03.0 8086:10d3\n' | manifest
+	case $f in
+	/*) mkdir -p "$(dirname "$R$f")" && not_regular fifo "$R$f" ;;
+	*) not_regular fifo "$R/lib/modules/6.1.0-fake/$f" ;;
+	esac
+	run_eb_timed
+	expect_rc 1
+	# driver_override is still written: no host driver takes the function.
+	expect_file "$(dev 0000:00:03.0)/driver_override" ebfifo
+	log_has "cannot load ebfifo: "
+done
 end
 
 begin no_pci_bus_under_root_fails_cleanly

@@ -216,6 +216,66 @@ vfio-pci 0000:07:00.3 1022:149c"
 entries | grep -q 0000:03:08.0 && fail "the group's bridge was claimed"
 end
 
+# --driver takes only what the manifest parser reads back as that driver:
+# a newline or a vertical tab would write lines of its own (here one that
+# claims the NVMe at 01:00.0, which holds /), other bytes a line skipped.
+begin add_refuses_a_driver_name_the_parser_would_not_read
+x570
+ctl add 05:00.0 --driver vfio.pci
+expect_rc 2
+[ -e "$(M)" ] && fail "a refused add created the manifest"
+ctl add 0b:00.0
+expect_rc 0
+cp "$(M)" "$R.before"
+long=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+for drv in $'vfio-pci\v0000:01:00.0\v144d:a80a\nvfio-pci' $'vfio-pci\n0000:01:00.0' \
+	$'vfio\rpci' $'vfio\fpci' $'vfio\tpci' $'vfio\x1b[2Jpci' 'vfio pci' vfio.pci vfio/pci \
+	'#' 'vfio#pci' '*' -vfio '' $'vfi\xc3\xb6' "$long"; do
+	# A new line (05:00.0) and a changed one (0b:00.2, already listed).
+	for dev in 05:00.0 0b:00.2; do
+		ctl add "$dev" --driver "$drv"
+		expect_rc 2
+		err_has "is not a driver name"
+		grep -q $'[\x01-\x1f]' "$R.err" && fail "stderr holds a control byte: $(cat -A "$R.err")"
+		cmp -s "$(M)" "$R.before" || fail "--driver $(printf %q "$drv") changed the manifest"
+	done
+done
+ctl add 05:00.0 --driver "${long%a}"
+expect_rc 0
+entries | grep -qx "${long%a} 0000:05:00.0 8086:1539" || fail "a 55-character name was refused"
+end
+
+# A FIFO as the manifest is refused, never waited on (timeout: a wait fails).
+begin fifo_manifest_is_refused_by_every_command_without_waiting
+x570
+mkfifo "$(M)"
+for cmd in "add 05:00.0" "remove 05:00.0" "remove --all" list "show 05:00.0" kargs status \
+	doctor "apply --dry-run"; do
+	# shellcheck disable=SC2086 # a command and its arguments
+	NO_COLOR=1 timeout 5 "$CTL" --root "$R" $cmd >"$R.out" 2>"$R.err"
+	rc=$?
+	[ "$rc" -eq 124 ] && fail "$cmd waited on the FIFO (killed after 5 s)"
+	expect_rc 1
+	err_has "$(M): not a regular file (a FIFO, a device or a socket)"
+done
+[ -p "$(M)" ] || fail "the FIFO was replaced"
+end
+
+# The editor never rewrites a manifest with a NUL byte (it would cut the line).
+begin manifest_with_a_nul_byte_is_refused_with_its_line_and_never_rewritten
+x570
+mkdir -p "$R/etc"
+printf '# mine\nvfio-pci 0000:0b:00.0 1002:73bf  # GPU\0 keep this\nvfio-pci 0000:0b:00.1 1002:ab28\n' >"$(M)"
+cp "$(M)" "$R.before"
+for cmd in "add 05:00.0" "remove 0b:00.1" "remove --all" "add 0b:00.1 --driver pci-stub"; do
+	# shellcheck disable=SC2086 # a command and its arguments
+	ctl $cmd
+	expect_rc 1
+	err_has "/etc/earlybind.conf:2: contains a NUL byte"
+	cmp -s "$(M)" "$R.before" || fail "$cmd rewrote the manifest"
+done
+end
+
 begin hand_edited_manifest_keeps_comments_through_add_and_remove
 x570
 mkdir -p "$R/etc"

@@ -2,9 +2,14 @@
 /* The manifest parser: every rule of earlybind.conf(5). */
 #include "../check.h"
 #include "../../src/manifest.h"
+#include "../../src/manifest_edit.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 struct errors {
@@ -363,6 +368,319 @@ static void test_many_entries_grow_the_array(void)
 	manifest_free(&m);
 }
 
+/* Names the kernel accepts, and the bytes and forms it does not. */
+static const char *const good_drivers[] = {
+	"vfio-pci", "pci-stub", "mlx5_vfio_pci", "A9", "_x",
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 55 */
+};
+static const char *const bad_drivers[] = {
+	"", "vfio.pci", "vfio/pci", "vfio*", "*", "vfio#pci", "#", "-vfio", "vfio pci",
+	"vfio\tpci", "vfio\npci", "vfio\rpci", "vfio\vpci", "vfio\fpci", "vfio=pci",
+	"vfio\"pci", "vfio\x1bpci", "vfio\x7fpci", "vfi\xc3\xb6", "vfio,pci", "$(id)",
+	"vfio-pci\v0000:01:00.0\v144d:a80a\nvfio-pci",
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 56 */
+};
+
+static void test_driver_rule_is_one_for_the_parser_and_the_writers(void)
+{
+	char line[256];
+
+	for (size_t i = 0; i < sizeof(good_drivers) / sizeof(*good_drivers); i++) {
+		struct manifest m;
+		struct errors e;
+
+		CHECK(manifest_driver_valid(good_drivers[i], strlen(good_drivers[i])));
+		snprintf(line, sizeof(line), "%s 0000:03:00.0 8086:10d3\n", good_drivers[i]);
+		CHECK_INT(parse(&m, &e, line), 0);
+		CHECK_INT(m.n_entries, 1);
+		if (m.n_entries == 1)
+			CHECK_STR(m.entries[0].driver, good_drivers[i]);
+		manifest_free(&m);
+	}
+	for (size_t i = 0; i < sizeof(bad_drivers) / sizeof(*bad_drivers); i++) {
+		struct manifest m;
+		struct errors e;
+
+		if (manifest_driver_valid(bad_drivers[i], strlen(bad_drivers[i])))
+			fprintf(stderr, "  accepted: '%s'\n", bad_drivers[i]);
+		CHECK(!manifest_driver_valid(bad_drivers[i], strlen(bad_drivers[i])));
+		/* Whatever the parser makes of the line, it is not that driver. */
+		snprintf(line, sizeof(line), "%s 0000:03:00.0 8086:10d3\n", bad_drivers[i]);
+		parse(&m, &e, line);
+		for (size_t k = 0; k < m.n_entries; k++)
+			CHECK(strcmp(m.entries[k].driver, bad_drivers[i]) != 0);
+		manifest_free(&m);
+	}
+	/* The length is the caller's: a name need not be NUL-terminated. */
+	CHECK(manifest_driver_valid("vfio-pci 0000", 8));
+}
+
+static struct manifest_entry entry(const char *driver, const char *addr, const char *id)
+{
+	struct manifest_entry e = { 0 };
+
+	snprintf(e.driver, sizeof(e.driver), "%s", driver);
+	e.any_addr = strcmp(addr, "*") == 0;
+	if (!e.any_addr)
+		CHECK_INT(pci_addr_parse(addr, &e.addr), 0);
+	e.any_id = strcmp(id, "*") == 0;
+	if (!e.any_id)
+		CHECK_INT(pci_id_parse(id, &e.id), 0);
+	return e;
+}
+
+static void test_format_line_writes_only_what_the_parser_reads_back(void)
+{
+	struct manifest_entry e;
+	struct manifest m;
+	struct errors errs;
+	char line[MANIFEST_LINE_MAX];
+
+	for (size_t i = 0; i < sizeof(bad_drivers) / sizeof(*bad_drivers); i++) {
+		e = entry("vfio-pci", "0000:05:00.0", "8086:1539");
+		memcpy(e.driver, bad_drivers[i], strnlen(bad_drivers[i], sizeof(e.driver)));
+		e.driver[strnlen(bad_drivers[i], sizeof(e.driver) - 1)] = '\0';
+		if (strlen(bad_drivers[i]) >= sizeof(e.driver))
+			memset(e.driver, 'a', sizeof(e.driver)); /* not even terminated */
+		CHECK_INT(manifest_format_line(line, sizeof(line), &e, NULL), -EINVAL);
+	}
+	e = entry("vfio-pci", "*", "*");
+	CHECK_INT(manifest_format_line(line, sizeof(line), &e, NULL), -EINVAL);
+	e = entry("vfio-pci", "0000:05:00.0", "8086:1539");
+	e.options = 1u << 7;
+	CHECK_INT(manifest_format_line(line, sizeof(line), &e, NULL), -EINVAL);
+
+	/* Every form the columns take, and a comment that tries to be a line. */
+	e = entry("pci-stub", "10000:e1:1f.7", "8086:1539:1028:0a1b");
+	e.options = MANIFEST_OPT_OPTIONAL;
+	CHECK_INT(manifest_format_line(line, sizeof(line), &e,
+				       "x\nvfio-pci 0000:01:00.0 144d:a80a\r\v"), 0);
+	CHECK(strchr(line, '\n') == NULL);
+	CHECK_INT(parse(&m, &errs, line), 0);
+	CHECK_INT(m.n_entries, 1);
+	CHECK_STR(m.entries[0].driver, "pci-stub");
+	CHECK_INT(m.entries[0].addr.domain, 0x10000);
+	CHECK_INT(m.entries[0].id.subdevice, 0x0a1b);
+	CHECK_INT(m.entries[0].options, MANIFEST_OPT_OPTIONAL);
+	manifest_free(&m);
+	e = entry("vfio-pci", "*", "10de:1b80");
+	CHECK_INT(manifest_format_line(line, sizeof(line), &e, NULL), 0);
+	CHECK_STR(line, "vfio-pci   *              10de:1b80");
+	e = entry("vfio-pci", "0000:0b:00.0", "*");
+	CHECK_INT(manifest_format_line(line, sizeof(line), &e, "GPU"), 0);
+	CHECK_STR(line, "vfio-pci   0000:0b:00.0   *                       # GPU");
+	CHECK_INT(manifest_format_line(line, 20, &e, NULL), -ENAMETOOLONG);
+}
+
+static void test_set_driver_refuses_a_name_the_parser_would_not_read(void)
+{
+	char dir[] = "/tmp/earlybind-test-XXXXXX", path[64], text[1024];
+	struct manifest_entry e = entry("vfio-pci", "0000:0b:00.0", "1002:73bf");
+	struct manifest_doc d;
+	struct manifest m;
+	struct errors errs;
+	size_t len = 0;
+	unsigned line;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/earlybind.conf", dir);
+	CHECK_INT(manifest_doc_open(&d, path), 0);
+	CHECK_INT(manifest_doc_append_entry(&d, &(struct manifest_entry){ 0 }, NULL), -EINVAL);
+	CHECK_INT(manifest_doc_append_entry(&d, &e, "GPU"), 0);
+	line = (unsigned)d.n;
+	CHECK_INT(manifest_doc_set_driver(&d, 1, "pci-stub"), -EINVAL); /* a comment */
+	CHECK_INT(manifest_doc_set_driver(&d, line + 1, "pci-stub"), -ERANGE);
+	for (size_t i = 0; i < sizeof(bad_drivers) / sizeof(*bad_drivers); i++)
+		CHECK_INT(manifest_doc_set_driver(&d, line, bad_drivers[i]), -EINVAL);
+	CHECK_INT(manifest_doc_set_driver(&d, line, "pci-stub"), 0);
+	CHECK_INT(manifest_doc_set_driver(&d, line, "mlx5_vfio_pci"), 0);
+	for (size_t i = 0; i < d.n; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s\n", d.lines[i]);
+	CHECK_INT(parse(&m, &errs, text), 0);
+	CHECK_INT(m.n_entries, 1);
+	if (m.n_entries == 1)
+		CHECK_STR(m.entries[0].driver, "mlx5_vfio_pci");
+	manifest_free(&m);
+	manifest_doc_close(&d);
+	snprintf(path, sizeof(path), "%s/.earlybind.conf.lock", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+/*
+ * A FIFO, a device, a socket or a directory as the manifest (or as its
+ * lock file) is refused at once by the parser and the editor: a blocking
+ * open() of a FIFO would wait for a writer forever.  SIGALRM ends the test
+ * program if one of them waits after all.
+ */
+static void test_non_regular_manifest_is_refused_without_waiting(void)
+{
+	char dir[] = "/tmp/earlybind-test-XXXXXX", path[96], lock[96];
+	struct manifest m = { 0 };
+	struct manifest_doc d;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int sock;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/earlybind.conf", dir);
+	snprintf(lock, sizeof(lock), "%s/.earlybind.conf.lock", dir);
+	alarm(5);
+
+	CHECK_INT(mkfifo(path, 0644), 0);
+	CHECK_INT(manifest_parse_file(&m, path, NULL, NULL), -EINVAL);
+	CHECK_INT(manifest_doc_open(&d, path), -EINVAL);
+	CHECK_STR(manifest_file_strerror(-EINVAL),
+		  "not a regular file (a FIFO, a device or a socket)");
+	unlink(path);
+
+	CHECK_INT(symlink("/dev/zero", path), 0);
+	CHECK_INT(manifest_parse_file(&m, path, NULL, NULL), -EINVAL);
+	CHECK_INT(manifest_doc_open(&d, path), -EINVAL);
+	unlink(path);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	sock = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(sock >= 0 && bind(sock, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	CHECK(manifest_parse_file(&m, path, NULL, NULL) < 0);
+	CHECK(manifest_doc_open(&d, path) < 0);
+	close(sock);
+	unlink(path);
+
+	CHECK_INT(mkdir(path, 0755), 0);
+	CHECK_INT(manifest_parse_file(&m, path, NULL, NULL), -EISDIR);
+	CHECK_INT(manifest_doc_open(&d, path), -EISDIR);
+	rmdir(path);
+
+	/* The lock file beside it, too. */
+	unlink(lock);
+	CHECK_INT(mkfifo(lock, 0600), 0);
+	CHECK_INT(manifest_doc_open(&d, path), -ENOLCK);
+	unlink(lock);
+
+	alarm(0);
+	CHECK_INT(m.n_entries, 0);
+	rmdir(dir);
+}
+
+static struct pci_addr nth_addr(unsigned i)
+{
+	return (struct pci_addr){ .domain = i >> 16, .bus = (uint8_t)(i >> 8),
+				  .dev = (uint8_t)((i >> 3) & 31), .fn = (uint8_t)(i & 7) };
+}
+
+/*
+ * 100,000 distinct lines, then two that repeat lines 1 and 50,000: every
+ * line is kept in order, each repeat is reported as the second occurrence
+ * with the line of the first, and every address is found.  (The time this
+ * takes is measured by make bench, not here.)
+ */
+static void test_100000_lines_parse_whole_and_repeats_name_the_first(void)
+{
+	const unsigned n = 100000;
+	size_t cap = (size_t)(n + 2) * 48, len = 0;
+	char *text = malloc(cap), a[PCI_ADDR_STRLEN];
+	struct manifest m = { 0 };
+	struct errors e = { 0 };
+
+	CHECK(text != NULL);
+	if (!text)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		struct pci_addr addr = nth_addr(i);
+
+		pci_addr_format(&addr, a);
+		len += (size_t)snprintf(text + len, cap - len, "vfio-pci %s 8086:%04x\n", a,
+					i & 0xffff);
+	}
+	len += (size_t)snprintf(text + len, cap - len, "pci-stub 0000:00:00.0 8086:0000\n");
+	len += (size_t)snprintf(text + len, cap - len, "pci-stub 0000:c3:09.7 8086:c34f\n");
+	CHECK_INT(manifest_parse_buffer(&m, text, len, collect, &e), 2);
+	CHECK_INT(m.n_entries, n);
+	CHECK_INT(e.line[0], n + 1);
+	CHECK(strstr(e.reason[0], "0000:00:00.0 is already listed on line 1") != NULL);
+	CHECK_INT(e.line[1], n + 2);
+	/* Line 50,000 is the entry of index 49,999 = 0xc34f. */
+	CHECK(strstr(e.reason[1], "0000:c3:09.7 is already listed on line 50000") != NULL);
+	for (unsigned i = 0; i < n; i += 997) {
+		struct pci_addr addr = nth_addr(i);
+		const struct manifest_entry *f = manifest_find_addr(&m, &addr);
+
+		CHECK(f == &m.entries[i]);
+		if (f)
+			CHECK_INT(f->line, i + 1);
+	}
+	{
+		struct pci_addr absent = { .domain = 0x10, .bus = 1 };
+
+		CHECK(manifest_find_addr(&m, &absent) == NULL);
+	}
+	free(text);
+	manifest_free(&m);
+}
+
+/* A manifest filled by hand (no index) is searched line by line. */
+static void test_find_addr_without_the_parsers_index(void)
+{
+	struct manifest_entry entries[3] = { { .any_addr = true }, { .addr = nth_addr(7) },
+					     { .addr = nth_addr(9) } };
+	struct manifest m = { .entries = entries, .n_entries = 3, .alloc = 3 };
+	struct pci_addr a = nth_addr(9), b = nth_addr(8);
+
+	CHECK(manifest_find_addr(&m, &a) == &entries[2]);
+	CHECK(manifest_find_addr(&m, &b) == NULL);
+}
+
+/* Two '*' lines with one id: the second would never claim anything. */
+static void test_same_id_on_two_star_lines_keeps_the_first(void)
+{
+	struct manifest m;
+	struct errors e;
+
+	CHECK_INT(parse(&m, &e,
+		"vfio-pci * 10de:1b80\n"
+		"pci-stub * 10DE:1B80\n"
+		"vfio-pci * 10de:1b80:1028:0001\n"
+		"vfio-pci * 10de:1b80:1028:0001   optional\n"
+		"vfio-pci 0000:01:00.0 10de:1b80\n"
+		"vfio-pci * 10de:1b81\n"), 2);
+	CHECK_INT(m.n_entries, 4);
+	CHECK_INT(e.line[0], 2);
+	CHECK(strstr(e.reason[0], "device '*' with id '10DE:1B80' is already listed on line 1"));
+	CHECK_INT(e.line[1], 4);
+	CHECK(strstr(e.reason[1], "'10de:1b80:1028:0001' is already listed on line 3"));
+	CHECK_STR(m.entries[0].driver, "vfio-pci");
+	CHECK_INT(m.entries[1].line, 3);
+	CHECK_INT(m.entries[2].line, 5);
+	CHECK_INT(m.entries[3].line, 6);
+	manifest_free(&m);
+}
+
+/* The editor keeps lines as C strings: a NUL would cut its line on save. */
+static void test_editor_refuses_a_manifest_with_a_nul_byte_by_its_line(void)
+{
+	static const char text[] = "# header\nvfio-pci 0000:0b:00.0 1002:73bf\n"
+				   "vfio-pci 0000:0b:00.1 1002:ab28  # HDMI\0 audio\n";
+	char dir[] = "/tmp/earlybind-test-XXXXXX", path[64];
+	struct manifest_doc d;
+	FILE *f;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/earlybind.conf", dir);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	CHECK_INT(fwrite(text, 1, sizeof(text) - 1, f), sizeof(text) - 1);
+	fclose(f);
+	CHECK_INT(manifest_doc_open(&d, path), -EBADMSG);
+	CHECK_INT(d.nul_line, 3);
+	CHECK(d.lines == NULL && d.path == NULL && d.lock_fd == -1);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/.earlybind.conf.lock", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	RUN(test_design_example_parses_whole);
@@ -385,5 +703,13 @@ int main(void)
 	RUN(test_id_forms_that_are_not_four_hex_digits_are_refused);
 	RUN(test_parse_file_reports_missing_file_and_reads_real_one);
 	RUN(test_many_entries_grow_the_array);
+	RUN(test_driver_rule_is_one_for_the_parser_and_the_writers);
+	RUN(test_format_line_writes_only_what_the_parser_reads_back);
+	RUN(test_set_driver_refuses_a_name_the_parser_would_not_read);
+	RUN(test_non_regular_manifest_is_refused_without_waiting);
+	RUN(test_100000_lines_parse_whole_and_repeats_name_the_first);
+	RUN(test_find_addr_without_the_parsers_index);
+	RUN(test_same_id_on_two_star_lines_keeps_the_first);
+	RUN(test_editor_refuses_a_manifest_with_a_nul_byte_by_its_line);
 	return CHECK_EXIT();
 }
