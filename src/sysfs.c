@@ -198,8 +198,10 @@ int sysfs_read_function(const struct sysfs *s, const char *addr, struct pci_id *
 	v = uevent_value(buf, "PCI_SUBSYS_ID", &len);
 	id->has_subsys = v && parse_id_pair(v, len, &id->subvendor, &id->subdevice) == 0;
 	v = uevent_value(buf, "DRIVER", &len);
-	if (!v)
-		len = 0;
+	if (!v) {
+		driver[0] = '\0';
+		return 0;
+	}
 	if (len >= size)
 		return -ENAMETOOLONG;
 	memcpy(driver, v, len);
