@@ -42,15 +42,21 @@ EARLYBIND_HDR := $(wildcard src/*.h)
 STATIC_DEPS := $(BUILDDIR)/static
 ifeq ($(STATIC),1)
 EB_CC := musl-gcc
-EB_CFLAGS := -Os -ffunction-sections -fdata-sections -I$(STATIC_DEPS)/include
-EB_LDFLAGS := -static -Wl,--gc-sections -s
+# Nothing in the boot binary unwinds the stack, so no unwind tables; and
+# one segment per permission instead of page-aligned code, which only pads.
+EB_CFLAGS := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+	     -fno-unwind-tables -I$(STATIC_DEPS)/include
+EB_LDFLAGS := -static -Wl,--gc-sections -Wl,-z,noseparate-code -s
 EB_LIBS := $(STATIC_DEPS)/lib/libkmod.a $(STATIC_DEPS)/lib/liblzma.a
+# Instead of musl's fnmatch and system (see the file).
+EB_STATIC_SRC := src/static_libc.c src/fnmatch_bytes.c
 EB_PREREQ := $(STATIC_DEPS)/lib/libkmod.a
 else
 EB_CC := $(CC)
 EB_CFLAGS := $(CFLAGS) $(shell pkg-config --cflags libkmod)
 EB_LDFLAGS := $(LDFLAGS)
 EB_LIBS := $(shell pkg-config --libs libkmod)
+EB_STATIC_SRC :=
 EB_PREREQ :=
 endif
 
@@ -84,9 +90,10 @@ $(BUILDDIR)/earlybindctl: $(CTL_SRC) $(CTL_HDR) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CTL_CFLAGS) -o $@ $(CTL_SRC) $(LDFLAGS) $(CTL_LIBS)
 
-$(BUILDDIR)/earlybind: $(EARLYBIND_SRC) $(EARLYBIND_HDR) $(EB_PREREQ) Makefile
+$(BUILDDIR)/earlybind: $(EARLYBIND_SRC) $(EB_STATIC_SRC) $(EARLYBIND_HDR) $(EB_PREREQ) Makefile
 	@mkdir -p $(@D)
-	$(EB_CC) $(STD) $(WARN) $(EB_CFLAGS) -o $@ $(EARLYBIND_SRC) $(EB_LDFLAGS) $(EB_LIBS)
+	$(EB_CC) $(STD) $(WARN) $(EB_CFLAGS) -o $@ $(EARLYBIND_SRC) $(EB_STATIC_SRC) \
+		$(EB_LDFLAGS) $(EB_LIBS)
 
 # libkmod (and liblzma for .ko.xz) built with musl from the distribution's
 # source packages; the sources stay under build/, never in the tree.
@@ -98,7 +105,7 @@ $(STATIC_DEPS)/lib/libkmod.a: scripts/build-libkmod
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 UNIT_TESTS := $(BUILDDIR)/asan/test_manifest $(BUILDDIR)/asan/test_cmdline
 FUZZERS := $(BUILDDIR)/fuzz/fuzz_manifest $(BUILDDIR)/fuzz/fuzz_cmdline \
-	   $(BUILDDIR)/fuzz/fuzz_kargs $(BUILDDIR)/fuzz/fuzz_initrd
+	   $(BUILDDIR)/fuzz/fuzz_kargs $(BUILDDIR)/fuzz/fuzz_initrd $(BUILDDIR)/fuzz/fuzz_fnmatch
 
 $(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/manifest.c src/manifest.h tests/check.h \
 	src/manifest_edit.c src/manifest_edit.h src/atomicfile.c src/atomicfile.h
@@ -134,6 +141,7 @@ $(BUILDDIR)/fuzz/fuzz_initrd: tests/fuzz/fuzz_initrd.c src/initrd.c src/initrd.h
 # JSON strings from any bytes: UTF-8, no raw control character.
 FUZZERS += $(BUILDDIR)/fuzz/fuzz_json
 $(BUILDDIR)/fuzz/fuzz_json: tests/fuzz/fuzz_json.c src/json.c src/json.h src/utf8.h
+$(BUILDDIR)/fuzz/fuzz_fnmatch: tests/fuzz/fuzz_fnmatch.c src/fnmatch_bytes.c src/fnmatch_bytes.h
 $(FUZZERS):
 	@mkdir -p $(@D)
 	clang $(STD) $(WARN) -Wno-missing-prototypes -O1 -g \
@@ -148,7 +156,13 @@ $(PCIDEV_TEST): tests/unit/test_pcidev.c src/pcidev.c src/blockdev.c src/manifes
 		$(shell pkg-config --cflags libpci blkid) -o $@ $(filter %.c,$^) \
 		$(shell pkg-config --libs libpci blkid)
 
-unit-tests: $(UNIT_TESTS) $(PCIDEV_TEST)
+# fnmatch_bytes against musl's own fnmatch, the one it replaces: musl-gcc.
+FNMATCH_TEST := $(BUILDDIR)/musl/test_fnmatch
+$(FNMATCH_TEST): tests/unit/test_fnmatch.c src/fnmatch_bytes.c src/fnmatch_bytes.h tests/check.h
+	@mkdir -p $(@D)
+	musl-gcc $(STD) $(WARN) -Wno-missing-prototypes -O1 -g -static -o $@ $(filter %.c,$^)
+
+unit-tests: $(UNIT_TESTS) $(PCIDEV_TEST) $(FNMATCH_TEST)
 fuzz-targets: $(FUZZERS)
 
 deps-check:
@@ -164,7 +178,7 @@ check: deps-check
 	$(MAKE) --no-print-directory all $(BUILDDIR)/dynamic/earlybind $(BUILDDIR)/asan/earlybind \
 		$(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys unit-tests fuzz-targets
 	tests/run \
-		$(UNIT_TESTS) \
+		$(UNIT_TESTS) $(FNMATCH_TEST) \
 		"tests/unit/test_fakesys.sh $(BUILDDIR)/mkfakesys" \
 		"tests/unit/test_earlybind.sh $(BUILDDIR)/earlybind $(BUILDDIR)/mkfakesys static" \
 		"tests/unit/test_earlybind.sh $(BUILDDIR)/dynamic/earlybind $(BUILDDIR)/mkfakesys dynamic" \

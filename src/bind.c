@@ -83,26 +83,24 @@ static int add_target(struct binder *b, const struct manifest_entry *e, const ch
 	return 0;
 }
 
-/* Checks one function against @e and queues it; logs what it decided. */
+/*
+ * Checks one function, whose uevent said @id and @driver, against @e and
+ * queues it; logs what it decided.
+ */
 static int resolve_function(struct binder *b, const struct manifest_entry *e, const char *addr,
-			    const struct pci_id *id)
+			    struct pci_id *id, const char *driver)
 {
-	char driver[SYSFS_DRIVER_MAX], have[24], want[24];
-	int r;
+	char have[24], want[24];
 
+	/* The subsystem ids are shown (and compared) when the line gives them. */
+	if (!e->id.has_subsys)
+		id->has_subsys = false;
 	format_id(id, have);
 	if (!manifest_entry_id_matches(e, id)) {
 		format_id(&e->id, want);
 		kmsg_log(b->log, LOG_ERR, "%s [%s]: %s line %u expects %s; function left alone "
 			 "(moved card? fix the line, or run earlybindctl add again)",
 			 addr, have, b->opts->config_name, e->line, want);
-		b->stats->failed++;
-		return 0;
-	}
-	r = sysfs_read_driver(&b->sysfs, addr, driver, sizeof(driver));
-	if (r < 0) {
-		kmsg_log(b->log, LOG_ERR, "%s [%s]: cannot read its driver link: %s",
-			 addr, have, strerror(-r));
 		b->stats->failed++;
 		return 0;
 	}
@@ -140,6 +138,7 @@ static int resolve_wildcard_one(void *userdata, const char *addr)
 {
 	struct binder *b = userdata;
 	const struct manifest_entry *e = b->scanning;
+	char driver[SYSFS_DRIVER_MAX];
 	struct pci_addr a;
 	struct pci_id id;
 	int r;
@@ -147,16 +146,16 @@ static int resolve_wildcard_one(void *userdata, const char *addr)
 	/* A function named by its address is governed by that line only. */
 	if (pci_addr_parse(addr, &a) < 0 || manifest_find_addr(b->m, &a))
 		return 0;
-	r = sysfs_read_id(&b->sysfs, addr, e->id.has_subsys, &id);
+	r = sysfs_read_function(&b->sysfs, addr, &id, driver, sizeof(driver));
 	if (r < 0 || !manifest_entry_id_matches(e, &id) || already_targeted(b, addr))
 		return 0;
 	b->scan_matches++;
-	return resolve_function(b, e, addr, &id);
+	return resolve_function(b, e, addr, &id, driver);
 }
 
 static int resolve_entry(struct binder *b, const struct manifest_entry *e)
 {
-	char addr[PCI_ADDR_STRLEN], want[24];
+	char addr[PCI_ADDR_STRLEN], want[24], driver[SYSFS_DRIVER_MAX];
 	struct pci_id id;
 	int r;
 
@@ -176,17 +175,18 @@ static int resolve_entry(struct binder *b, const struct manifest_entry *e)
 		return 0;
 	}
 	pci_addr_format(&e->addr, addr);
-	r = sysfs_read_id(&b->sysfs, addr, e->id.has_subsys, &id);
+	r = sysfs_read_function(&b->sysfs, addr, &id, driver, sizeof(driver));
 	if (r == -ENOENT) {
 		report_absent(b, e, addr);
 		return 0;
 	}
 	if (r < 0) {
-		kmsg_log(b->log, LOG_ERR, "%s: cannot read its ids: %s", addr, strerror(-r));
+		kmsg_log(b->log, LOG_ERR, "%s: cannot read its ids and driver from its uevent: %s",
+			 addr, strerror(-r));
 		b->stats->failed++;
 		return 0;
 	}
-	return resolve_function(b, e, addr, &id);
+	return resolve_function(b, e, addr, &id, driver);
 }
 
 /* A dry run's "PATH <- VALUE" line; PATH is under the root. */
@@ -309,9 +309,9 @@ static void load_drivers(struct binder *b)
 static void explain_unbound(struct binder *b, const struct target *t, const char *now,
 			    const char *have)
 {
-	int group = sysfs_read_iommu_group(&b->sysfs, t->addr);
-
-	if (!now[0] && group < 0 && strncmp(t->e->driver, "vfio", 4) == 0) {
+	/* Driverless after a vfio driver's probe: most often, no IOMMU. */
+	if (!now[0] && strncmp(t->e->driver, "vfio", 4) == 0 &&
+	    sysfs_read_iommu_group(&b->sysfs, t->addr) < 0) {
 		kmsg_log(b->log, LOG_ERR, "%s [%s]: %s did not bind it: the function has no "
 			 "IOMMU group; enable VT-d/AMD-Vi in the firmware (and intel_iommu=on "
 			 "on Intel); driver_override still keeps host drivers off it",
@@ -369,13 +369,8 @@ static void finish_target(struct binder *b, struct target *t)
 		b->stats->failed++;
 		return;
 	}
-	r = sysfs_read_iommu_group(&b->sysfs, t->addr);
-	if (r >= 0)
-		kmsg_log(b->log, LOG_INFO, "%s [%s]: bound to %s (was %s), IOMMU group %d",
-			 t->addr, have, now, driver_or_none(t->was), r);
-	else
-		kmsg_log(b->log, LOG_INFO, "%s [%s]: bound to %s (was %s)", t->addr, have, now,
-			 driver_or_none(t->was));
+	kmsg_log(b->log, LOG_INFO, "%s [%s]: bound to %s (was %s)", t->addr, have, now,
+		 driver_or_none(t->was));
 	b->stats->bound++;
 }
 

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Each call opens the one attribute it needs relative to a directory fd
- * opened once, so a function costs open + read/write + close and no path
- * walks from the root: that is what keeps thousands of SR-IOV functions
- * cheap at boot.
+ * opened once, so no path is walked from the root; a function's identity
+ * and driver come from one read of its uevent, and the bus-wide files
+ * (drivers_probe, a driver's unbind) are opened once for all functions.
+ * That is what keeps thousands of SR-IOV functions cheap at boot: 9 system
+ * calls for a function that a host driver holds.  openat() also because
+ * musl's open() adds an fcntl(F_SETFD) for O_CLOEXEC.
  */
 #include "sysfs.h"
 #include "rootpath.h"
@@ -28,7 +31,8 @@ int sysfs_open(struct sysfs *s, const char *root)
 	char path[4096];
 	int r;
 
-	s->bus_fd = s->devices_fd = s->drivers_fd = -1;
+	memset(s, 0, sizeof(*s));
+	s->bus_fd = s->devices_fd = s->drivers_fd = s->probe_fd = -1;
 	r = root_path(path, sizeof(path), root, "/sys/bus/pci");
 	if (r < 0)
 		return r;
@@ -52,13 +56,18 @@ fail:
 
 void sysfs_close(struct sysfs *s)
 {
+	for (unsigned i = 0; i < s->n_unbind; i++)
+		close(s->unbind[i].fd);
+	s->n_unbind = 0;
+	if (s->probe_fd >= 0)
+		close(s->probe_fd);
 	if (s->drivers_fd >= 0)
 		close(s->drivers_fd);
 	if (s->devices_fd >= 0)
 		close(s->devices_fd);
 	if (s->bus_fd >= 0)
 		close(s->bus_fd);
-	s->bus_fd = s->devices_fd = s->drivers_fd = -1;
+	s->bus_fd = s->devices_fd = s->drivers_fd = s->probe_fd = -1;
 }
 
 /* "ADDR/ATTR" into @buf. */
@@ -91,65 +100,115 @@ static int read_attr(int dirfd, const char *path, char *buf, size_t size)
 
 /*
  * sysfs stores are one write() each; the kernel returns the store's error
- * from write(), which is the error we report.
+ * from write(), which is the error we report.  At offset 0, so that a
+ * descriptor kept open stores the same bytes each time (sysfs ignores the
+ * offset; a fake root's plain file holds the last value, as O_TRUNC did).
  */
-static int write_attr(int dirfd, const char *path, const char *value)
+static int store(int fd, const char *value)
 {
 	size_t len = strlen(value);
 	ssize_t n;
-	int fd, r = 0;
 
-	fd = openat(dirfd, path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
 	do
-		n = write(fd, value, len);
+		n = pwrite(fd, value, len, 0);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		r = -errno;
-	else if ((size_t)n != len)
-		r = -EIO;
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+static int open_attr_write(int dirfd, const char *path)
+{
+	/* O_NONBLOCK: a FIFO in a fake tree is not waited on (sysfs ignores it). */
+	int fd = openat(dirfd, path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int write_attr(int dirfd, const char *path, const char *value)
+{
+	int fd, r;
+
+	fd = open_attr_write(dirfd, path);
+	if (fd < 0)
+		return fd;
+	r = store(fd, value);
 	if (close(fd) < 0 && r == 0 && errno != EINTR)
 		r = -errno;
 	return r;
 }
 
-/* A "0x10d3\n" attribute. */
-static int read_hex16(const struct sysfs *s, const char *addr, const char *attr, uint16_t *out)
+/* "VVVV:DDDD" in hex, as the kernel prints PCI_ID and PCI_SUBSYS_ID. */
+static int parse_id_pair(const char *s, size_t len, uint16_t *a, uint16_t *b)
 {
-	char path[256], buf[32], *end;
-	unsigned long v;
+	char buf[16], *end;
+	unsigned long x, y;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	errno = 0;
+	x = strtoul(buf, &end, 16);
+	if (errno || end == buf || *end != ':' || x > 0xffff)
+		return -EINVAL;
+	s = end + 1;
+	y = strtoul(s, &end, 16);
+	if (errno || end == s || *end || y > 0xffff)
+		return -EINVAL;
+	*a = (uint16_t)x;
+	*b = (uint16_t)y;
+	return 0;
+}
+
+/* The value of "KEY=" in a uevent's lines, or NULL; its length in @len. */
+static const char *uevent_value(const char *buf, const char *key, size_t *len)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = buf; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (n > klen && memcmp(p, key, klen) == 0 && p[klen] == '=') {
+			*len = n - klen - 1;
+			return p + klen + 1;
+		}
+		p += n + (nl ? 1 : 0);
+	}
+	return NULL;
+}
+
+int sysfs_read_function(const struct sysfs *s, const char *addr, struct pci_id *id,
+			char *driver, size_t size)
+{
+	char path[256], buf[1024];
+	const char *v;
+	size_t len;
 	int r;
 
-	r = attr_path(path, sizeof(path), addr, attr);
+	memset(id, 0, sizeof(*id));
+	r = attr_path(path, sizeof(path), addr, "uevent");
 	if (r < 0)
 		return r;
 	r = read_attr(s->devices_fd, path, buf, sizeof(buf));
 	if (r < 0)
 		return r;
-	errno = 0;
-	v = strtoul(buf, &end, 16);
-	if (errno || end == buf || v > 0xffff || (*end && *end != '\n'))
+	v = uevent_value(buf, "PCI_ID", &len);
+	if (!v || parse_id_pair(v, len, &id->vendor, &id->device) < 0)
 		return -EINVAL;
-	*out = (uint16_t)v;
-	return 0;
-}
-
-int sysfs_read_id(const struct sysfs *s, const char *addr, bool subsys, struct pci_id *id)
-{
-	int r;
-
-	memset(id, 0, sizeof(*id));
-	r = read_hex16(s, addr, "vendor", &id->vendor);
-	if (r == 0)
-		r = read_hex16(s, addr, "device", &id->device);
-	if (r == 0 && subsys) {
-		r = read_hex16(s, addr, "subsystem_vendor", &id->subvendor);
-		if (r == 0)
-			r = read_hex16(s, addr, "subsystem_device", &id->subdevice);
-		id->has_subsys = r == 0;
+	v = uevent_value(buf, "PCI_SUBSYS_ID", &len);
+	id->has_subsys = v && parse_id_pair(v, len, &id->subvendor, &id->subdevice) == 0;
+	v = uevent_value(buf, "DRIVER", &len);
+	if (!v) {
+		driver[0] = '\0';
+		return 0;
 	}
-	return r;
+	if (len >= size)
+		return -ENAMETOOLONG;
+	memcpy(driver, v, len);
+	driver[len] = '\0';
+	return 0;
 }
 
 static int read_link_name(int dirfd, const char *path, char *buf, size_t size)
@@ -224,20 +283,54 @@ int sysfs_write_override(const struct sysfs *s, const char *addr, const char *dr
 	return write_attr(s->devices_fd, path, driver[0] ? driver : "\n");
 }
 
-int sysfs_unbind(const struct sysfs *s, const char *addr, const char *driver)
+/* The unbind file of @driver, opened at its first use and kept. */
+static int unbind_fd(struct sysfs *s, const char *driver)
 {
 	char path[256];
-	int r;
+	unsigned slot;
+	int fd, r;
 
+	for (unsigned i = 0; i < s->n_unbind; i++)
+		if (strcmp(s->unbind[i].driver, driver) == 0)
+			return s->unbind[i].fd;
+	if (strlen(driver) >= sizeof(s->unbind[0].driver))
+		return -ENAMETOOLONG;
 	r = attr_path(path, sizeof(path), driver, "unbind");
 	if (r < 0)
 		return r;
-	return write_attr(s->drivers_fd, path, addr);
+	fd = open_attr_write(s->drivers_fd, path);
+	if (fd < 0)
+		return fd;
+	if (s->n_unbind < SYSFS_UNBIND_FDS) {
+		slot = s->n_unbind++;
+	} else {
+		/* More drivers than slots: the oldest makes room. */
+		slot = s->next_unbind;
+		s->next_unbind = (slot + 1) % SYSFS_UNBIND_FDS;
+		close(s->unbind[slot].fd);
+	}
+	strcpy(s->unbind[slot].driver, driver);
+	s->unbind[slot].fd = fd;
+	return fd;
 }
 
-int sysfs_probe(const struct sysfs *s, const char *addr)
+int sysfs_unbind(struct sysfs *s, const char *addr, const char *driver)
 {
-	return write_attr(s->bus_fd, "drivers_probe", addr);
+	int fd = unbind_fd(s, driver);
+
+	return fd < 0 ? fd : store(fd, addr);
+}
+
+int sysfs_probe(struct sysfs *s, const char *addr)
+{
+	if (s->probe_fd < 0) {
+		int fd = open_attr_write(s->bus_fd, "drivers_probe");
+
+		if (fd < 0)
+			return fd;
+		s->probe_fd = fd;
+	}
+	return store(s->probe_fd, addr);
 }
 
 int sysfs_for_each_function(const struct sysfs *s,
