@@ -61,10 +61,13 @@ CTL_SRC := src/earlybindctl.c src/ctl_machine.c src/ctl_list.c src/ctl_edit.c \
 	   src/ctl_apply.c src/program.c kargs/applied.c kargs/backend.c kargs/grub.c \
 	   kargs/grubby.c kargs/kernel_cmdline.c ostree/rpm_ostree.c \
 	   src/ctl_doctor.c src/initrd.c src/ctl_status.c src/host.c src/atomicfile.c
+# earlybindctl vm, and what status, list and doctor say about libvirt domains.
+CTL_SRC += src/ctl_vm.c src/ctl_vm_uses.c src/vm_xml.c src/vm_libvirt.c src/udiff.c \
+	   src/cpu_topology.c src/vfio_driver.c
 CTL_HDR := $(wildcard src/*.h kargs/*.h ostree/*.h)
 # Expanded when a recipe runs, after scripts/deps installed the -dev packages.
-CTL_CFLAGS = -Isrc -Ikargs $(shell pkg-config --cflags libpci blkid libkmod)
-CTL_LIBS = $(shell pkg-config --libs libpci blkid libkmod)
+CTL_CFLAGS = -Isrc -Ikargs $(shell pkg-config --cflags libpci blkid libkmod libvirt libxml-2.0)
+CTL_LIBS = $(shell pkg-config --libs libpci blkid libkmod libvirt libxml-2.0)
 
 .PHONY: all check demo bench install uninstall clean deps-check deps-demo deps-bench \
 	unit-tests fuzz-targets
