@@ -174,6 +174,8 @@ check: deps-check
 		"tests/unit/test_apply.sh $(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys asan" \
 		"tests/unit/test_doctor.sh $(BUILDDIR)/earlybindctl $(BUILDDIR)/mkfakesys" \
 		"tests/unit/test_doctor.sh $(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys asan" \
+		"tests/unit/test_vm.sh $(BUILDDIR)/earlybindctl $(BUILDDIR)/mkfakesys" \
+		"tests/unit/test_vm.sh $(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys asan" \
 		"tests/build/test_static_binary.sh $(BUILDDIR)/earlybind" \
 		"tests/build/test_install.sh $(BUILDDIR)" \
 		"tests/build/test_manpages.sh $(BUILDDIR)" \

@@ -106,7 +106,7 @@ int ctl_parse_mode(const char *s, enum kargs_mode *mode);
 struct json;
 struct ctl_vm_uses *ctl_vm_uses_load(const struct ctl *c);
 void ctl_vm_uses_free(struct ctl_vm_uses *u);
-/* Appends "; libvirt domain win11" (the domains that use @a) to @buf. */
+/* Appends "; libvirt domain win11" (the domains that use @a) to @buf, inside its ')'. */
 void ctl_vm_uses_say(const struct ctl_vm_uses *u, const struct pci_addr *a, char *buf,
 		     size_t size);
 /* "@indent" "used by libvirt domain win11", a line of its own, when some domain uses @a. */

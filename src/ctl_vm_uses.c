@@ -99,9 +99,14 @@ void ctl_vm_uses_say(const struct ctl_vm_uses *u, const struct pci_addr *a, char
 {
 	char list[256];
 	size_t n = names(u, a, list, sizeof(list)), len = strlen(buf);
+	/* Inside list's parentheses: "vfio-pci (line 2; libvirt domain win11)". */
+	bool paren = len && buf[len - 1] == ')';
 
-	if (n && len < size)
-		snprintf(buf + len, size - len, "; libvirt domain%s %s", n == 1 ? "" : "s", list);
+	if (!n || len >= size)
+		return;
+	len -= paren;
+	snprintf(buf + len, size - len, "; libvirt domain%s %s%s", n == 1 ? "" : "s", list,
+		 paren ? ")" : "");
 }
 
 void ctl_vm_uses_print(const struct ctl_vm_uses *u, const struct pci_addr *a,

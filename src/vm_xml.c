@@ -129,13 +129,15 @@ static int host_source(xmlNodePtr dev, struct pci_addr *out)
 /* An element's path from the root, "/domain/cpu/topology", for the record. */
 static void node_path(xmlNodePtr n, char *buf, size_t size)
 {
-	char tmp[256];
+	const xmlNode *steps[32];
+	size_t depth = 0, len = 0;
 
+	for (; n && n->type == XML_ELEMENT_NODE && depth < 32; n = n->parent)
+		steps[depth++] = n;
 	buf[0] = '\0';
-	for (; n && n->type == XML_ELEMENT_NODE; n = n->parent) {
-		snprintf(tmp, sizeof(tmp), "/%s%s", (const char *)n->name, buf);
-		snprintf(buf, size, "%s", tmp);
-	}
+	while (depth-- > 0 && len < size)
+		len += (size_t)snprintf(buf + len, size - len, "/%s",
+					(const char *)steps[depth]->name);
 }
 
 /* The element at @path ("/domain/features/hyperv"), each step the first of its name. */
