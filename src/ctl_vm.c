@@ -618,6 +618,14 @@ int cmd_vm(struct ctl *c, int argc, char **argv)
 	r = ctl_machine_load(c, &m);
 	if (r)
 		return r;
+	if (m.manifest_bad) {
+		/* A bad line may be a function meant for the guest: leave none out quietly. */
+		ctl_error("/etc/earlybind.conf has %d bad line%s (above): fix %s first",
+			  m.manifest_bad, m.manifest_bad == 1 ? "" : "s",
+			  m.manifest_bad == 1 ? "it" : "them");
+		ctl_machine_free(&m);
+		return CTL_EXIT_FAIL;
+	}
 	r = cpu_wanted(c, &o);
 	if (r == 0)
 		r = pick(c, &m, &o, &p);

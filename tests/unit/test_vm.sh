@@ -265,10 +265,20 @@ expect_rc 0
 out_has "win11: took out 4 hostdevs, 1 root port and 0 settings earlybind had put in"
 vm win11 --connect "test://$R/after.xml" --undo --xml
 expect_rc 0
+validate "$R.out"
 driver_file "$R.out" "$R/undone.xml"
 canon "test://$WIN11" >"$R/start.canon"
 canon "test://$R/undone.xml" >"$R/undone.canon"
 diff -u "$R/start.canon" "$R/undone.canon" >"$R.diff" || fail "not the start: $(cat "$R.diff")"
+end
+
+begin vm_refuses_a_manifest_with_bad_lines
+machine "$VFIO"
+echo 'vfio-pci   0000:0b:00.9   1002:73bf' >>"$R/root/etc/earlybind.conf"
+vm --xml
+expect_rc 1
+err_has "/etc/earlybind.conf has 1 bad line (above): fix it first"
+[ -s "$R.out" ] && fail "printed XML: $(cat "$R.out")"
 end
 
 begin vm_cpu_and_features_are_added_kept_and_undone
