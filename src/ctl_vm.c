@@ -232,8 +232,69 @@ static void refuse_stub(const struct ctl *c, const struct pcidev *d, const char 
 	ctl_error("refusing %s: the manifest puts it on pci-stub, and libvirt moves it to "
 		  "vfio-pci when %s starts and gives it back to %s%s when it stops; on vfio-pci "
 		  "from boot it stays there: earlybindctl add %s --driver vfio-pci, then "
-		  "earlybindctl apply", desc, domain, mods[0] ? "its host driver " : "the host's driver",
-		  mods, a);
+		  "earlybindctl apply", desc, domain,
+		  mods[0] ? "its host driver " : "the host's driver", mods, a);
+}
+
+/* Why @d, which the manifest puts on pci-stub, does not go into a guest; an exit code. */
+static int stub_function(const struct ctl *c, const struct vm_opts *o, const struct pcidev *d,
+			 const char *desc)
+{
+	char a[PCI_ADDR_STRLEN];
+
+	if (o->domain) {
+		refuse_stub(c, d, o->domain);
+		return CTL_EXIT_FAIL;
+	}
+	pci_addr_format(&d->addr, a);
+	ctl_warn(c, "%s is left out: on pci-stub, a guest cannot have it with managed='no', "
+		 "and with managed='yes' libvirt gives it back to the host when the guest "
+		 "stops; earlybindctl add %s --driver vfio-pci", desc, a);
+	return 0;
+}
+
+/*
+ * Whether @d, claimed by @e, goes into the guest (*@take); what is left
+ * out is said why.  0, or an exit code after saying why.
+ */
+static int check_function(const struct ctl *c, const struct ctl_machine *m,
+			  const struct vm_opts *o, const struct pcidev *d,
+			  const struct manifest_entry *e, bool *take)
+{
+	const struct pcidev *b;
+	char desc[400], bdesc[400];
+
+	*take = false;
+	ctl_describe(d, desc, sizeof(desc));
+	if (strcmp(e->driver, "pci-stub") == 0)
+		return stub_function(c, o, d, desc);
+	if (!vfio_driver_is(e->driver)) {
+		ctl_warn(c, "%s is left out: the manifest puts it on %s, not on a vfio driver",
+			 desc, e->driver);
+		return 0;
+	}
+	b = group_blocker(m, d);
+	if (b) {
+		ctl_describe(b, bdesc, sizeof(bdesc));
+		if (!o->force) {
+			ctl_error("refusing %s: its IOMMU group %d is not viable: %s is on %s "
+				  "(vfio hands a group over only when every member is on "
+				  "vfio-pci, pci-stub or no driver: claim it too, or --force)",
+				  desc, d->iommu_group, bdesc, b->driver);
+			return CTL_EXIT_FAIL;
+		}
+		ctl_warn(c, "IOMMU group %d of %s is not viable: %s is on %s; the guest will "
+			 "not start until it is not", d->iommu_group, desc, bdesc, b->driver);
+	}
+	if (d->iommu_group < 0)
+		ctl_warn(c, "%s has no IOMMU group: the IOMMU is off, and no guest can have it "
+			 "until it is on", desc);
+	else if (strcmp(d->driver, e->driver) != 0)
+		ctl_warn(c, "%s is on %s now: earlybind puts it on %s at boot, and the guest can "
+			 "start with it after that", desc, d->driver[0] ? d->driver : "no driver",
+			 e->driver);
+	*take = true;
+	return 0;
 }
 
 /*
@@ -262,58 +323,19 @@ static int pick(const struct ctl *c, const struct ctl_machine *m, const struct v
 		ctl_warn(c, "/etc/earlybind.conf line %u: no function at %s; left out", e->line, a);
 	}
 	for (size_t i = 0; i < m->devs.n; i++) {
-		const struct pcidev *d = &m->devs.devs[i], *b;
+		const struct pcidev *d = &m->devs.devs[i];
 		const struct manifest_entry *e;
-		char desc[400], bdesc[400];
-		bool mismatch;
+		bool mismatch, take;
+		int k;
 
 		e = ctl_manifest_entry(m, d, &mismatch);
 		if (!e || mismatch)
 			continue;
-		ctl_describe(d, desc, sizeof(desc));
-		if (strcmp(e->driver, "pci-stub") == 0) {
-			if (o->domain) {
-				refuse_stub(c, d, o->domain);
-				r = CTL_EXIT_FAIL;
-			} else {
-				char a[PCI_ADDR_STRLEN];
-
-				pci_addr_format(&d->addr, a);
-				ctl_warn(c, "%s is left out: on pci-stub, a guest cannot have it with "
-					 "managed='no', and with managed='yes' libvirt gives it back to "
-					 "the host when the guest stops; earlybindctl add %s --driver "
-					 "vfio-pci", desc, a);
-			}
+		k = check_function(c, m, o, d, e, &take);
+		if (k)
+			r = k;
+		if (!take)
 			continue;
-		}
-		if (!vfio_driver_is(e->driver)) {
-			ctl_warn(c, "%s is left out: the manifest puts it on %s, not on a vfio "
-				 "driver", desc, e->driver);
-			continue;
-		}
-		b = group_blocker(m, d);
-		if (b) {
-			ctl_describe(b, bdesc, sizeof(bdesc));
-			if (o->force) {
-				ctl_warn(c, "IOMMU group %d of %s is not viable: %s is on %s; the "
-					 "guest will not start until it is not", d->iommu_group, desc,
-					 bdesc, b->driver);
-			} else {
-				ctl_error("refusing %s: its IOMMU group %d is not viable: %s is on %s "
-					  "(vfio hands a group over only when every member is on "
-					  "vfio-pci, pci-stub or no driver: claim it too, or --force)",
-					  desc, d->iommu_group, bdesc, b->driver);
-				r = CTL_EXIT_FAIL;
-				continue;
-			}
-		}
-		if (d->iommu_group < 0)
-			ctl_warn(c, "%s has no IOMMU group: the IOMMU is off, and no guest can have "
-				 "it until it is on", desc);
-		else if (strcmp(d->driver, e->driver) != 0)
-			ctl_warn(c, "%s is on %s now: earlybind puts it on %s at boot, and the guest "
-				 "can start with it after that", desc, d->driver[0] ? d->driver : "no driver",
-				 e->driver);
 		p->fns[p->n] = (struct vm_fn){ .addr = d->addr, .name = d->desc };
 		p->devs[p->n++] = d;
 	}
@@ -587,7 +609,8 @@ static int run_domain(struct ctl *c, const struct vm_opts *o, const struct picke
 				 o->domain, u.ports_kept, u.ports_kept == 1 ? "" : "s");
 		if (u.settings_kept)
 			ctl_info(c, "%s: left %u setting%s alone that changed since earlybind made "
-				 "them", o->domain, u.settings_kept, u.settings_kept == 1 ? "" : "s");
+				 "them", o->domain, u.settings_kept,
+				 u.settings_kept == 1 ? "" : "s");
 	} else {
 		say_added(&s, p, &res);
 	}

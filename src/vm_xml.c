@@ -438,7 +438,8 @@ static int walk_addresses(xmlNodePtr n, struct layout *l)
 
 		if (c->type != XML_ELEMENT_NODE || c->ns || is_elem(c, "source"))
 			continue;
-		if (is_elem(c, "address") && attr_is(c, "type", "pci") && parse_address(c, &a) == 0) {
+		if (is_elem(c, "address") && attr_is(c, "type", "pci") &&
+		    parse_address(c, &a) == 0) {
 			r = note_used(l, &a);
 			if (r < 0)
 				return r;

@@ -320,6 +320,7 @@ expect_xp "$R.out" "string(//hyperv/vendor_id/@value)" mine
 vm win11 --connect "test://$R/own.xml" --hide-hypervisor=AuthenticAMD --xml
 expect_rc 0
 cp "$R.out" "$R/new.xml"
+validate "$R/new.xml"
 expect_xp "$R/new.xml" "string(//hyperv/vendor_id/@value)" AuthenticAMD
 driver_file "$R/new.xml" "$R/after.xml"
 vm win11 --connect "test://$R/after.xml" --undo --xml
@@ -355,6 +356,7 @@ out_has "test: added a pcie-root-port with index 2"
 out_has "test: added a pcie-root-port with index 3"
 vm test --connect test:///default --xml
 expect_rc 0
+validate "$R.out"
 card "$R.out" 0x03
 expect_xp "$R.out" "string(//hostdev[source/address/@bus='0x05']/address/@bus)" 0x02
 end
@@ -422,9 +424,12 @@ end
 qemu_skip() { printf 'SKIP: vm_qemu_driver_takes_the_domain_and_makes_one_vfio_pci_device_per_function%s (%s)\n' "${LABEL:+ [$LABEL]}" "$1"; }
 
 qemu_test() {
-	local q uri pid sock i kvm_gid=() run=()
+	local q uri pid sock i daemon kvm_gid=() run=()
 	[ -e /dev/kvm ] || { qemu_skip "no /dev/kvm: the QEMU driver's capability probe needs it"; return; }
-	command -v libvirtd >/dev/null || { qemu_skip "no libvirtd (libvirt-daemon)"; return; }
+	# The monolithic daemon, else the QEMU driver's own (modular libvirt).
+	daemon=libvirtd
+	command -v "$daemon" >/dev/null || daemon=virtqemud
+	command -v "$daemon" >/dev/null || { qemu_skip "no libvirtd (libvirt-daemon) nor virtqemud"; return; }
 	command -v qemu-system-x86_64 >/dev/null || { qemu_skip "no qemu-system-x86_64"; return; }
 	begin vm_qemu_driver_takes_the_domain_and_makes_one_vfio_pci_device_per_function
 	# A unix socket's path has at most 107 bytes: a short directory.
@@ -439,13 +444,14 @@ qemu_test() {
 		kvm_gid=("--groups=$(stat -c %g /dev/kvm)")
 		chmod a+x "$TMP" "$R" "$q"
 		chown -R nobody "$q"
-		run=(setpriv --reuid=nobody --regid=nogroup "${kvm_gid[@]}")
+		run=(setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" "${kvm_gid[@]}")
 	fi
 	"${run[@]}" env HOME="$q/home" XDG_CONFIG_HOME="$q/config" XDG_CACHE_HOME="$q/cache" \
-		XDG_RUNTIME_DIR="$q/run" XDG_DATA_HOME="$q/data" libvirtd --timeout 300 \
+		XDG_RUNTIME_DIR="$q/run" XDG_DATA_HOME="$q/data" "$daemon" --timeout 300 \
 		>"$q/daemon.log" 2>&1 &
 	pid=$!
 	sock=$q/run/libvirt/libvirt-sock
+	[ "$daemon" = libvirtd ] || sock=$q/run/libvirt/virtqemud-sock
 	for ((i = 0; i < 100; i++)); do
 		[ -S "$sock" ] && break
 		kill -0 "$pid" 2>/dev/null || break
