@@ -62,7 +62,9 @@ int vm_conn_open(const char *uri, bool readonly, struct vm_conn **out, char *msg
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	c->conn = virConnectOpenAuth(uri, virConnectAuthPtrDefault, readonly ? VIR_CONNECT_RO : 0);
+	/* Read-only for status, list and doctor: never a password prompt in a script. */
+	c->conn = readonly ? virConnectOpenReadOnly(uri) :
+			     virConnectOpenAuth(uri, virConnectAuthPtrDefault, 0);
 	if (!c->conn) {
 		int r = last_error(msg, size);
 
