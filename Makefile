@@ -68,10 +68,13 @@ CTL_SRC := src/earlybindctl.c src/ctl_machine.c src/ctl_list.c src/ctl_edit.c \
 	   kargs/grubby.c kargs/kernel_cmdline.c ostree/rpm_ostree.c \
 	   src/ctl_doctor.c src/initrd.c src/ctl_status.c src/host.c src/atomicfile.c \
 	   src/ctl_output.c
+# earlybindctl vm, and what status, list and doctor say about libvirt domains.
+CTL_SRC += src/ctl_vm.c src/ctl_vm_uses.c src/vm_xml.c src/vm_libvirt.c src/udiff.c \
+	   src/cpu_topology.c src/vfio_driver.c
 CTL_HDR := $(wildcard src/*.h kargs/*.h ostree/*.h)
 # Expanded when a recipe runs, after scripts/deps installed the -dev packages.
-CTL_CFLAGS = -Isrc -Ikargs $(shell pkg-config --cflags libpci blkid libkmod)
-CTL_LIBS = $(shell pkg-config --libs libpci blkid libkmod)
+CTL_CFLAGS = -Isrc -Ikargs $(shell pkg-config --cflags libpci blkid libkmod libvirt libxml-2.0)
+CTL_LIBS = $(shell pkg-config --libs libpci blkid libkmod libvirt libxml-2.0)
 
 .PHONY: all check demo bench install uninstall clean deps-check deps-demo deps-bench \
 	unit-tests fuzz-targets
@@ -105,7 +108,8 @@ $(STATIC_DEPS)/lib/libkmod.a: scripts/build-libkmod
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 UNIT_TESTS := $(BUILDDIR)/asan/test_manifest $(BUILDDIR)/asan/test_cmdline
 FUZZERS := $(BUILDDIR)/fuzz/fuzz_manifest $(BUILDDIR)/fuzz/fuzz_cmdline \
-	   $(BUILDDIR)/fuzz/fuzz_kargs $(BUILDDIR)/fuzz/fuzz_initrd $(BUILDDIR)/fuzz/fuzz_fnmatch
+	   $(BUILDDIR)/fuzz/fuzz_kargs $(BUILDDIR)/fuzz/fuzz_initrd $(BUILDDIR)/fuzz/fuzz_fnmatch \
+	   $(BUILDDIR)/fuzz/fuzz_vm_xml
 
 $(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/manifest.c src/manifest.h tests/check.h \
 	src/manifest_edit.c src/manifest_edit.h src/atomicfile.c src/atomicfile.h
@@ -142,10 +146,14 @@ $(BUILDDIR)/fuzz/fuzz_initrd: tests/fuzz/fuzz_initrd.c src/initrd.c src/initrd.h
 FUZZERS += $(BUILDDIR)/fuzz/fuzz_json
 $(BUILDDIR)/fuzz/fuzz_json: tests/fuzz/fuzz_json.c src/json.c src/json.h src/utf8.h
 $(BUILDDIR)/fuzz/fuzz_fnmatch: tests/fuzz/fuzz_fnmatch.c src/fnmatch_bytes.c src/fnmatch_bytes.h
+$(BUILDDIR)/fuzz/fuzz_vm_xml: tests/fuzz/fuzz_vm_xml.c src/vm_xml.c src/manifest.c \
+	src/cpu_topology.c src/rootpath.c src/vm_xml.h src/cpu_topology.h
+$(BUILDDIR)/fuzz/fuzz_vm_xml: FUZZ_CFLAGS = -Isrc $(shell pkg-config --cflags libxml-2.0)
+$(BUILDDIR)/fuzz/fuzz_vm_xml: FUZZ_LIBS = $(shell pkg-config --libs libxml-2.0)
 $(FUZZERS):
 	@mkdir -p $(@D)
 	clang $(STD) $(WARN) -Wno-missing-prototypes -O1 -g \
-		-fsanitize=fuzzer,address,undefined $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+		-fsanitize=fuzzer,address,undefined $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(FUZZ_LIBS)
 
 # libpci and libblkid against fake roots and real filesystem images.
 PCIDEV_TEST := $(BUILDDIR)/asan/test_pcidev
@@ -192,6 +200,8 @@ check: deps-check
 		"tests/unit/test_apply.sh $(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys asan" \
 		"tests/unit/test_doctor.sh $(BUILDDIR)/earlybindctl $(BUILDDIR)/mkfakesys" \
 		"tests/unit/test_doctor.sh $(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys asan" \
+		"tests/unit/test_vm.sh $(BUILDDIR)/earlybindctl $(BUILDDIR)/mkfakesys" \
+		"tests/unit/test_vm.sh $(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys asan" \
 		"tests/build/test_static_binary.sh $(BUILDDIR)/earlybind" \
 		"tests/build/test_install.sh $(BUILDDIR)" \
 		"tests/build/test_manpages.sh $(BUILDDIR)" \

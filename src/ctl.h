@@ -64,12 +64,15 @@ const char *ctl_color(const struct ctl *c, enum ctl_color which);
 	}
 int ctl_common_option(struct ctl *c, int opt, const char *arg, const char *usage);
 
+struct ctl_vm_uses;
+
 /* The machine as the commands see it: functions, manifest, verdicts. */
 struct ctl_machine {
 	struct pcidev_list devs;
 	struct manifest manifest;
 	int manifest_bad; /* bad lines in the manifest */
 	struct verdict_ctx vc;
+	struct ctl_vm_uses *uses; /* libvirt's domains: NULL unless the command loads them */
 };
 
 /* 0, or an exit code after saying why. */
@@ -139,6 +142,29 @@ int ctl_wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum karg
 /* "address" or "ids".  0, or -EINVAL. */
 int ctl_parse_mode(const char *s, enum kargs_mode *mode);
 
+/*
+ * Which libvirt domains pass which host functions through (ctl_vm_uses.c),
+ * read once from the domains' XML at qemu:///system (LIBVIRT_DEFAULT_URI
+ * when set), read-only.  Under a --root other than "/" only from
+ * LIBVIRT_DEFAULT_URI: the machine there is not the one libvirt runs on.
+ * Loading never fails; what cannot be read is simply not known.
+ */
+struct json;
+struct ctl_vm_uses *ctl_vm_uses_load(const struct ctl *c);
+void ctl_vm_uses_free(struct ctl_vm_uses *u);
+/* Appends "; libvirt domain win11" (the domains that use @a) to @buf, inside its ')'. */
+void ctl_vm_uses_say(const struct ctl_vm_uses *u, const struct pci_addr *a, char *buf,
+		     size_t size);
+/* "@indent" "used by libvirt domain win11", a line of its own, when some domain uses @a. */
+void ctl_vm_uses_print(const struct ctl_vm_uses *u, const struct pci_addr *a,
+		       const char *indent);
+/* "domains": ["win11"], or null when libvirt was not read. */
+void ctl_vm_uses_json(const struct ctl_vm_uses *u, struct json *j, const struct pci_addr *a);
+/* doctor's check of the domains; @level 0 ok, 1 warn, 2 fail. */
+typedef void (*ctl_vm_report_fn)(void *userdata, int level, const char *hint, const char *text);
+void ctl_vm_doctor(const struct ctl *c, const struct ctl_machine *m, ctl_vm_report_fn report,
+		   void *userdata);
+
 int cmd_apply(struct ctl *c, int argc, char **argv);
 int cmd_list(struct ctl *c, int argc, char **argv);
 int cmd_show(struct ctl *c, int argc, char **argv);
@@ -147,5 +173,6 @@ int cmd_remove(struct ctl *c, int argc, char **argv);
 int cmd_kargs(struct ctl *c, int argc, char **argv);
 int cmd_status(struct ctl *c, int argc, char **argv);
 int cmd_doctor(struct ctl *c, int argc, char **argv);
+int cmd_vm(struct ctl *c, int argc, char **argv);
 
 #endif

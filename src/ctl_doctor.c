@@ -846,6 +846,12 @@ static void check_initramfs(struct doctor *d)
 	free(in);
 }
 
+/* 10. libvirt's domains (ctl_vm_uses.c): managed='yes' on a pci-stub function. */
+static void report_vm(void *userdata, int level, const char *hint, const char *text)
+{
+	report(userdata, (enum level)level, hint, "%s", text);
+}
+
 int cmd_doctor(struct ctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -892,6 +898,7 @@ int cmd_doctor(struct ctl *c, int argc, char **argv)
 	check_framebuffer(&d);
 	check_drivers(&d);
 	check_initramfs(&d);
+	ctl_vm_doctor(c, &d.m, report_vm, &d);
 
 	kargs_free(&d.cmdline);
 	ctl_machine_free(&d.m);

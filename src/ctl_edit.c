@@ -14,7 +14,10 @@ static const char add_usage[] =
 	"for NAME (default vfio-pci) and, unless --only, the other functions of its\n"
 	"card and the other endpoints of its IOMMU group.  Refuses the boot VGA device\n"
 	"and a group shared with a chipset function unless --force, and a controller\n"
-	"that holds /, /boot, /boot/efi, /usr, /var or swap always.\n";
+	"that holds /, /boot, /boot/efi, /usr, /var or swap always.\n\n"
+	"Keep vfio-pci unless a tool asks for pci-stub: earlybind binds both before udev,\n"
+	"so pci-stub holds a function no earlier, and a libvirt guest with managed='yes'\n"
+	"hands a pci-stub function back to its host driver when it stops.\n";
 
 static const char remove_usage[] =
 	"Usage: earlybindctl remove DEVICE|VVVV:DDDD|--all\n\n"

@@ -50,6 +50,8 @@ static void manifest_says(const struct ctl_machine *m, const struct pcidev *d, c
 		snprintf(buf, size, "line %u expects another id: left alone", e->line);
 	else
 		snprintf(buf, size, "%s (line %u)", e->driver, e->line);
+	if (e && !mismatch)
+		ctl_vm_uses_say(m->uses, &d->addr, buf, size);
 }
 
 /* Each reason of @v as its own string, for JSON. */
@@ -120,6 +122,7 @@ static void json_function(struct json *j, const struct ctl_machine *m, const str
 	} else {
 		json_null(j);
 	}
+	ctl_vm_uses_json(m->uses, j, &d->addr);
 	json_kv_bool(j, "passable", v.flags == 0);
 	json_key(j, "reasons");
 	json_reasons(j, &v);
@@ -233,6 +236,7 @@ int cmd_list(struct ctl *c, int argc, char **argv)
 		ctl_machine_free(&m);
 		return CTL_EXIT_FAIL;
 	}
+	m.uses = ctl_vm_uses_load(c);
 	for (size_t i = 0; i < m.devs.n; i++) {
 		order[i] = &m.devs.devs[i];
 		any_group |= m.devs.devs[i].iommu_group >= 0;
@@ -285,6 +289,7 @@ int cmd_list(struct ctl *c, int argc, char **argv)
 		}
 	}
 	free(order);
+	ctl_vm_uses_free(m.uses);
 	ctl_machine_free(&m);
 	return CTL_EXIT_OK;
 }
@@ -307,6 +312,7 @@ int cmd_show(struct ctl *c, int argc, char **argv)
 		ctl_machine_free(&m);
 		return r;
 	}
+	m.uses = ctl_vm_uses_load(c);
 	if (json) {
 		struct json j;
 
@@ -365,6 +371,7 @@ int cmd_show(struct ctl *c, int argc, char **argv)
 			free(b);
 		}
 	}
+	ctl_vm_uses_free(m.uses);
 	ctl_machine_free(&m);
 	return CTL_EXIT_OK;
 }

@@ -115,6 +115,7 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 	for (size_t i = 0; i < res.args.n; i++)
 		if (!kargs_has(&running, res.args.v[i]) && !kargs_has(&a.kargs, res.args.v[i]))
 			args_unapplied = true;
+	m.uses = ctl_vm_uses_load(c);
 	if (json) {
 		json_init(&j, stdout);
 		json_object_begin(&j);
@@ -172,6 +173,7 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 				json_null(&j);
 			json_kv_bool(&j, "in_effect", ok);
 			json_kv_string(&j, "state", state);
+			ctl_vm_uses_json(m.uses, &j, d ? &d->addr : NULL);
 			json_object_end(&j);
 		} else {
 			printf("%s%-6s%s %-14s %-10s %s\n", ctl_color(c, ok ? CTL_GREEN : CTL_YELLOW),
@@ -180,8 +182,12 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 			/* The name as lspci -nn has it, under the address. */
 			if (d)
 				printf("%-6s %s\n", "", ctl_text(stdout, d->lspci_nn));
+			if (d)
+				ctl_vm_uses_print(m.uses, &d->addr, "       ");
 		}
 	}
+	ctl_vm_uses_free(m.uses);
+	m.uses = NULL;
 	if (json) {
 		json_array_end(&j);
 		json_key(&j, "kargs");

@@ -24,6 +24,7 @@ static const struct command {
 	{ "status", cmd_status, "what is in effect, and what waits for a reboot" },
 	{ "apply", cmd_apply, "make the boot configuration match the manifest" },
 	{ "doctor", cmd_doctor, "the checks that explain a failed passthrough" },
+	{ "vm", cmd_vm, "put the claimed functions into a libvirt domain" },
 };
 
 static void usage(FILE *out)

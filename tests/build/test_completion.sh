@@ -99,4 +99,24 @@ got=$(complete_words add 0b:00.0 --driver "")
 [ "$got" = "$(printf 'pci-stub\nvfio-pci')" ] || fail "offers [$(flat "$got")]"
 end
 
+begin "completion: vm completes the domains virsh lists"
+if command -v virsh >/dev/null; then
+	got=$(complete_words vm --connect test:///default "")
+	[ "$got" = "test" ] || fail "offers [$(flat "$got")], expected [test] (test:///default's domain)"
+else
+	fail "virsh is missing (scripts/deps check installs libvirt-clients)"
+fi
+end
+
+begin "completion: vm offers no domain without virsh"
+# A PATH with every program but virsh.
+nov=$TMP/no-virsh
+mkdir -p "$nov"
+for p in /usr/local/bin/* /usr/bin/* /bin/*; do
+	[ "${p##*/}" = virsh ] || [ -e "$nov/${p##*/}" ] || ln -s "$p" "$nov/${p##*/}"
+done
+got=$(PATH=$nov complete_words vm "" 2>&1)
+[ -z "$got" ] || fail "offers [$(flat "$got")]"
+end
+
 summary
