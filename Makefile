@@ -97,7 +97,8 @@ $(STATIC_DEPS)/lib/libkmod.a: scripts/build-libkmod
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 UNIT_TESTS := $(BUILDDIR)/asan/test_manifest $(BUILDDIR)/asan/test_cmdline
 FUZZERS := $(BUILDDIR)/fuzz/fuzz_manifest $(BUILDDIR)/fuzz/fuzz_cmdline \
-	   $(BUILDDIR)/fuzz/fuzz_kargs $(BUILDDIR)/fuzz/fuzz_initrd
+	   $(BUILDDIR)/fuzz/fuzz_kargs $(BUILDDIR)/fuzz/fuzz_initrd \
+	   $(BUILDDIR)/fuzz/fuzz_kargs_edit
 
 $(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/manifest.c src/manifest.h tests/check.h
 $(BUILDDIR)/asan/test_cmdline: tests/unit/test_cmdline.c src/cmdline.c src/cmdline.h tests/check.h
@@ -128,6 +129,9 @@ $(BUILDDIR)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c src/cmdline.c src/cmdli
 $(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/json.c src/manifest.c kargs/kargs.h
 $(BUILDDIR)/fuzz/fuzz_kargs: FUZZ_CFLAGS := -Isrc -Ikargs
 $(BUILDDIR)/fuzz/fuzz_initrd: tests/fuzz/fuzz_initrd.c src/initrd.c src/initrd.h
+$(BUILDDIR)/fuzz/fuzz_kargs_edit: tests/fuzz/fuzz_kargs_edit.c kargs/kargs.c src/json.c src/manifest.c \
+				  kargs/kargs.h
+$(BUILDDIR)/fuzz/fuzz_kargs_edit: FUZZ_CFLAGS := -Isrc -Ikargs
 $(FUZZERS):
 	@mkdir -p $(@D)
 	clang $(STD) $(WARN) -Wno-missing-prototypes -O1 -g \

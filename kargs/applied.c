@@ -13,6 +13,36 @@
 #include "atomicfile.h"
 #include "rootpath.h"
 
+/*
+ * A value that may hold any byte but NUL on one line: a newline as \n and a
+ * backslash as \\ (a created-from command line may hold a newline inside
+ * a quoted value).
+ */
+static void put_escaped(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			fputs("\\n", f);
+		else if (*s == '\\')
+			fputs("\\\\", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (*s == '\\' && (s[1] == 'n' || s[1] == '\\'))
+			*o++ = *++s == 'n' ? '\n' : '\\';
+		else
+			*o++ = *s;
+	}
+	*o = '\0';
+}
+
 int applied_load(const char *root, struct applied *a)
 {
 	char path[PATH_MAX], *line = NULL;
@@ -56,6 +86,7 @@ int applied_load(const char *root, struct applied *a)
 			a->created_dir = strcmp(v, "yes") == 0;
 		else if (strcmp(line, "created") == 0) {
 			free(a->created_from);
+			unescape(v);
 			a->created_from = strdup(v);
 			if (!a->created_from)
 				r = -ENOMEM;
@@ -118,8 +149,11 @@ int applied_save(const char *root, const struct applied *a)
 		fprintf(f, "manifest %s\n", a->manifest_sum);
 	if (a->initramfs_kver[0])
 		fprintf(f, "initramfs-kver %s\n", a->initramfs_kver);
-	if (a->created_from)
-		fprintf(f, "created %s\n", a->created_from);
+	if (a->created_from) {
+		fputs("created ", f);
+		put_escaped(f, a->created_from);
+		fputc('\n', f);
+	}
 	if (a->created_dir)
 		fprintf(f, "created-dir yes\n");
 	if (fclose(f) != 0) {

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * /etc/kernel/cmdline, which kernel-install (systemd-boot, UKIs) reads when
- * it adds a boot entry (REFERENCE.md section 4).  Edited in place: our
- * tokens are appended to, or cut from, the text; every other byte stays.
+ * it adds a boot entry (systemd src/kernel-install/90-loaderentry.install).
+ * Edited token by token (kargs_edit): ours are appended after the last
+ * token, or taken out whole, never found by searching the text, so a
+ * quoted value of the admin's that holds the same text stays as it is, and
+ * every other byte stays too.
  */
 #include <errno.h>
 #include <limits.h>
@@ -60,7 +63,7 @@ static int read_error(const struct backend_ctx *c, const char *path, int err, co
 
 /*
  * The file, into *@out (free it); when there is none, what kernel-install
- * would use instead (REFERENCE.md section 4): /usr/lib/kernel/cmdline,
+ * would use instead (90-loaderentry.install): /usr/lib/kernel/cmdline,
  * else the running kernel's command line without BOOT_IMAGE= and initrd=,
  * with the blanks collapsed to single spaces as kernel-install collapses
  * them.  *@from names the file used.  0, or -1 after saying why: an
@@ -163,35 +166,13 @@ static void forget_created(struct applied *a)
 	a->created_dir = false;
 }
 
-/* Cuts the first whole-token occurrence of @tok, with the blank before it. */
-static void cut_token(char *text, const char *tok)
-{
-	size_t tl = strlen(tok);
-
-	for (char *p = strstr(text, tok); p; p = strstr(p + 1, tok)) {
-		bool starts = p == text || strchr(" \t\n", p[-1]);
-		bool ends = !p[tl] || strchr(" \t\n", p[tl]);
-		char *from = p, *to = p + tl;
-
-		if (!starts || !ends)
-			continue;
-		if (from > text && strchr(" \t", from[-1]))
-			from--;
-		else if (*to == ' ' || *to == '\t')
-			to++;
-		memmove(from, to, strlen(to) + 1);
-		return;
-	}
-}
-
 static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct kargs *del,
 		    const struct kargs *ours)
 {
 	struct applied *a = c->applied;
 	const char *from;
 	bool exists;
-	char *text, *n;
-	size_t len, tl, nl = 0, extra = 2;
+	char *text, *n, *base = NULL;
 	int r;
 
 	if (read_text(c, &exists, &from, &text) < 0)
@@ -204,8 +185,26 @@ static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct
 		free(text);
 		return 0;
 	}
-	for (size_t i = 0; i < del->n; i++)
-		cut_token(text, del->v[i]);
+	if (!exists) {
+		/* A file created from the fallback's tokens ends in a newline. */
+		base = text;
+		if (asprintf(&text, "%s\n", base) < 0) {
+			free(base);
+			return backend_error("%s", strerror(ENOMEM));
+		}
+	}
+	/* Whole tokens only: a match inside the admin's quoted value is no match. */
+	{
+		struct kargs none = { 0 };
+
+		r = kargs_edit(text, del, &none, &n);
+		free(text);
+		if (r < 0) {
+			free(base);
+			return backend_error("%s", strerror(-r));
+		}
+		text = n;
+	}
 	if (exists && !ours->n && a && a->created_from) {
 		/*
 		 * apply created the file; what is left is what it was created
@@ -231,19 +230,30 @@ static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct
 		 * arguments: no root=, nothing the admin boots with.
 		 */
 		free(text);
+		free(base);
 		return backend_error("%s has no arguments (not even root=) to create %s from; "
 				     "create %s yourself, with the command line new boot entries "
 				     "are to get", from, KERNEL_CMDLINE, KERNEL_CMDLINE);
+	}
+	r = kargs_edit(text, &(struct kargs){ 0 }, add, &n);
+	if (r == -EINVAL) {
+		free(text);
+		free(base);
+		return backend_error("%s ends inside a double quote: an argument added after it "
+				     "would become part of that value; close the quote, then run "
+				     "apply again", exists ? KERNEL_CMDLINE : from);
+	}
+	if (r < 0) {
+		free(text);
+		free(base);
+		return backend_error("%s", strerror(-r));
 	}
 	if (!exists && a && !c->dry_run) {
 		char dir[PATH_MAX];
 
 		free(a->created_from);
-		a->created_from = strdup(text);
-		if (!a->created_from) {
-			free(text);
-			return backend_error("%s", strerror(ENOMEM));
-		}
+		a->created_from = base;
+		base = NULL;
 		a->created_dir = root_path(dir, sizeof(dir), c->root, KERNEL_CMDLINE_DIR) == 0 &&
 				 access(dir, F_OK) < 0 && errno == ENOENT;
 		/*
@@ -252,39 +262,16 @@ static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct
 		 * admin's, should apply be killed before it saves again.
 		 */
 		if (backend_save_record(c) < 0) {
+			free(n);
 			free(text);
 			forget_created(a);
 			return -1;
 		}
 	}
-	for (size_t i = 0; i < add->n; i++)
-		extra += strlen(add->v[i]) + 1;
-	tl = strlen(text);
-	/* The file's own ending (its trailing newlines) stays after our tokens. */
-	while (nl < tl && text[tl - 1 - nl] == '\n')
-		nl++;
-	if (!exists)
-		nl = 1;
-	n = malloc(tl + extra + nl);
-	if (!n) {
-		free(text);
-		if (!exists && a)
-			forget_created(a);
-		return backend_error("%s", strerror(ENOMEM));
-	}
-	len = tl - (exists ? nl : 0);
-	memcpy(n, text, len);
-	for (size_t i = 0; i < add->n; i++) {
-		if (len)
-			n[len++] = ' ';
-		memcpy(n + len, add->v[i], strlen(add->v[i]));
-		len += strlen(add->v[i]);
-	}
-	memset(n + len, '\n', nl);
-	n[len + nl] = '\0';
+	free(base);
+	free(text);
 	r = backend_write_file(c, KERNEL_CMDLINE, n);
 	free(n);
-	free(text);
 	/*
 	 * Nothing was created but maybe /etc/kernel, which no record would
 	 * name now: it goes (if still empty), and the caller saves the record

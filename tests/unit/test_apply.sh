@@ -409,6 +409,65 @@ expect_rc 0
 [ -e "$R/etc/kernel/cmdline" ] && fail "--undo left the /etc/kernel/cmdline apply created"
 end
 
+# Tokens are whole, and a quoted value is one token: the admin's
+# dyndbg="... iommu=pt ..." holds the text of one of ours, and must survive
+# apply and --undo byte for byte.
+begin kernel_cmdline_undo_keeps_a_quoted_value_whole
+machine
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 dyndbg="file x.c iommu=pt +p" ro\n' >"$R/etc/kernel/cmdline"
+cp "$R/etc/kernel/cmdline" "$R/cmdline.orig"
+apply
+expect_rc 0
+expect_eq "$(cat "$R/etc/kernel/cmdline")" "root=UUID=1 dyndbg=\"file x.c iommu=pt +p\" ro $OURS1" "after apply"
+apply --undo
+expect_rc 0
+cmp -s "$R/etc/kernel/cmdline" "$R/cmdline.orig" ||
+	fail "--undo did not restore /etc/kernel/cmdline: $(cat "$R/etc/kernel/cmdline")"
+end
+
+# Blanks are kept as they were: apply and --undo change only our tokens.
+begin kernel_cmdline_undo_keeps_every_byte_of_the_admins_text
+machine
+mkdir -p "$R/etc/kernel"
+printf '  root=UUID=1\tro   quiet\v\n\n' >"$R/etc/kernel/cmdline"
+cp "$R/etc/kernel/cmdline" "$R/cmdline.orig"
+apply
+expect_rc 0
+apply --undo
+expect_rc 0
+cmp -s "$R/etc/kernel/cmdline" "$R/cmdline.orig" ||
+	fail "--undo did not restore /etc/kernel/cmdline: $(od -c "$R/etc/kernel/cmdline")"
+end
+
+# An argument appended after a token whose quote never closes would become
+# part of that value: refused, with the file named, and nothing written.
+begin kernel_cmdline_ending_inside_a_quote_is_refused
+machine
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 dyndbg="file x.c +p\n' >"$R/etc/kernel/cmdline"
+cp "$R/etc/kernel/cmdline" "$R/cmdline.orig"
+apply
+expect_rc 1
+err_has "/etc/kernel/cmdline ends inside a double quote"
+cmp -s "$R/etc/kernel/cmdline" "$R/cmdline.orig" || fail "apply changed /etc/kernel/cmdline"
+writes 0 | grep -q '^dracut' && fail "dracut ran: $(writes 0)"
+end
+
+# A quoted value with a newline in it, in the command line apply created
+# /etc/kernel/cmdline from: the record keeps it whole, and --undo knows the file.
+begin kernel_cmdline_created_from_a_quoted_newline_is_removed_by_undo
+machine
+mkdir -p "$R/usr/lib/kernel"
+printf 'root=UUID=9 ro a="x\ny\\z"\n' >"$R/usr/lib/kernel/cmdline"
+apply
+expect_rc 0
+apply --undo
+expect_rc 0
+[ -e "$R/etc/kernel/cmdline" ] && fail "--undo left the file apply created: $(cat "$R/etc/kernel/cmdline")"
+grep -qF "kept, although earlybind created it" "$R.out" && fail "--undo: $(cat "$R.out")"
+end
+
 begin kernel_cmdline_keeps_the_files_mode
 machine
 mkdir -p "$R/etc/kernel"
