@@ -62,14 +62,48 @@ static int read_error(const struct backend_ctx *c, const char *path, int err, co
 }
 
 /*
+ * Tokens of /proc/cmdline that a file made from it must not keep: it is
+ * this boot's command line, and what was typed at the boot menu for this
+ * boot only would otherwise boot every later kernel the same way.
+ * BOOT_IMAGE= and initrd= are the boot loader's (kernel-install drops
+ * them too: 90-loaderentry.install); single, s, S, 1, -b, emergency,
+ * rescue and systemd.unit= pick a rescue boot (systemd
+ * man/kernel-command-line.xml); rd.break, rd.shell and rd.systemd.unit=
+ * stop in the initramfs (dracut man/dracut.cmdline.7.adoc); init= and
+ * rdinit= replace the first program (the kernel's
+ * Documentation/admin-guide/kernel-parameters.txt); systemd.debug_shell
+ * opens a root shell on tty9; rd.earlybind= is earlybind's own switch.
+ */
+static bool one_boot_switch(const char *tok)
+{
+	static const char *const words[] = { "single", "s", "S", "1", "-b", "emergency",
+					     "rescue", "rd.break", "rd.shell",
+					     "systemd.debug_shell", "systemd.debug-shell" };
+	static const char *const keys[] = { "BOOT_IMAGE=", "initrd=", "rd.earlybind=",
+					    "systemd.unit=", "rd.systemd.unit=", "rd.break=",
+					    "init=", "rdinit=", "systemd.debug_shell=",
+					    "systemd.debug-shell=" };
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (strcmp(tok, words[i]) == 0)
+			return true;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+		if (strncmp(tok, keys[i], strlen(keys[i])) == 0)
+			return true;
+	return false;
+}
+
+/*
  * The file, into *@out (free it); when there is none, what kernel-install
  * would use instead (90-loaderentry.install): /usr/lib/kernel/cmdline,
- * else the running kernel's command line without BOOT_IMAGE= and initrd=,
- * with the blanks collapsed to single spaces as kernel-install collapses
- * them.  *@from names the file used.  0, or -1 after saying why: an
- * unreadable fallback is not an empty one.
+ * else the running kernel's command line without the switches for this
+ * boot only (one_boot_switch; into @dropped, when not NULL), with the
+ * blanks collapsed to single spaces as kernel-install collapses them.
+ * *@from names the file used.  0, or -1 after saying why: an unreadable
+ * fallback is not an empty one.
  */
-static int read_text(struct backend_ctx *c, bool *exists, const char **from, char **out)
+static int read_text(struct backend_ctx *c, bool *exists, const char **from, char **out,
+		     struct kargs *dropped)
 {
 	static const char proc[] = "/proc/cmdline";
 	struct kargs k = { 0 }, kept = { 0 };
@@ -98,10 +132,16 @@ static int read_text(struct backend_ctx *c, bool *exists, const char **from, cha
 	if (r < 0)
 		return read_error(c, *from, r, "");
 	r = kargs_split(&k, text);
-	for (size_t i = 0; r == 0 && i < k.n; i++)
-		if (*from != proc || (strncmp(k.v[i], "BOOT_IMAGE=", 11) != 0 &&
-				      strncmp(k.v[i], "initrd=", 7) != 0))
+	for (size_t i = 0; r == 0 && i < k.n; i++) {
+		bool drop = *from == proc && one_boot_switch(k.v[i]);
+
+		if (!drop)
 			r = kargs_push(&kept, k.v[i]);
+		/* BOOT_IMAGE= and initrd= are no switch, and go without a word. */
+		else if (dropped && strncmp(k.v[i], "BOOT_IMAGE=", 11) != 0 &&
+			 strncmp(k.v[i], "initrd=", 7) != 0)
+			r = kargs_push(dropped, k.v[i]);
+	}
 	if (r == 0 && !(*out = kargs_join(&kept)))
 		r = -ENOMEM;
 	free(text);
@@ -130,7 +170,7 @@ static int kc_read(struct backend_ctx *c, struct kargs *current)
 	char *text;
 	int r;
 
-	if (read_text(c, &exists, &from, &text) < 0)
+	if (read_text(c, &exists, &from, &text, NULL) < 0)
 		return -1;
 	r = kargs_split(current, text);
 	free(text);
@@ -172,10 +212,17 @@ static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct
 	struct applied *a = c->applied;
 	const char *from;
 	bool exists;
+	struct kargs dropped = { 0 };
 	char *text, *n, *base = NULL;
 	int r;
 
-	if (read_text(c, &exists, &from, &text) < 0)
+	r = read_text(c, &exists, &from, &text, &dropped);
+	if (r == 0 && !exists && ours->n && !c->quiet)
+		for (size_t i = 0; i < dropped.n; i++)
+			printf("%s: %s is left out: %s has it for this boot only\n", KERNEL_CMDLINE,
+			       dropped.v[i], from);
+	kargs_free(&dropped);
+	if (r < 0)
 		return -1;
 	if (!exists && !ours->n) {
 		/*

@@ -468,6 +468,31 @@ expect_rc 0
 grep -qF "kept, although earlybind created it" "$R.out" && fail "--undo: $(cat "$R.out")"
 end
 
+# /proc/cmdline is this boot's: what was typed at the boot menu for this
+# boot only (the rescue switches, a unit or init for this boot) is not made
+# permanent, and each one left out is named.
+begin kernel_cmdline_created_from_proc_drops_one_boot_switches
+machine
+mkdir -p "$R/proc"
+SWITCHES="rd.earlybind=0 systemd.unit=rescue.target single rd.break init=/bin/sh s S 1 emergency -b rescue rd.break=pre-mount rd.shell rd.systemd.unit=emergency.target rdinit=/bin/sh systemd.debug_shell"
+printf 'BOOT_IMAGE=/vmlinuz-6.1 root=UUID=7 %s ro initrd=/initrd.img quiet\n' "$SWITCHES" >"$R/proc/cmdline"
+apply
+expect_rc 0
+expect_eq "$(cat "$R/etc/kernel/cmdline")" "root=UUID=7 ro quiet $OURS1" "created /etc/kernel/cmdline"
+for t in $SWITCHES; do
+	out_has "/etc/kernel/cmdline: $t is left out: /proc/cmdline has it for this boot only"
+done
+apply --undo
+expect_rc 0
+[ -e "$R/etc/kernel/cmdline" ] && fail "--undo left the file apply created: $(cat "$R/etc/kernel/cmdline")"
+# The vendor's file is not this boot's: nothing of it is left out.
+mkdir -p "$R/usr/lib/kernel"
+printf 'root=UUID=9 ro single\n' >"$R/usr/lib/kernel/cmdline"
+apply
+expect_rc 0
+expect_eq "$(cat "$R/etc/kernel/cmdline")" "root=UUID=9 ro single $OURS1" "created from the vendor file"
+end
+
 begin kernel_cmdline_keeps_the_files_mode
 machine
 mkdir -p "$R/etc/kernel"
