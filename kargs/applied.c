@@ -45,18 +45,21 @@ static void unescape(char *s)
 
 int applied_load(const char *root, struct applied *a)
 {
-	char path[PATH_MAX], *line = NULL;
+	char *line = NULL;
 	size_t size = 0;
 	FILE *f;
-	int r = 0;
+	int r = 0, fd;
 
 	*a = (struct applied){ 0 };
-	r = root_path(path, sizeof(path), root, APPLIED_PATH);
+	r = root_open(root, APPLIED_PATH, O_RDONLY, &fd);
 	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	f = fdopen(fd, "re");
+	if (!f) {
+		r = -errno;
+		close(fd);
 		return r;
-	f = fopen(path, "re");
-	if (!f)
-		return errno == ENOENT ? 0 : -errno;
+	}
 	/* getline: a "created" line holds a whole command line, of any length. */
 	while (r == 0 && getline(&line, &size, f) >= 0) {
 		char *v;
@@ -110,25 +113,23 @@ void applied_free(struct applied *a)
 
 int applied_save(const char *root, const struct applied *a)
 {
-	char path[PATH_MAX], dir[PATH_MAX], *text = NULL;
+	char name[256], *text = NULL;
 	size_t len = 0;
 	FILE *f;
-	int r = 0;
+	int r = 0, dirfd;
 
-	r = root_path(path, sizeof(path), root, APPLIED_PATH);
-	if (r < 0)
-		return r;
 	if (!a->kargs.n && !a->unfinished && !a->initramfs_enabled &&
 	    !a->initramfs_args_added && !a->manifest_sum[0] && !a->created_from &&
 	    !a->created_dir) {
-		if (unlink(path) < 0 && errno != ENOENT)
-			return -errno;
-		return 0;
+		r = root_open_parent(root, APPLIED_PATH, 0, &dirfd, name);
+		if (r == -ENOENT)
+			return 0;
+		if (r < 0)
+			return r;
+		r = unlinkat(dirfd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
+		close(dirfd);
+		return r;
 	}
-	snprintf(dir, sizeof(dir), "%s", path);
-	*strrchr(dir, '/') = '\0';
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
 	f = open_memstream(&text, &len);
 	if (!f)
 		return -errno;
@@ -160,26 +161,27 @@ int applied_save(const char *root, const struct applied *a)
 		free(text);
 		return -ENOMEM;
 	}
-	r = atomic_file_write(path, text, len, 0644, (uid_t)-1, (gid_t)-1);
+	r = root_open_parent(root, APPLIED_PATH, ROOT_MKDIR, &dirfd, name);
+	if (r == 0) {
+		r = atomic_file_write_at(dirfd, name, text, len, 0644, (uid_t)-1, (gid_t)-1);
+		close(dirfd);
+	}
 	free(text);
 	return r;
 }
 
 int applied_manifest_sum(const char *root, char sum[17])
 {
-	char path[PATH_MAX];
 	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a: a change detector, not a seal */
 	unsigned char buf[4096];
 	ssize_t n;
 	int fd, r;
 
 	sum[0] = '\0';
-	r = root_path(path, sizeof(path), root, "/etc/earlybind.conf");
+	/* O_NONBLOCK: a FIFO in its place must not hang apply. */
+	r = root_open(root, "/etc/earlybind.conf", O_RDONLY | O_NONBLOCK, &fd);
 	if (r < 0)
-		return r;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
+		return r == -ENOENT ? 0 : r;
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		for (ssize_t i = 0; i < n; i++)
 			h = (h ^ buf[i]) * 0x100000001b3ull;

@@ -8,16 +8,19 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "rootpath.h"
 #include "program.h"
 
-#define GRUB_DROPIN "/etc/default/grub.d/99-earlybind.cfg"
+#define GRUB_DROPIN_DIR "/etc/default/grub.d"
+#define GRUB_DROPIN GRUB_DROPIN_DIR "/99-earlybind.cfg"
 
 struct grub_vars {
 	char linux_[4096];   /* GRUB_CMDLINE_LINUX */
@@ -60,13 +63,19 @@ static void assign(char *var, size_t size, const char *name, const char *v)
 	snprintf(var, size, "%s", out);
 }
 
-static void source_file(const char *path, struct grub_vars *g)
+static void source_file(const char *root, const char *path, struct grub_vars *g)
 {
 	char line[4096];
-	FILE *f = fopen(path, "re");
+	FILE *f;
+	int fd;
 
-	if (!f)
+	if (root_open(root, path, O_RDONLY | O_NONBLOCK, &fd) < 0)
 		return;
+	f = fdopen(fd, "re");
+	if (!f) {
+		close(fd);
+		return;
+	}
 	while (fgets(line, sizeof(line), f)) {
 		char *p = line + strspn(line, " \t");
 
@@ -80,37 +89,65 @@ static void source_file(const char *path, struct grub_vars *g)
 	fclose(f);
 }
 
-static int by_name(const struct dirent **a, const struct dirent **b)
+static int by_name(const void *a, const void *b)
 {
-	return strcmp((*a)->d_name, (*b)->d_name);
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int only_cfg(const struct dirent *d)
+static bool only_cfg(const char *name)
 {
-	size_t l = strlen(d->d_name);
+	size_t l = strlen(name);
 
-	return l > 4 && strcmp(d->d_name + l - 4, ".cfg") == 0;
+	return l > 4 && strcmp(name + l - 4, ".cfg") == 0;
+}
+
+/*
+ * The grub.d drop-ins in the order grub-mkconfig sources them (the glob
+ * *.cfg; grub_util_load_config sorts them with strcmp), into @names.  A
+ * missing grub.d is no drop-in.  0 or -errno.
+ */
+static int dropins(const char *root, struct kargs *names)
+{
+	struct dirent *e;
+	DIR *d;
+	int fd, r = root_open_dir(root, GRUB_DROPIN_DIR, 0, &fd);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	d = fdopendir(fd);
+	if (!d) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	while (r == 0 && (e = readdir(d)))
+		if (only_cfg(e->d_name))
+			r = kargs_push(names, e->d_name);
+	closedir(d);
+	if (r == 0 && names->n)
+		qsort(names->v, names->n, sizeof(*names->v), by_name);
+	return r;
 }
 
 static int grub_read(struct backend_ctx *c, struct kargs *current)
 {
 	struct grub_vars g = { "", "" };
-	char path[PATH_MAX + 256], dir[PATH_MAX];
-	struct dirent **names;
-	int n, r;
+	struct kargs names = { 0 };
+	char path[PATH_MAX];
+	int r;
 
-	if (root_path(path, PATH_MAX, c->root, "/etc/default/grub") < 0 ||
-	    root_path(dir, sizeof(dir), c->root, "/etc/default/grub.d") < 0)
-		return backend_error("%s: %s", c->root, strerror(ENAMETOOLONG));
-	source_file(path, &g);
-	n = scandir(dir, &names, only_cfg, by_name);
-	for (int i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-		source_file(path, &g);
-		free(names[i]);
+	source_file(c->root, "/etc/default/grub", &g);
+	r = dropins(c->root, &names);
+	if (r < 0)
+		return backend_error("cannot read %s under %s: %s", GRUB_DROPIN_DIR, c->root,
+				     root_strerror(r));
+	for (size_t i = 0; i < names.n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", GRUB_DROPIN_DIR, names.v[i]);
+		source_file(c->root, path, &g);
 	}
-	if (n >= 0)
-		free(names);
+	kargs_free(&names);
 	r = kargs_split(current, g.linux_);
 	if (r == 0)
 		r = kargs_split(current, g.dflt);

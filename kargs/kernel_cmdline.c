@@ -8,10 +8,12 @@
  * every other byte stays too.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -27,18 +29,20 @@
  */
 static int read_file(const char *root, const char *path, char **text)
 {
-	char full[PATH_MAX];
 	size_t size = 0;
 	FILE *f;
-	int r;
+	int r, fd;
 
 	*text = NULL;
-	r = root_path(full, sizeof(full), root, path);
+	r = root_open(root, path, O_RDONLY | O_NONBLOCK, &fd);
 	if (r < 0)
 		return r;
-	f = fopen(full, "re");
-	if (!f)
-		return -errno;
+	f = fdopen(fd, "re");
+	if (!f) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
 	errno = 0;
 	if (getdelim(text, &size, '\0', f) < 0) {
 		free(*text);
@@ -58,7 +62,7 @@ static int read_error(const struct backend_ctx *c, const char *path, int err, co
 	bool fake = c->root && *c->root && strcmp(c->root, "/") != 0;
 
 	return backend_error("cannot read %s%s%s: %s%s", path, fake ? " under " : "",
-			     fake ? c->root : "", strerror(-err), hint);
+			     fake ? c->root : "", root_strerror(err), hint);
 }
 
 /*
@@ -183,19 +187,24 @@ static int kc_read(struct backend_ctx *c, struct kargs *current)
  */
 static void remove_created_dir(struct backend_ctx *c)
 {
-	char dir[PATH_MAX];
+	char name[256];
+	int dirfd, r;
 
 	if (c->dry_run) {
 		printf("would remove %s if it is empty\n", KERNEL_CMDLINE_DIR);
 		return;
 	}
-	if (root_path(dir, sizeof(dir), c->root, KERNEL_CMDLINE_DIR) < 0)
-		return;
-	if (rmdir(dir) == 0) {
+	r = root_open_parent(c->root, KERNEL_CMDLINE_DIR, 0, &dirfd, name);
+	if (r == 0) {
+		r = unlinkat(dirfd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
+		close(dirfd);
+	}
+	if (r == 0) {
 		if (!c->quiet)
 			printf("removed %s\n", KERNEL_CMDLINE_DIR);
-	} else if (errno != ENOTEMPTY && errno != EEXIST && errno != ENOENT) {
-		backend_error("cannot remove %s: %m", dir);
+	} else if (r != -ENOTEMPTY && r != -EEXIST && r != -ENOENT) {
+		backend_error("cannot remove %s under %s: %s", KERNEL_CMDLINE_DIR, c->root,
+			      root_strerror(r));
 	}
 }
 
@@ -296,13 +305,12 @@ static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct
 		return backend_error("%s", strerror(-r));
 	}
 	if (!exists && a && !c->dry_run) {
-		char dir[PATH_MAX];
+		struct stat st;
 
 		free(a->created_from);
 		a->created_from = base;
 		base = NULL;
-		a->created_dir = root_path(dir, sizeof(dir), c->root, KERNEL_CMDLINE_DIR) == 0 &&
-				 access(dir, F_OK) < 0 && errno == ENOENT;
+		a->created_dir = root_stat(c->root, KERNEL_CMDLINE_DIR, &st) == -ENOENT;
 		/*
 		 * Write-ahead: the file (and maybe /etc/kernel) is about to be
 		 * created, and only the record lets --undo tell it from the

@@ -20,4 +20,12 @@
 int atomic_file_write(const char *path, const void *data, size_t len, mode_t mode, uid_t uid,
 		      gid_t gid);
 
+/*
+ * The same for the file @name in the open directory @dirfd (an O_RDONLY
+ * directory, as root_open_dir() and root_open_parent() give): what a
+ * write under a root uses, so that nothing on the way is looked up again.
+ */
+int atomic_file_write_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+			 uid_t uid, gid_t gid);
+
 #endif

@@ -4,11 +4,12 @@
  * Which back end owns the command line is decided here; how each one
  * changes it is in kargs/ and ostree/.
  */
+#include <dirent.h>
 #include <errno.h>
-#include <glob.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "applied.h"
@@ -35,21 +36,31 @@ static const char apply_usage[] =
 
 static bool root_exists(const char *root, const char *path)
 {
-	char full[PATH_MAX];
+	struct stat st;
 
-	return root_path(full, sizeof(full), root, path) == 0 && access(full, F_OK) == 0;
+	return root_stat(root, path, &st) == 0;
 }
 
 static bool has_bls_entries(const char *root)
 {
-	char pattern[PATH_MAX];
-	glob_t g;
-	bool any;
+	struct dirent *e;
+	bool any = false;
+	DIR *d;
+	int fd;
 
-	if (root_path(pattern, sizeof(pattern), root, "/boot/loader/entries/*.conf") < 0)
+	if (root_open_dir(root, "/boot/loader/entries", 0, &fd) < 0)
 		return false;
-	any = glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0;
-	globfree(&g);
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return false;
+	}
+	while (!any && (e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+
+		any = l > 5 && strcmp(e->d_name + l - 5, ".conf") == 0;
+	}
+	closedir(d);
 	return any;
 }
 
@@ -275,13 +286,15 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 	if (r)
 		return r;
 	r = CTL_EXIT_FAIL;
-	if (applied_load(c->root, &a) < 0) {
-		ctl_error("cannot read %s under %s", APPLIED_PATH, c->root);
+	err = applied_load(c->root, &a);
+	if (err < 0) {
+		ctl_error("cannot read %s under %s: %s", APPLIED_PATH, c->root, root_strerror(err));
 		goto out;
 	}
 	err = applied_manifest_sum(c->root, sum);
 	if (err < 0) {
-		ctl_error("cannot read /etc/earlybind.conf under %s: %s", c->root, strerror(-err));
+		ctl_error("cannot read /etc/earlybind.conf under %s: %s", c->root,
+			  root_strerror(err));
 		goto out;
 	}
 	if (a.backend[0] && strcmp(a.backend, be->name) != 0) {

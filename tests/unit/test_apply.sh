@@ -990,4 +990,63 @@ expect_rc 0
 expect_eq "$(cat "$R/usr/share/kernel/cmdline")" "root=UUID=1 ro" "the link's target after --undo"
 end
 
+# ---- nothing is written outside the root -----------------------------------
+# A symlinked directory (or file) in the root that points out of it, by an
+# absolute target or by climbing: apply refuses with the path named, exit
+# 1, and nothing appears where the link points.
+begin grub_drop_in_directory_linked_out_of_the_root_is_refused
+machine
+mkdir -p "$R/etc/default" "$TMP/x"
+printf 'GRUB_CMDLINE_LINUX="quiet"\n' >"$R/etc/default/grub"
+ln -s "$TMP/x" "$R/etc/default/grub.d"
+apply
+expect_rc 1
+err_has "/etc/default/grub.d under $R: a symbolic link on the way leads out of the root"
+expect_eq "$(ls -A "$TMP/x")" "" "what apply put in the link's target outside the root"
+calls 0 | grep -qE '^(update-grub|dracut)' && fail "programs ran: $(calls 0)"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "a refused apply left a record: $(cat "$R/etc/earlybind.d/applied")"
+end
+
+begin kernel_cmdline_directory_linked_out_of_the_root_is_refused
+machine
+mkdir -p "$TMP/y"
+printf 'root=UUID=1 ro\n' >"$TMP/y/cmdline"
+cp "$TMP/y/cmdline" "$R/cmdline.orig"
+ln -s ../../y "$R/etc/kernel"
+ln -s ../.. "$R/etc/up"
+apply
+expect_rc 1
+err_has "/etc/kernel/cmdline"
+err_has "a symbolic link on the way leads out of the root"
+cmp -s "$TMP/y/cmdline" "$R/cmdline.orig" || fail "apply wrote outside the root: $(cat "$TMP/y/cmdline")"
+expect_eq "$(ls -A "$TMP/y")" "cmdline" "files in the link's target outside the root"
+end
+
+begin kernel_cmdline_file_linked_out_of_the_root_is_refused
+machine
+mkdir -p "$R/etc/kernel" "$TMP/z"
+printf 'root=UUID=1 ro\n' >"$TMP/z/cmdline"
+cp "$TMP/z/cmdline" "$R/cmdline.orig"
+ln -s "$TMP/z/cmdline" "$R/etc/kernel/cmdline"
+apply
+expect_rc 1
+err_has "a symbolic link on the way leads out of the root"
+cmp -s "$TMP/z/cmdline" "$R/cmdline.orig" || fail "apply wrote outside the root: $(cat "$TMP/z/cmdline")"
+[ -L "$R/etc/kernel/cmdline" ] || fail "apply replaced the admin's symlink"
+end
+
+begin record_directory_linked_out_of_the_root_is_refused
+machine
+mkdir -p "$R/etc/kernel" "$TMP/w"
+printf 'root=UUID=1 ro\n' >"$R/etc/kernel/cmdline"
+cp "$R/etc/kernel/cmdline" "$R/cmdline.orig"
+ln -s "$TMP/w" "$R/etc/earlybind.d"
+apply
+expect_rc 1
+err_has "/etc/earlybind.d/applied"
+err_has "a symbolic link on the way leads out of the root"
+expect_eq "$(ls -A "$TMP/w")" "" "what apply put in the link's target outside the root"
+cmp -s "$R/etc/kernel/cmdline" "$R/cmdline.orig" || fail "apply changed /etc/kernel/cmdline without a record"
+end
+
 summary
