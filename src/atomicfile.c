@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -6,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -41,6 +43,43 @@ static void tmp_prefix(char *buf, size_t size, const char *name)
 	snprintf(buf, size, ".%.*s" TMP_TAG, NAME_MAX - (int)sizeof(TMP_TAG) - 8, name);
 }
 
+/* Removes the temporary files of @name that no writer holds any more. */
+static void remove_stale(int dirfd, const char *name)
+{
+	char prefix[NAME_MAX + 1];
+	struct dirent *e;
+	size_t pl;
+	DIR *d;
+	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	tmp_prefix(prefix, sizeof(prefix), name);
+	pl = strlen(prefix);
+	while ((e = readdir(d))) {
+		struct stat a, b;
+		int t;
+
+		if (strncmp(e->d_name, prefix, pl) != 0 || strlen(e->d_name) != pl + 6)
+			continue;
+		t = openat(dirfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (t < 0)
+			continue;
+		/* Taken: a writer is at work on it.  Free: nobody will finish it. */
+		if (fstat(t, &a) == 0 && S_ISREG(a.st_mode) && flock(t, LOCK_EX | LOCK_NB) == 0 &&
+		    fstatat(dirfd, e->d_name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			unlinkat(dirfd, e->d_name, 0);
+		close(t);
+	}
+	closedir(d);
+}
+
 /* A new temporary file of @name, created and locked: its fd, or -errno. */
 static int create_tmp(int dirfd, const char *name, char tmp[NAME_MAX + 1])
 {
@@ -48,6 +87,7 @@ static int create_tmp(int dirfd, const char *name, char tmp[NAME_MAX + 1])
 
 	for (int tries = 0; tries < 100; tries++) {
 		unsigned char rnd[6];
+		struct stat a, b;
 		size_t l;
 		int fd;
 
@@ -64,7 +104,12 @@ static int create_tmp(int dirfd, const char *name, char tmp[NAME_MAX + 1])
 			continue;
 		if (fd < 0)
 			return -errno;
-		return fd;
+		/* Another write's remove_stale() may have taken it before the lock. */
+		if (flock(fd, LOCK_EX) == 0 && fstat(fd, &a) == 0 &&
+		    fstatat(dirfd, tmp, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev)
+			return fd;
+		close(fd);
 	}
 	return -EEXIST;
 }
@@ -75,6 +120,7 @@ int atomic_file_write_at(int dirfd, const char *name, const void *data, size_t l
 	char tmp[NAME_MAX + 1];
 	int fd, r;
 
+	remove_stale(dirfd, name);
 	fd = create_tmp(dirfd, name, tmp);
 	if (fd < 0)
 		return fd;

@@ -3,6 +3,13 @@
  * Replacing a file so that a crash leaves either the old file or the new
  * one, never half of it: a temporary file beside it, fsync, rename, and an
  * fsync of the directory so that the rename itself is on disk.
+ *
+ * The temporary file is ".NAME.earlybind-tmp.XXXXXX" in the same
+ * directory, locked (flock) while it is written.  One that a kill left
+ * behind is removed by the next write of NAME: a temporary file whose lock
+ * can be taken has no writer any more.  A writer that has created its file
+ * but not yet locked it may lose it to such a cleaner; it sees that (the
+ * name no longer holds its file) and starts again with another.
  */
 #ifndef EARLYBIND_ATOMICFILE_H
 #define EARLYBIND_ATOMICFILE_H

@@ -1049,4 +1049,36 @@ expect_eq "$(ls -A "$TMP/w")" "" "what apply put in the link's target outside th
 cmp -s "$R/etc/kernel/cmdline" "$R/cmdline.orig" || fail "apply changed /etc/kernel/cmdline without a record"
 end
 
+# ---- temporary files a kill leaves ------------------------------------------
+# Killed between writing a temporary file and renaming it: the next write of
+# that file removes the leftover; a temporary file that a running writer
+# holds (locked) stays.
+begin killed_write_leaves_a_temporary_file_the_next_write_removes
+machine
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 ro\n' >"$R/etc/kernel/cmdline"
+if command -v strace >/dev/null; then
+	{ PATH=$STUBS:$PATH EB_STUB_STATE=$S strace -f -qq -o /dev/null \
+		-e trace=rename,renameat,renameat2 -e inject=rename,renameat,renameat2:signal=KILL \
+		"$CTL" --root "$R" apply >/dev/null 2>&1; } 2>/dev/null
+	left=$(compgen -G "$R/etc/earlybind.d/.applied.earlybind-tmp.*")
+	[ -n "$left" ] || fail "the killed write left no temporary file: $(ls -A "$R/etc/earlybind.d")"
+	# A writer at work on its own temporary file: locked, so it stays.
+	busy=$R/etc/earlybind.d/.applied.earlybind-tmp.Busy00
+	: >"$busy"
+	flock "$busy" sleep 30 &
+	holder=$!
+	# Until the holder has the lock.
+	while flock -n "$busy" true 2>/dev/null; do sleep 0.05; done
+	apply
+	expect_rc 0
+	[ -e "$left" ] && fail "the next write left the killed write's $left"
+	[ -e "$busy" ] || fail "the next write removed the temporary file a writer holds"
+	kill "$holder"
+	wait "$holder" 2>/dev/null
+else
+	fail "strace is missing (scripts/deps check installs it)"
+fi
+end
+
 summary
