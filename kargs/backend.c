@@ -28,15 +28,39 @@ int backend_error(const char *fmt, ...)
 	return -1;
 }
 
-int backend_run(struct backend_ctx *c, char *const argv[], bool query, const int *ok_status,
-		char **out)
+/*
+ * @argv as it is run for @c->root: as it is for "/", else inside the root,
+ * "chroot ROOT argv...", so that the program changes the files of the
+ * system under the root (its boot entries, its initramfs), never those of
+ * the system earlybindctl runs on.  *@buf is what to free; NULL: -ENOMEM.
+ */
+static char *const *in_root(const struct backend_ctx *c, char *const argv[], char ***buf)
+{
+	size_t n = 0, argc = 0;
+
+	*buf = NULL;
+	if (!c->root || !c->root[0] || strcmp(c->root, "/") == 0)
+		return argv;
+	while (argv[argc])
+		argc++;
+	*buf = calloc(argc + 3, sizeof(**buf));
+	if (!*buf)
+		return NULL;
+	(*buf)[n++] = "chroot";
+	(*buf)[n++] = (char *)c->root;
+	for (size_t i = 0; i < argc; i++)
+		(*buf)[n++] = argv[i];
+	return *buf;
+}
+
+/* backend_run, with @argv as it is run. */
+static int run(struct backend_ctx *c, char *const argv[], bool query, const int *ok_status,
+	       char **out)
 {
 	struct program_result res;
 	bool ok = false;
 	int r;
 
-	if (out)
-		*out = NULL;
 	if (c->dry_run && !query) {
 		fputs("would run: ", stdout);
 		program_print(stdout, argv);
@@ -72,6 +96,21 @@ int backend_run(struct backend_ctx *c, char *const argv[], bool query, const int
 	}
 	r = res.status;
 	program_result_free(&res);
+	return r;
+}
+
+int backend_run(struct backend_ctx *c, char *const argv[], bool query, const int *ok_status,
+		char **out)
+{
+	char **buf, *const *run_argv = in_root(c, argv, &buf);
+	int r;
+
+	if (out)
+		*out = NULL;
+	if (!run_argv)
+		return backend_error("%s", strerror(ENOMEM));
+	r = run(c, run_argv, query, ok_status, out);
+	free(buf);
 	return r;
 }
 

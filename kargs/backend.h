@@ -79,7 +79,8 @@ int backend_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define BACKEND_NOT_RUN (-2)
 
 /*
- * Runs @argv, or in a dry run prints it.  Queries (@query) run even in a
+ * Runs @argv, or in a dry run prints it; under a root other than "/",
+ * inside it (chroot ROOT ...), so that it acts on that root's system.  Queries (@query) run even in a
  * dry run, since they change nothing.  Statuses in @ok_status (terminated
  * by -1; NULL: only 0) are success; any other stops apply: the command,
  * its status and its stderr are shown, and -1 is returned.  When it cannot

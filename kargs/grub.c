@@ -185,8 +185,8 @@ static int grub_write(struct backend_ctx *c, const struct kargs *add, const stru
 	 */
 	c->partial = true;
 	/* update-grub is Debian's grub-mkconfig -o /boot/grub/grub.cfg. */
-	return backend_run(c, program_exists("update-grub") ? update : mkconfig, false, NULL, NULL) <
-			       0 ? -1 : 0;
+	return backend_run(c, program_exists_in(c->root, "update-grub") ? update : mkconfig, false,
+			   NULL, NULL) < 0 ? -1 : 0;
 }
 
 const struct backend backend_grub = {

@@ -71,12 +71,13 @@ static const struct backend *detect(const char *root, const char **why)
 		*why = "/run/ostree-booted exists: an ostree system (Silverblue, Kinoite, bootc)";
 		return &backend_rpm_ostree;
 	}
-	if (program_exists("grubby") && has_bls_entries(root)) {
+	if (program_exists_in(root, "grubby") && has_bls_entries(root)) {
 		*why = "grubby is installed and /boot/loader/entries has boot entries";
 		return &backend_grubby;
 	}
 	if (root_exists(root, "/etc/default/grub")) {
-		if (root_exists(root, "/etc/default/grub.d") || program_exists("update-grub")) {
+		if (root_exists(root, "/etc/default/grub.d") ||
+		    program_exists_in(root, "update-grub")) {
 			*why = "/etc/default/grub with grub.d drop-ins (Debian, Ubuntu)";
 			return &backend_grub;
 		}

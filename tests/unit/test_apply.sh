@@ -37,6 +37,18 @@ machine() {
 		>"$R/etc/earlybind.conf"
 	S=$R.state
 	mkdir -p "$S"
+	installed grubby update-grub dracut rpm-ostree
+}
+# installed PROGRAM...: the programs are there inside the root, where apply
+# looks for them and runs them (chroot ROOT PROGRAM: tests/stubs/chroot
+# runs the stand-in instead of the file made here).
+installed() {
+	local p
+	mkdir -p "$R/usr/bin"
+	for p in "$@"; do
+		printf '#!/bin/sh\nexit 1\n' >"$R/usr/bin/$p"
+		chmod 0755 "$R/usr/bin/$p"
+	done
 }
 manifest2() {
 	printf 'vfio-pci 0000:01:00.0 10de:2484\nvfio-pci 0000:02:00.0 8086:1539\n' \
@@ -236,8 +248,8 @@ mkdir -p "$R/run"
 printf 'root=UUID=1 rw\n' >"$S/kargs"
 apply --dry-run
 expect_rc 0
-out_has "would run: rpm-ostree kargs --append-if-missing=intel_iommu=on"
-out_has "would run: rpm-ostree initramfs --enable --arg=-a --arg=earlybind"
+out_has "would run: chroot $R rpm-ostree kargs --append-if-missing=intel_iommu=on"
+out_has "would run: chroot $R rpm-ostree initramfs --enable --arg=-a --arg=earlybind"
 expect_eq "$(writes 0)" "" "commands a dry run ran"
 expect_eq "$(cat "$S/kargs")" "root=UUID=1 rw" "kargs after a dry run"
 [ -e "$R/etc/earlybind.d/applied" ] && fail "a dry run wrote the record"
@@ -769,7 +781,7 @@ grep -qF "waits for a reboot" "$R.out" && fail "status after a half-done apply: 
 end
 
 # ---- rpm-ostree --undo and the admin's later --arg values ------------------
-rpm_ostree() { PATH=$STUBS:$PATH EB_STUB_STATE=$S rpm-ostree "$@" >/dev/null 2>&1 || fail "rpm-ostree $*"; }
+rpm_ostree() { PATH=$STUBS:$PATH EB_STUB_STATE=$S EB_STUB_ROOT=$R rpm-ostree "$@" >/dev/null 2>&1 || fail "rpm-ostree $*"; }
 
 begin rpm_ostree_undo_keeps_args_the_admin_set_later
 machine
@@ -1079,6 +1091,42 @@ if command -v strace >/dev/null; then
 else
 	fail "strace is missing (scripts/deps check installs it)"
 fi
+end
+
+# ---- the programs act on the root, not on this machine ---------------------
+# With --root, every program apply runs is run inside the root (chroot ROOT
+# PROGRAM), so that it rebuilds that system's initramfs and changes that
+# system's boot entries.  The stand-ins refuse to run otherwise; the chroot
+# stand-in records the root each was given.
+begin every_program_apply_runs_gets_the_root
+for be in kernel-cmdline grub grubby rpm-ostree; do
+	R=$TMP/every_program_apply_runs_gets_the_root/$be
+	mkdir -p "$R"
+	machine
+	case $be in
+	kernel-cmdline)
+		mkdir -p "$R/etc/kernel"
+		printf 'root=UUID=1 ro\n' >"$R/etc/kernel/cmdline"
+		;;
+	grub) grub_setup ;;
+	grubby)
+		mkdir -p "$S/entries" "$R/boot/loader/entries"
+		printf 'title F\nversion 6.11\nlinux /vmlinuz-6.11\noptions root=UUID=1 ro\n' \
+			>"$S/entries/abc-6.11.conf"
+		: >"$R/boot/loader/entries/abc-6.11.conf"
+		;;
+	rpm-ostree) ro_setup '{"regenerate":false,"args":[],"etc":[]}' ;;
+	esac
+	apply
+	expect_rc 0
+	out_has "boot configuration: $be"
+	apply --undo
+	expect_rc 0
+	[ -s "$S/log" ] || fail "$be: no program ran"
+	expect_eq "$(wc -l <"$S/chroot-log")" "$(wc -l <"$S/log")" "$be: runs through chroot among all runs"
+	expect_eq "$(cut -d "$US" -f 1 "$S/chroot-log" | sort -u)" "$R" "$be: the roots the programs were given"
+	grep -qF "running: chroot $R " "$R.out" || fail "$be: apply did not say it runs the programs in $R: $(cat "$R.out")"
+done
 end
 
 summary

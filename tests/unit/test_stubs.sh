@@ -18,11 +18,11 @@ STUBS=$(cd "$(dirname "$0")/../stubs" && pwd)
 US=$'\037'
 
 ro() {
-	EB_STUB_STATE=$R "$STUBS/rpm-ostree" "$@" >"$R.out" 2>"$R.err"
+	EB_STUB_STATE=$R EB_STUB_ROOT=$R "$STUBS/rpm-ostree" "$@" >"$R.out" 2>"$R.err"
 	rc=$?
 }
 gb() {
-	EB_STUB_STATE=$R "$STUBS/grubby" "$@" >"$R.out" 2>"$R.err"
+	EB_STUB_STATE=$R EB_STUB_ROOT=$R "$STUBS/grubby" "$@" >"$R.out" 2>"$R.err"
 	rc=$?
 }
 expect_rc() { [ "$rc" -eq "$1" ] || fail "exit status $rc, expected $1; stderr: $(cat "$R.err")"; }
@@ -416,10 +416,42 @@ end
 
 begin stubs_first_on_path
 ro_state "a"
-got=$(PATH=$STUBS:$PATH EB_STUB_STATE=$R rpm-ostree kargs 2>&1)
+got=$(PATH=$STUBS:$PATH EB_STUB_STATE=$R EB_STUB_ROOT=$R rpm-ostree kargs 2>&1)
 [ "$got" = "a" ] || fail "rpm-ostree from PATH printed '$got'"
 got=$(PATH=$STUBS:$PATH command -v grubby)
 [ "$got" = "$STUBS/grubby" ] || fail "grubby on PATH is '$got'"
+end
+
+# ---- chroot, and the root every stand-in needs --------------------------------
+
+begin stubs_refuse_to_run_without_the_root
+mkdir -p "$R"
+printf 'a\n' >"$R/kargs"
+for p in rpm-ostree grubby dracut update-grub; do
+	EB_STUB_STATE=$R "$STUBS/$p" --help >"$R.out" 2>"$R.err"
+	rc=$?
+	expect_rc 1
+	grep -qF "EB_STUB_ROOT is not set: run through chroot ROOT $p" "$R.err" ||
+		fail "$p without EB_STUB_ROOT: $(cat "$R.err")"
+done
+end
+
+begin chroot_runs_the_stand_in_inside_the_root
+mkdir -p "$R/root"
+printf 'a\n' >"$R/kargs"
+got=$(EB_STUB_STATE=$R "$STUBS/chroot" "$R/root" rpm-ostree kargs 2>&1)
+[ "$got" = a ] || fail "chroot ROOT rpm-ostree kargs printed '$got'"
+expect_file chroot-log "$R/root${US}rpm-ostree${US}kargs"
+EB_STUB_STATE=$R "$STUBS/chroot" "$R/nowhere" dracut -f >"$R.out" 2>"$R.err"
+rc=$?
+expect_rc 125
+EB_STUB_STATE=$R "$STUBS/chroot" "$R/root" grub-mkconfig >"$R.out" 2>"$R.err"
+rc=$?
+expect_rc 127
+err_is "chroot: failed to run command 'grub-mkconfig': No such file or directory"
+EB_STUB_STATE=$R "$STUBS/chroot" --userspec=1 "$R/root" dracut >"$R.out" 2>"$R.err"
+rc=$?
+expect_rc 125
 end
 
 # ---- grubby -------------------------------------------------------------------
