@@ -43,6 +43,54 @@ static void unescape(char *s)
 	*o = '\0';
 }
 
+static struct applied_entry *find_entry(const struct applied *a, const char *id)
+{
+	for (size_t i = 0; i < a->n_entries; i++)
+		if (strcmp(a->entries[i].id, id) == 0)
+			return &a->entries[i];
+	return NULL;
+}
+
+int applied_entry_add(struct applied *a, const char *id, const char *tok)
+{
+	struct applied_entry *e = find_entry(a, id);
+
+	if (!e) {
+		struct applied_entry *n = realloc(a->entries, (a->n_entries + 1) * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		a->entries = n;
+		e = &a->entries[a->n_entries];
+		*e = (struct applied_entry){ .id = strdup(id) };
+		if (!e->id)
+			return -ENOMEM;
+		a->n_entries++;
+	}
+	return kargs_has(&e->kargs, tok) ? 0 : kargs_push(&e->kargs, tok);
+}
+
+bool applied_entry_has(const struct applied *a, const char *id, const char *tok)
+{
+	const struct applied_entry *e = find_entry(a, id);
+
+	return e && kargs_has(&e->kargs, tok);
+}
+
+void applied_entry_del(struct applied *a, const char *id, const char *tok)
+{
+	struct applied_entry *e = find_entry(a, id);
+
+	for (size_t i = 0; e && i < e->kargs.n; i++)
+		if (strcmp(e->kargs.v[i], tok) == 0) {
+			free(e->kargs.v[i]);
+			memmove(&e->kargs.v[i], &e->kargs.v[i + 1],
+				(e->kargs.n - i - 1) * sizeof(*e->kargs.v));
+			e->kargs.n--;
+			return;
+		}
+}
+
 int applied_load(const char *root, struct applied *a)
 {
 	char *line = NULL;
@@ -87,7 +135,17 @@ int applied_load(const char *root, struct applied *a)
 			snprintf(a->initramfs_kver, sizeof(a->initramfs_kver), "%s", v);
 		else if (strcmp(line, "created-dir") == 0)
 			a->created_dir = strcmp(v, "yes") == 0;
-		else if (strcmp(line, "created") == 0) {
+		else if (strcmp(line, "all-karg") == 0)
+			r = kargs_push(&a->all, v);
+		else if (strcmp(line, "entry-karg") == 0) {
+			char *id = strchr(v, ' ');
+
+			if (id) {
+				*id++ = '\0';
+				unescape(id);
+				r = applied_entry_add(a, id, v);
+			}
+		} else if (strcmp(line, "created") == 0) {
 			free(a->created_from);
 			unescape(v);
 			a->created_from = strdup(v);
@@ -97,6 +155,13 @@ int applied_load(const char *root, struct applied *a)
 	}
 	if (r == 0 && ferror(f))
 		r = -EIO;
+	/*
+	 * A grubby record from before entries were kept apart: every argument
+	 * went in with --update-kernel=ALL then.
+	 */
+	if (r == 0 && strcmp(a->backend, "grubby") == 0 && !a->all.n && !a->n_entries)
+		for (size_t i = 0; r == 0 && i < a->kargs.n; i++)
+			r = kargs_push(&a->all, a->kargs.v[i]);
 	free(line);
 	fclose(f);
 	if (r < 0)
@@ -108,6 +173,12 @@ void applied_free(struct applied *a)
 {
 	kargs_free(&a->kargs);
 	free(a->created_from);
+	kargs_free(&a->all);
+	for (size_t i = 0; i < a->n_entries; i++) {
+		free(a->entries[i].id);
+		kargs_free(&a->entries[i].kargs);
+	}
+	free(a->entries);
 	*a = (struct applied){ 0 };
 }
 
@@ -157,6 +228,18 @@ int applied_save(const char *root, const struct applied *a)
 	}
 	if (a->created_dir)
 		fprintf(f, "created-dir yes\n");
+	/* Only for arguments that are still ours: the rest is history. */
+	for (size_t i = 0; i < a->all.n; i++)
+		if (kargs_has(&a->kargs, a->all.v[i]))
+			fprintf(f, "all-karg %s\n", a->all.v[i]);
+	for (size_t i = 0; i < a->n_entries; i++)
+		for (size_t j = 0; j < a->entries[i].kargs.n; j++) {
+			if (!kargs_has(&a->kargs, a->entries[i].kargs.v[j]))
+				continue;
+			fprintf(f, "entry-karg %s ", a->entries[i].kargs.v[j]);
+			put_escaped(f, a->entries[i].id);
+			fputc('\n', f);
+		}
 	if (fclose(f) != 0) {
 		free(text);
 		return -ENOMEM;

@@ -30,6 +30,11 @@ struct backend_ctx {
 	const char *kver; /* dracut --kver: one kernel; NULL: --regenerate-all */
 	/* What apply changed so far; back ends note in it what only they know. */
 	struct applied *applied;
+	/*
+	 * For a per_entry back end, read also puts here the arguments that
+	 * some entry has (read's own list is of those every entry has).
+	 */
+	struct kargs *anywhere;
 };
 
 /*
@@ -65,6 +70,12 @@ struct backend {
 	const char *after_undo;
 	/* Adding K=V removes every other K (grubby --args): repeatable keys too. */
 	bool replaces_keys;
+	/*
+	 * The command line is one per boot entry (grubby): read gives the
+	 * arguments every entry has, and c->anywhere those some entry has;
+	 * write decides per entry.
+	 */
+	bool per_entry;
 };
 
 extern const struct backend backend_rpm_ostree;

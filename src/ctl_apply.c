@@ -131,8 +131,13 @@ struct plan {
 	struct kargs add, del, ours;
 };
 
+/*
+ * @current: what the command line has (per_entry: what every entry has);
+ * @anywhere: per_entry, what some entry has (else @current).
+ */
 static int make_plan(const struct ctl *c, const struct backend *be, const struct kargs *want,
-		     const struct kargs *current, const struct applied *a, struct plan *p)
+		     const struct kargs *current, const struct kargs *anywhere,
+		     const struct applied *a, struct plan *p)
 {
 	int r = 0;
 
@@ -140,7 +145,7 @@ static int make_plan(const struct ctl *c, const struct backend *be, const struct
 	for (size_t i = 0; r == 0 && i < a->kargs.n; i++) {
 		const char *t = a->kargs.v[i];
 
-		if (!kargs_has(current, t))
+		if (!kargs_has(anywhere, t))
 			continue;
 		if (kargs_has(want, t))
 			r = kargs_push(&p->ours, t);
@@ -152,7 +157,7 @@ static int make_plan(const struct ctl *c, const struct backend *be, const struct
 
 		if (kargs_has(current, t))
 			continue; /* there already: ours only if we added it */
-		other = admins_same_key(be, current, a, t);
+		other = admins_same_key(be, anywhere, a, t);
 		if (other) {
 			ctl_warn(c, "the command line has %s, which earlybind did not add; it is "
 				 "left as it is, and %s is not added%s", other, t,
@@ -163,7 +168,8 @@ static int make_plan(const struct ctl *c, const struct backend *be, const struct
 			continue;
 		}
 		r = kargs_push(&p->add, t);
-		if (r == 0)
+		/* per_entry: ours already, where some entries have it from us. */
+		if (r == 0 && !kargs_has(&p->ours, t))
 			r = kargs_push(&p->ours, t);
 	}
 	return r;
@@ -193,7 +199,7 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 	bool no_initramfs = false, undo = false, force = false, finishing = false, wrote = false;
 	enum kargs_mode mode = KARGS_MODE_ADDRESS;
 	struct backend_ctx bc = { .root = c->root };
-	struct kargs current = { 0 }, want = { 0 };
+	struct kargs current = { 0 }, want = { 0 }, anywhere = { 0 };
 	struct applied a = { 0 };
 	struct plan p = { 0 };
 	const struct backend *be;
@@ -319,9 +325,11 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 		res.args = (struct kargs){ 0 };
 		kargs_result_free(&res);
 	}
+	if (be->per_entry)
+		bc.anywhere = &anywhere;
 	if (be->read(&bc, &current) < 0)
 		goto out; /* the back end said what it could not read */
-	if (make_plan(c, be, &want, &current, &a, &p) < 0)
+	if (make_plan(c, be, &want, &current, be->per_entry ? &anywhere : &current, &a, &p) < 0)
 		goto out;
 	if (be->prepare && be->prepare(&bc, !no_initramfs) < 0)
 		goto out;
@@ -447,6 +455,7 @@ save:
 out:
 	plan_free(&p);
 	kargs_free(&current);
+	kargs_free(&anywhere);
 	kargs_free(&want);
 	applied_free(&a);
 	ctl_machine_free(&m);

@@ -67,7 +67,23 @@ err_has() { grep -qF -- "$1" "$R.err" || fail "stderr lacks '$1': $(cat "$R.err"
 calls() { tail -n "+$(($1 + 1))" "$S/log" 2>/dev/null | tr "$US" ' '; }
 loglen() { if [ -f "$S/log" ]; then wc -l <"$S/log"; else echo 0; fi; }
 # writes: the calls since line $1 that change something (not the queries).
-writes() { calls "$1" | grep -vE '^(rpm-ostree kargs|rpm-ostree status --json|grubby --info=DEFAULT)$'; }
+writes() { calls "$1" | grep -vE '^(rpm-ostree kargs|rpm-ostree status --json|grubby --info=ALL)$'; }
+
+# snapshot DIR [PATH...]: every file, directory and symlink under DIR (or
+# under DIR/PATH...), one line each: its type, mode, path, and its
+# checksum or target, so that two snapshots differ iff some byte, mode or
+# name does (mtimes aside).
+snapshot() {
+	local dir=$1
+	shift
+	(cd "$dir" && find "${@:-.}" -printf '%y %m %p %l\n' | sort | while read -r y m p l; do
+		if [ "$y" = f ]; then
+			printf '%s %s %s %s\n' "$y" "$m" "$p" "$(sha256sum <"$p" | cut -c1-16)"
+		else
+			printf '%s %s %s %s\n' "$y" "$m" "$p" "$l"
+		fi
+	done)
+}
 
 # run_backend NAME CMDLINE-READER ORIGINAL-FILES...: the five steps.
 steps() {
@@ -152,19 +168,22 @@ writes 0 | grep -qx 'update-grub' || fail "update-grub did not run"
 [ -e "$R/etc/default/grub.d/99-earlybind.cfg" ] && fail "--undo left the drop-in"
 end
 
+# bls_entry VERSION OPTIONS: a Fedora BLS entry for kernel VERSION.
+bls_entry() {
+	mkdir -p "$R/boot/loader/entries"
+	printf 'title Fedora Linux (%s)\nversion %s\nlinux /vmlinuz-%s\ninitrd /initramfs-%s.img\noptions %s\n' \
+		"$1" "$1" "$1" "$1" "$2" >"$R/boot/loader/entries/abc-$1.conf"
+}
 begin grubby_backend
 machine
-mkdir -p "$S/entries" "$R/boot/loader/entries"
 BASE="root=UUID=1 ro $ADMIN"
-printf 'title Fedora Linux (6.11.4-301.fc41.x86_64)\nversion 6.11.4-301.fc41.x86_64\nlinux /vmlinuz-6.11.4-301.fc41.x86_64\ninitrd /initramfs-6.11.4-301.fc41.x86_64.img\noptions %s\n' \
-	"$BASE" >"$S/entries/abc-6.11.4-301.fc41.x86_64.conf"
-: >"$R/boot/loader/entries/abc-6.11.4-301.fc41.x86_64.conf"
-entry() { sed -n 's/^options //p' "$S/entries/abc-6.11.4-301.fc41.x86_64.conf"; }
+bls_entry 6.11.4-301.fc41.x86_64 "$BASE"
+entry() { sed -n 's/^options //p' "$R/boot/loader/entries/abc-6.11.4-301.fc41.x86_64.conf"; }
 # grubby --args=K=V removes every K: the admin's rd.driver.pre=nvme would
 # go, so earlybind leaves that key to the admin (and says so).
 OURS1=${OURS1/ rd.driver.pre=vfio-pci/}
 OURS2=${OURS2/ rd.driver.pre=vfio-pci/}
-steps grubby entry "$S/entries/abc-6.11.4-301.fc41.x86_64.conf"
+steps grubby entry "$R/boot/loader/entries/abc-6.11.4-301.fc41.x86_64.conf"
 apply --dry-run
 err_has "rd.driver.pre=nvme, which earlybind did not add"
 err_has "adding it would remove yours"
@@ -329,21 +348,52 @@ end
 
 begin grubby_failure_is_finished_by_the_next_apply
 machine
-mkdir -p "$S/entries" "$R/boot/loader/entries"
-printf 'title Fedora\nversion 6.11.4\nlinux /vmlinuz-6.11.4\noptions root=UUID=1 ro quiet\n' \
-	>"$S/entries/abc-6.11.4.conf"
-cp "$S/entries/abc-6.11.4.conf" "$R/entry.orig"
-: >"$R/boot/loader/entries/abc-6.11.4.conf"
+bls_entry 6.11.4 "root=UUID=1 ro quiet"
+cp "$R/boot/loader/entries/abc-6.11.4.conf" "$R/entry.orig"
 echo update-kernel >"$S/fail-on"
 apply
 expect_rc 1
 rm "$S/fail-on"
 apply
 expect_rc 0
-expect_eq "$(sed -n 's/^options //p' "$S/entries/abc-6.11.4.conf")" "root=UUID=1 ro quiet $OURS1" "entry after the second apply"
+expect_eq "$(sed -n 's/^options //p' "$R/boot/loader/entries/abc-6.11.4.conf")" "root=UUID=1 ro quiet $OURS1" "entry after the second apply"
 apply --undo
 expect_rc 0
-cmp -s "$S/entries/abc-6.11.4.conf" "$R/entry.orig" || fail "--undo did not restore the entry: $(cat "$S/entries/abc-6.11.4.conf")"
+cmp -s "$R/boot/loader/entries/abc-6.11.4.conf" "$R/entry.orig" ||
+	fail "--undo did not restore the entry: $(cat "$R/boot/loader/entries/abc-6.11.4.conf")"
+end
+
+# What apply adds and what --undo takes out is decided per entry, from that
+# entry's own options: the older entry already has the admin's iommu=pt, so
+# earlybind adds it only to the newer one, and --undo takes it only from
+# there.  Every entry ends byte for byte as it began, and so do the files
+# grubby --update-kernel=ALL changes for kernels installed later.
+begin grubby_undo_keeps_an_argument_the_admin_has_in_another_entry
+machine
+bls_entry 6.11.4-301.fc41.x86_64 "root=UUID=1 ro quiet"
+bls_entry 6.10.3-200.fc41.x86_64 "root=UUID=1 ro quiet iommu=pt"
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 ro quiet\n' >"$R/etc/kernel/cmdline"
+mkdir -p "$R/etc/default"
+printf 'GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX="quiet"\n' >"$R/etc/default/grub"
+snapshot "$R" boot etc/kernel etc/default >"$R.start"
+apply --mode address
+expect_rc 0
+new_opts=$(sed -n 's/^options //p' "$R/boot/loader/entries/abc-6.11.4-301.fc41.x86_64.conf")
+old_opts=$(sed -n 's/^options //p' "$R/boot/loader/entries/abc-6.10.3-200.fc41.x86_64.conf")
+expect_eq "$new_opts" "root=UUID=1 ro quiet intel_iommu=on iommu=pt" "the newer entry after apply"
+expect_eq "$old_opts" "root=UUID=1 ro quiet iommu=pt intel_iommu=on" "the older entry after apply"
+# Kernels installed later inherit intel_iommu=on (no entry had it: ALL).
+expect_eq "$(cat "$R/etc/kernel/cmdline")" "root=UUID=1 ro quiet intel_iommu=on" "/etc/kernel/cmdline after apply"
+n=$(loglen)
+apply --mode address
+expect_rc 0
+expect_eq "$(writes "$n")" "" "commands of a second apply"
+apply --undo
+expect_rc 0
+snapshot "$R" boot etc/kernel etc/default >"$R.end"
+diff "$R.start" "$R.end" >"$R.diff" || fail "--undo did not restore the entries: $(cat "$R.diff")"
+expect_eq "$(grep -c '^f ' "$R.start")" 4 "files compared"
 end
 
 # ro_setup: an ostree system with the given initramfs state.
@@ -1109,12 +1159,7 @@ for be in kernel-cmdline grub grubby rpm-ostree; do
 		printf 'root=UUID=1 ro\n' >"$R/etc/kernel/cmdline"
 		;;
 	grub) grub_setup ;;
-	grubby)
-		mkdir -p "$S/entries" "$R/boot/loader/entries"
-		printf 'title F\nversion 6.11\nlinux /vmlinuz-6.11\noptions root=UUID=1 ro\n' \
-			>"$S/entries/abc-6.11.conf"
-		: >"$R/boot/loader/entries/abc-6.11.conf"
-		;;
+	grubby) bls_entry 6.11 "root=UUID=1 ro" ;;
 	rpm-ostree) ro_setup '{"regenerate":false,"args":[],"etc":[]}' ;;
 	esac
 	apply
