@@ -135,7 +135,10 @@ int applied_load(const char *root, struct applied *a)
 			snprintf(a->initramfs_kver, sizeof(a->initramfs_kver), "%s", v);
 		else if (strcmp(line, "created-dir") == 0)
 			a->created_dir = strcmp(v, "yes") == 0;
-		else if (strcmp(line, "all-karg") == 0)
+		else if (strcmp(line, "wrote") == 0) {
+			unescape(v);
+			r = kargs_push(&a->wrote, v);
+		} else if (strcmp(line, "all-karg") == 0)
 			r = kargs_push(&a->all, v);
 		else if (strcmp(line, "entry-karg") == 0) {
 			char *id = strchr(v, ' ');
@@ -174,6 +177,7 @@ void applied_free(struct applied *a)
 	kargs_free(&a->kargs);
 	free(a->created_from);
 	kargs_free(&a->all);
+	kargs_free(&a->wrote);
 	for (size_t i = 0; i < a->n_entries; i++) {
 		free(a->entries[i].id);
 		kargs_free(&a->entries[i].kargs);
@@ -191,7 +195,7 @@ int applied_save(const char *root, const struct applied *a)
 
 	if (!a->kargs.n && !a->unfinished && !a->initramfs_enabled &&
 	    !a->initramfs_args_added && !a->manifest_sum[0] && !a->created_from &&
-	    !a->created_dir) {
+	    !a->created_dir && !a->wrote.n) {
 		r = root_open_parent(root, APPLIED_PATH, 0, &dirfd, name);
 		if (r == -ENOENT)
 			return 0;
@@ -228,6 +232,11 @@ int applied_save(const char *root, const struct applied *a)
 	}
 	if (a->created_dir)
 		fprintf(f, "created-dir yes\n");
+	for (size_t i = 0; i < a->wrote.n; i++) {
+		fputs("wrote ", f);
+		put_escaped(f, a->wrote.v[i]);
+		fputc('\n', f);
+	}
 	/* Only for arguments that are still ours: the rest is history. */
 	for (size_t i = 0; i < a->all.n; i++)
 		if (kargs_has(&a->kargs, a->all.v[i]))

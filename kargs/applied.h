@@ -54,6 +54,12 @@ struct applied {
 	/* kernel-cmdline: /etc/kernel did not exist either; --undo removes it if empty */
 	bool created_dir;
 	/*
+	 * Files apply wrote whole (grub: the grub.d drop-in), named before
+	 * they are written: --undo removes each, whatever the command line
+	 * looks like then.
+	 */
+	struct kargs wrote;
+	/*
 	 * grubby: of @kargs, those added with --update-kernel=ALL (no entry
 	 * had them), which grubby also wrote where kernels installed later
 	 * take their arguments from; and those added to some entries alone,

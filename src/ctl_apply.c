@@ -334,7 +334,18 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 	if (be->prepare && be->prepare(&bc, !no_initramfs) < 0)
 		goto out;
 	snprintf(a.backend, sizeof(a.backend), "%s", be->name);
-	if (!p.add.n && !p.del.n && !a.unfinished) {
+	/*
+	 * --undo removes the files apply wrote whatever the command line looks
+	 * like now: another drop-in may hide the arguments one of them holds.
+	 */
+	if (undo && a.wrote.n && !p.add.n && !p.del.n && !a.unfinished) {
+		ctl_info(c, "kernel arguments: none of earlybind's in effect; removing the "
+			 "files apply wrote");
+		finishing = true;
+		if (be->write(&bc, &p.add, &p.del, &p.ours) < 0)
+			goto save;
+		wrote = true;
+	} else if (!p.add.n && !p.del.n && !a.unfinished) {
 		ctl_info(c, "kernel arguments: nothing to change");
 	} else {
 		char *add = kargs_join(&p.add), *del = kargs_join(&p.del);

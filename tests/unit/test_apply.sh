@@ -321,6 +321,46 @@ cmp -s "$R/etc/default/grub" "$R/grub.orig" || fail "--undo changed /etc/default
 [ -e "$R/etc/earlybind.d/applied" ] && fail "--undo left the record"
 end
 
+# A later grub.d drop-in that sets GRUB_CMDLINE_LINUX outright hides ours:
+# --undo still removes what apply wrote (the record says so), whatever the
+# value the files add up to.
+begin grub_undo_removes_the_drop_in_another_drop_in_overrides
+machine
+grub_setup
+apply
+expect_rc 0
+[ -e "$R$DROPIN" ] || fail "apply wrote no drop-in"
+printf 'GRUB_CMDLINE_LINUX="quiet"\n' >"$R/etc/default/grub.d/99_zz-local.cfg"
+n=$(loglen)
+apply --undo
+expect_rc 0
+[ -e "$R$DROPIN" ] && fail "--undo left the drop-in: $(cat "$R.out")"
+writes "$n" | grep -qx update-grub || fail "--undo did not run update-grub: $(writes "$n")"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "--undo left the record: $(cat "$R/etc/earlybind.d/applied")"
+[ -e "$R/etc/default/grub.d/99_zz-local.cfg" ] || fail "--undo removed the admin's drop-in"
+end
+
+# Such a drop-in makes apply's own useless: apply says which file, and what
+# to do, and writes nothing.
+begin grub_apply_names_the_drop_in_that_overrides_its_own
+machine
+grub_setup
+printf 'GRUB_CMDLINE_LINUX="quiet"\n' >"$R/etc/default/grub.d/99_zz-local.cfg"
+apply
+expect_rc 1
+err_has "/etc/default/grub.d/99_zz-local.cfg sets GRUB_CMDLINE_LINUX after $DROPIN"
+err_has "GRUB_CMDLINE_LINUX=\"\$GRUB_CMDLINE_LINUX"
+[ -e "$R$DROPIN" ] && fail "apply wrote a drop-in that would have no effect"
+calls 0 | grep -qE '^(update-grub|dracut)' && fail "programs ran: $(calls 0)"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "a refused apply left a record: $(cat "$R/etc/earlybind.d/applied")"
+# One that adds to the value is no override.
+# shellcheck disable=SC2016 # the drop-in's own text, $GRUB_CMDLINE_LINUX and all
+printf 'GRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX splash"\n' >"$R/etc/default/grub.d/99_zz-local.cfg"
+apply
+expect_rc 0
+expect_eq "$(grubcfg)" "$ADMIN $OURS1 splash" "GRUB_CMDLINE_LINUX"
+end
+
 begin grub_failed_update_grub_then_undo_removes_the_drop_in
 machine
 grub_setup
