@@ -95,6 +95,7 @@ int applied_load(const char *root, struct applied *a)
 {
 	char *line = NULL;
 	size_t size = 0;
+	bool per_entry = false;
 	FILE *f;
 	int r = 0, fd;
 
@@ -135,6 +136,8 @@ int applied_load(const char *root, struct applied *a)
 			snprintf(a->initramfs_kver, sizeof(a->initramfs_kver), "%s", v);
 		else if (strcmp(line, "created-dir") == 0)
 			a->created_dir = strcmp(v, "yes") == 0;
+		else if (strcmp(line, "per-entry") == 0)
+			per_entry = strcmp(v, "yes") == 0;
 		else if (strcmp(line, "wrote") == 0) {
 			unescape(v);
 			r = kargs_push(&a->wrote, v);
@@ -159,10 +162,10 @@ int applied_load(const char *root, struct applied *a)
 	if (r == 0 && ferror(f))
 		r = -EIO;
 	/*
-	 * A grubby record from before entries were kept apart: every argument
-	 * went in with --update-kernel=ALL then.
+	 * A grubby record from before entries were kept apart (no "per-entry"
+	 * line): every argument went in with --update-kernel=ALL then.
 	 */
-	if (r == 0 && strcmp(a->backend, "grubby") == 0 && !a->all.n && !a->n_entries)
+	if (r == 0 && strcmp(a->backend, "grubby") == 0 && !per_entry)
 		for (size_t i = 0; r == 0 && i < a->kargs.n; i++)
 			r = kargs_push(&a->all, a->kargs.v[i]);
 	free(line);
@@ -213,6 +216,9 @@ int applied_save(const char *root, const struct applied *a)
 	/* A record is only saved once a back end is chosen; never write "backend ". */
 	if (a->backend[0])
 		fprintf(f, "backend %s\n", a->backend);
+	/* grubby: the all-karg and entry-karg lines below are the whole story. */
+	if (strcmp(a->backend, "grubby") == 0)
+		fprintf(f, "per-entry yes\n");
 	for (size_t i = 0; i < a->kargs.n; i++)
 		fprintf(f, "karg %s\n", a->kargs.v[i]);
 	if (a->unfinished)

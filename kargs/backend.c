@@ -177,6 +177,8 @@ int backend_write_file(struct backend_ctx *c, const char *path, const char *text
 			return 0;
 		if (r < 0)
 			return backend_error("cannot remove %s: %s", full, root_strerror(r));
+		/* And what a killed write of it left. */
+		atomic_file_clean_at(dirfd, name);
 		r = unlinkat(dirfd, name, 0) < 0 ? -errno : 0;
 		close(dirfd);
 		if (r == -ENOENT)

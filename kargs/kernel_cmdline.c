@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "backend.h"
 #include "rootpath.h"
 
@@ -194,6 +195,11 @@ static void remove_created_dir(struct backend_ctx *c)
 		printf("would remove %s if it is empty\n", KERNEL_CMDLINE_DIR);
 		return;
 	}
+	/* What a write of the file killed half-way left is no content of its own. */
+	if (root_open_dir(c->root, KERNEL_CMDLINE_DIR, 0, &dirfd) == 0) {
+		atomic_file_clean_at(dirfd, "cmdline");
+		close(dirfd);
+	}
 	r = root_open_parent(c->root, KERNEL_CMDLINE_DIR, 0, &dirfd, name);
 	if (r == 0) {
 		r = unlinkat(dirfd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
@@ -236,9 +242,15 @@ static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct
 	if (!exists && !ours->n) {
 		/*
 		 * Nothing of ours is to stay, and the file is not there: creating
-		 * it now would only pin today's fallback over the vendor's.
+		 * it now would only pin today's fallback over the vendor's.  An
+		 * apply killed after it made /etc/kernel, before the file, leaves
+		 * the directory to remove.
 		 */
 		free(text);
+		if (a && a->created_from && a->created_dir)
+			remove_created_dir(c);
+		if (a && !c->dry_run)
+			forget_created(a);
 		return 0;
 	}
 	if (!exists) {
@@ -305,12 +317,14 @@ static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct
 		return backend_error("%s", strerror(-r));
 	}
 	if (!exists && a && !c->dry_run) {
+		/* An apply killed between making /etc/kernel and the file made it. */
+		bool made_dir = a->created_from && a->created_dir;
 		struct stat st;
 
 		free(a->created_from);
 		a->created_from = base;
 		base = NULL;
-		a->created_dir = root_stat(c->root, KERNEL_CMDLINE_DIR, &st) == -ENOENT;
+		a->created_dir = made_dir || root_stat(c->root, KERNEL_CMDLINE_DIR, &st) == -ENOENT;
 		/*
 		 * Write-ahead: the file (and maybe /etc/kernel) is about to be
 		 * created, and only the record lets --undo tell it from the

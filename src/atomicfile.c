@@ -43,8 +43,7 @@ static void tmp_prefix(char *buf, size_t size, const char *name)
 	snprintf(buf, size, ".%.*s" TMP_TAG, NAME_MAX - (int)sizeof(TMP_TAG) - 8, name);
 }
 
-/* Removes the temporary files of @name that no writer holds any more. */
-static void remove_stale(int dirfd, const char *name)
+void atomic_file_clean_at(int dirfd, const char *name)
 {
 	char prefix[NAME_MAX + 1];
 	struct dirent *e;
@@ -120,7 +119,7 @@ int atomic_file_write_at(int dirfd, const char *name, const void *data, size_t l
 	char tmp[NAME_MAX + 1];
 	int fd, r;
 
-	remove_stale(dirfd, name);
+	atomic_file_clean_at(dirfd, name);
 	fd = create_tmp(dirfd, name, tmp);
 	if (fd < 0)
 		return fd;

@@ -35,4 +35,11 @@ int atomic_file_write(const char *path, const void *data, size_t len, mode_t mod
 int atomic_file_write_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
 			 uid_t uid, gid_t gid);
 
+/*
+ * Removes the temporary files of @name in @dirfd that no writer holds any
+ * more (what a killed write left), as every write of @name does first: for
+ * a caller that removes @name, or the directory.
+ */
+void atomic_file_clean_at(int dirfd, const char *name);
+
 #endif

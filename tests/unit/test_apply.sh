@@ -76,13 +76,11 @@ writes() { calls "$1" | grep -vE '^(rpm-ostree kargs|rpm-ostree status --json|gr
 snapshot() {
 	local dir=$1
 	shift
-	(cd "$dir" && find "${@:-.}" -printf '%y %m %p %l\n' | sort | while read -r y m p l; do
-		if [ "$y" = f ]; then
-			printf '%s %s %s %s\n' "$y" "$m" "$p" "$(sha256sum <"$p" | cut -c1-16)"
-		else
-			printf '%s %s %s %s\n' "$y" "$m" "$p" "$l"
-		fi
-	done)
+	(
+		cd "$dir" || exit 1
+		find "${@:-.}" -printf '%y %m %p %l\n' | LC_ALL=C sort
+		find "${@:-.}" -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
+	)
 }
 
 # run_backend NAME CMDLINE-READER ORIGINAL-FILES...: the five steps.
@@ -434,6 +432,19 @@ expect_rc 0
 snapshot "$R" boot etc/kernel etc/default >"$R.end"
 diff "$R.start" "$R.end" >"$R.diff" || fail "--undo did not restore the entries: $(cat "$R.diff")"
 expect_eq "$(grep -c '^f ' "$R.start")" 4 "files compared"
+end
+
+# A record written before entries were kept apart has no per-entry line:
+# everything in it went in with --update-kernel=ALL, and comes out so.
+begin grubby_record_from_before_per_entry_counts_as_all
+machine
+bls_entry 6.11.4 "root=UUID=1 ro quiet iommu=pt"
+bls_entry 6.10.3 "root=UUID=1 ro quiet iommu=pt"
+mkdir -p "$R/etc/earlybind.d"
+printf 'backend grubby\nkarg iommu=pt\n' >"$R/etc/earlybind.d/applied"
+apply --undo
+expect_rc 0
+expect_eq "$(writes 0 | grep '^grubby')" "grubby --update-kernel=ALL --remove-args=iommu=pt" "grubby calls"
 end
 
 # ro_setup: an ostree system with the given initramfs state.
@@ -1168,16 +1179,14 @@ if command -v strace >/dev/null; then
 	# A writer at work on its own temporary file: locked, so it stays.
 	busy=$R/etc/earlybind.d/.applied.earlybind-tmp.Busy00
 	: >"$busy"
-	flock "$busy" sleep 30 &
-	holder=$!
-	# Until the holder has the lock.
-	while flock -n "$busy" true 2>/dev/null; do sleep 0.05; done
+	# Held by this shell, as a writer holds its own (flock on an fd of it).
+	exec {lockfd}<"$busy"
+	flock "$lockfd"
 	apply
 	expect_rc 0
 	[ -e "$left" ] && fail "the next write left the killed write's $left"
 	[ -e "$busy" ] || fail "the next write removed the temporary file a writer holds"
-	kill "$holder"
-	wait "$holder" 2>/dev/null
+	exec {lockfd}<&-
 else
 	fail "strace is missing (scripts/deps check installs it)"
 fi
@@ -1212,6 +1221,122 @@ for be in kernel-cmdline grub grubby rpm-ostree; do
 	expect_eq "$(cut -d "$US" -f 1 "$S/chroot-log" | sort -u)" "$R" "$be: the roots the programs were given"
 	grep -qF "running: chroot $R " "$R.out" || fail "$be: apply did not say it runs the programs in $R: $(cat "$R.out")"
 done
+end
+
+# ---- killed at any point, every back end ------------------------------------
+# For each back end, KILL_RUNS times: a fresh root; apply, with stand-ins
+# that take a random while (EB_STUB_SLEEP) before each change, killed with
+# SIGKILL (the whole process group, earlybindctl and the program it runs,
+# as a power cut would) after a random delay; then apply, and apply
+# --undo, run to the end.  Afterwards every file under the root, and the
+# state the rpm-ostree stand-in keeps for the deployments, must be byte for
+# byte what it was at the start (every third run, --undo comes straight
+# after the kill, without the apply).  Not compared: /etc/earlybind.d, where
+# --undo leaves its marker by design, and the stand-ins' logs and counters.
+# Under ASan (LABEL) fewer runs: the 50 of the plain build cover the kills,
+# these the sanitizers on the same paths.
+if [ -n "$LABEL" ]; then
+	KILL_RUNS=${KILL_RUNS:-5}
+else
+	KILL_RUNS=${KILL_RUNS:-50}
+fi
+KILL_SLEEP=0.02
+# kill_setup_BACKEND: the root's boot configuration at the start.
+kill_setup_kernel_cmdline() {
+	mkdir -p "$R/proc"
+	printf 'BOOT_IMAGE=/vmlinuz root=UUID=7 ro quiet\n' >"$R/proc/cmdline"
+	# Every other run with the admin's /etc/kernel/cmdline, else created.
+	if [ $((run % 2)) -eq 0 ]; then
+		mkdir -p "$R/etc/kernel"
+		printf 'root=UUID=1 ro %s\n' "$ADMIN" >"$R/etc/kernel/cmdline"
+	fi
+}
+kill_setup_grub() {
+	grub_setup
+	printf 'GRUB_CMDLINE_LINUX_DEFAULT="splash"\n' >"$R/etc/default/grub.d/50-local.cfg"
+}
+kill_setup_grubby() {
+	bls_entry 6.11.4-301.fc41.x86_64 "root=UUID=1 ro quiet"
+	bls_entry 6.10.3-200.fc41.x86_64 "root=UUID=1 ro quiet iommu=pt"
+	mkdir -p "$R/etc/kernel" "$R/etc/default"
+	printf 'root=UUID=1 ro quiet\n' >"$R/etc/kernel/cmdline"
+	printf 'GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX="quiet"\n' >"$R/etc/default/grub"
+}
+kill_setup_rpm_ostree() {
+	ro_setup '{"regenerate":false,"args":[],"etc":[]}'
+	printf 'rhgb %s root=UUID=1 rw\n' "$ADMIN" >"$S/kargs"
+}
+# state: what is compared, the root and the stand-in's deployment state.
+state() {
+	snapshot "$R" | grep -vE '(^. [0-7]+ |^[0-9a-f]+  )\./etc/earlybind\.d( |/|$)'
+	for f in kargs initramfs; do
+		[ -f "$S/$f" ] && printf '%s: %s\n' "$f" "$(cat "$S/$f")"
+	done
+	return 0
+}
+kill_test() {
+	local be=$1 setup=$2 run pid tpl=$TMP/$current/template killed=0 start span
+	R=$tpl
+	mkdir -p "$R"
+	machine
+	# How long an apply takes here: the kills are spread over that time.
+	R=$TMP/$current/timing
+	cp -a "$tpl" "$R"
+	S=$R.state
+	mkdir -p "$S"
+	run=0
+	"$setup"
+	start=$(date +%s%N)
+	EB_STUB_SLEEP=$KILL_SLEEP PATH=$STUBS:$PATH EB_STUB_STATE=$S NO_COLOR=1 \
+		"$CTL" --root "$R" apply --mode ids >"$R.out" 2>&1 || fail "$be: apply: $(cat "$R.out")"
+	span=$((($(date +%s%N) - start) / 1000000))
+	# A busy machine makes that long: at most 300 ms, to keep the runs short.
+	[ "$span" -le 300 ] || span=300
+	for ((run = 1; run <= KILL_RUNS; run++)); do
+		R=$TMP/$current/$run
+		cp -a "$tpl" "$R"
+		S=$R.state
+		mkdir -p "$S"
+		"$setup"
+		state >"$R.start"
+		EB_STUB_SLEEP=$KILL_SLEEP PATH=$STUBS:$PATH EB_STUB_STATE=$S NO_COLOR=1 \
+			setsid "$CTL" --root "$R" apply --mode ids >"$R.out" 2>"$R.err" &
+		pid=$!
+		sleep "$(awk -v ms=$((RANDOM % (span + 1))) 'BEGIN { printf "%.3f", ms / 1000 }')"
+		kill -KILL -- "-$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		[ $? -eq 137 ] && killed=$((killed + 1))
+		# Every third run goes straight to --undo.
+		if [ $((run % 3)) -ne 0 ]; then
+			apply
+			expect_rc 0
+		fi
+		apply --undo
+		expect_rc 0
+		state >"$R.end"
+		if ! diff "$R.start" "$R.end" >"$R.diff"; then
+			fail "$be, run $run: not as at the start after a kill, apply and --undo: $(cat "$R.diff")"
+			[ -z "${KILL_DEBUG:-}" ] || { cp -a "$R" "$R.state" "$R.out" "$R.err" "$KILL_DEBUG"/; }
+			return
+		fi
+		grep -q "boot configuration: $be" "$R.out" || fail "$be, run $run: $(cat "$R.out")"
+		rm -rf "$R" "$R.state"
+	done
+	# The kills must land while apply runs, not only after it ended.
+	echo "  $be: $killed of $KILL_RUNS runs killed while apply ran (${span} ms)"
+	[ "$killed" -ge $((KILL_RUNS / 4)) ] || fail "$be: only $killed of $KILL_RUNS kills hit a running apply"
+}
+begin kernel_cmdline_killed_anywhere_then_applied_and_undone_is_as_before
+kill_test kernel-cmdline kill_setup_kernel_cmdline
+end
+begin grub_killed_anywhere_then_applied_and_undone_is_as_before
+kill_test grub kill_setup_grub
+end
+begin grubby_killed_anywhere_then_applied_and_undone_is_as_before
+kill_test grubby kill_setup_grubby
+end
+begin rpm_ostree_killed_anywhere_then_applied_and_undone_is_as_before
+kill_test rpm-ostree kill_setup_rpm_ostree
 end
 
 summary
