@@ -106,17 +106,23 @@ $(STATIC_DEPS)/lib/libkmod.a: scripts/build-libkmod
 # ---- tests ---------------------------------------------------------------
 
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-UNIT_TESTS := $(BUILDDIR)/asan/test_manifest $(BUILDDIR)/asan/test_cmdline
+UNIT_TESTS := $(BUILDDIR)/asan/test_manifest $(BUILDDIR)/asan/test_cmdline \
+	      $(BUILDDIR)/asan/test_rootpath $(BUILDDIR)/asan/test_rootpath_walk
 FUZZERS := $(BUILDDIR)/fuzz/fuzz_manifest $(BUILDDIR)/fuzz/fuzz_cmdline \
 	   $(BUILDDIR)/fuzz/fuzz_kargs $(BUILDDIR)/fuzz/fuzz_initrd $(BUILDDIR)/fuzz/fuzz_fnmatch \
-	   $(BUILDDIR)/fuzz/fuzz_vm_xml
+	   $(BUILDDIR)/fuzz/fuzz_vm_xml $(BUILDDIR)/fuzz/fuzz_kargs_edit
 
 $(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/manifest.c src/manifest.h tests/check.h \
 	src/manifest_edit.c src/manifest_edit.h src/atomicfile.c src/atomicfile.h
 $(BUILDDIR)/asan/test_cmdline: tests/unit/test_cmdline.c src/cmdline.c src/cmdline.h tests/check.h
+$(BUILDDIR)/asan/test_rootpath: tests/unit/test_rootpath.c src/rootpath.c src/rootpath.h tests/check.h
+# The same tests on the component walk that stands in where openat2 is missing.
+$(BUILDDIR)/asan/test_rootpath_walk: tests/unit/test_rootpath.c src/rootpath.c src/rootpath.h \
+				     tests/check.h
+$(BUILDDIR)/asan/test_rootpath_walk: UNIT_CFLAGS := -DROOTPATH_TEST_WALK
 $(UNIT_TESTS):
 	@mkdir -p $(@D)
-	$(CC) $(STD) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) -o $@ $(filter %.c,$^)
+	$(CC) $(STD) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
 
 # The boot binary with the sanitizers, linked to the system libkmod.
 $(BUILDDIR)/asan/earlybind: $(EARLYBIND_SRC) $(EARLYBIND_HDR)
@@ -150,6 +156,9 @@ $(BUILDDIR)/fuzz/fuzz_vm_xml: tests/fuzz/fuzz_vm_xml.c src/vm_xml.c src/manifest
 	src/cpu_topology.c src/rootpath.c src/vm_xml.h src/cpu_topology.h
 $(BUILDDIR)/fuzz/fuzz_vm_xml: FUZZ_CFLAGS = -Isrc $(shell pkg-config --cflags libxml-2.0)
 $(BUILDDIR)/fuzz/fuzz_vm_xml: FUZZ_LIBS = $(shell pkg-config --libs libxml-2.0)
+$(BUILDDIR)/fuzz/fuzz_kargs_edit: tests/fuzz/fuzz_kargs_edit.c kargs/kargs.c src/json.c src/manifest.c \
+				  kargs/kargs.h
+$(BUILDDIR)/fuzz/fuzz_kargs_edit: FUZZ_CFLAGS := -Isrc -Ikargs
 $(FUZZERS):
 	@mkdir -p $(@D)
 	clang $(STD) $(WARN) -Wno-missing-prototypes -O1 -g \

@@ -13,20 +13,102 @@
 #include "atomicfile.h"
 #include "rootpath.h"
 
+/*
+ * A value that may hold any byte but NUL on one line: a newline as \n and a
+ * backslash as \\ (a created-from command line may hold a newline inside
+ * a quoted value).
+ */
+static void put_escaped(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			fputs("\\n", f);
+		else if (*s == '\\')
+			fputs("\\\\", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (*s == '\\' && (s[1] == 'n' || s[1] == '\\'))
+			*o++ = *++s == 'n' ? '\n' : '\\';
+		else
+			*o++ = *s;
+	}
+	*o = '\0';
+}
+
+static struct applied_entry *find_entry(const struct applied *a, const char *id)
+{
+	for (size_t i = 0; i < a->n_entries; i++)
+		if (strcmp(a->entries[i].id, id) == 0)
+			return &a->entries[i];
+	return NULL;
+}
+
+int applied_entry_add(struct applied *a, const char *id, const char *tok)
+{
+	struct applied_entry *e = find_entry(a, id);
+
+	if (!e) {
+		struct applied_entry *n = realloc(a->entries, (a->n_entries + 1) * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		a->entries = n;
+		e = &a->entries[a->n_entries];
+		*e = (struct applied_entry){ .id = strdup(id) };
+		if (!e->id)
+			return -ENOMEM;
+		a->n_entries++;
+	}
+	return kargs_has(&e->kargs, tok) ? 0 : kargs_push(&e->kargs, tok);
+}
+
+bool applied_entry_has(const struct applied *a, const char *id, const char *tok)
+{
+	const struct applied_entry *e = find_entry(a, id);
+
+	return e && kargs_has(&e->kargs, tok);
+}
+
+void applied_entry_del(struct applied *a, const char *id, const char *tok)
+{
+	struct applied_entry *e = find_entry(a, id);
+
+	for (size_t i = 0; e && i < e->kargs.n; i++)
+		if (strcmp(e->kargs.v[i], tok) == 0) {
+			free(e->kargs.v[i]);
+			memmove(&e->kargs.v[i], &e->kargs.v[i + 1],
+				(e->kargs.n - i - 1) * sizeof(*e->kargs.v));
+			e->kargs.n--;
+			return;
+		}
+}
+
 int applied_load(const char *root, struct applied *a)
 {
-	char path[PATH_MAX], *line = NULL;
+	char *line = NULL;
 	size_t size = 0;
+	bool per_entry = false;
 	FILE *f;
-	int r = 0;
+	int r = 0, fd;
 
 	*a = (struct applied){ 0 };
-	r = root_path(path, sizeof(path), root, APPLIED_PATH);
+	r = root_open(root, APPLIED_PATH, O_RDONLY, &fd);
 	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	f = fdopen(fd, "re");
+	if (!f) {
+		r = -errno;
+		close(fd);
 		return r;
-	f = fopen(path, "re");
-	if (!f)
-		return errno == ENOENT ? 0 : -errno;
+	}
 	/* getline: a "created" line holds a whole command line, of any length. */
 	while (r == 0 && getline(&line, &size, f) >= 0) {
 		char *v;
@@ -54,8 +136,24 @@ int applied_load(const char *root, struct applied *a)
 			snprintf(a->initramfs_kver, sizeof(a->initramfs_kver), "%s", v);
 		else if (strcmp(line, "created-dir") == 0)
 			a->created_dir = strcmp(v, "yes") == 0;
-		else if (strcmp(line, "created") == 0) {
+		else if (strcmp(line, "per-entry") == 0)
+			per_entry = strcmp(v, "yes") == 0;
+		else if (strcmp(line, "wrote") == 0) {
+			unescape(v);
+			r = kargs_push(&a->wrote, v);
+		} else if (strcmp(line, "all-karg") == 0)
+			r = kargs_push(&a->all, v);
+		else if (strcmp(line, "entry-karg") == 0) {
+			char *id = strchr(v, ' ');
+
+			if (id) {
+				*id++ = '\0';
+				unescape(id);
+				r = applied_entry_add(a, id, v);
+			}
+		} else if (strcmp(line, "created") == 0) {
 			free(a->created_from);
+			unescape(v);
 			a->created_from = strdup(v);
 			if (!a->created_from)
 				r = -ENOMEM;
@@ -63,6 +161,13 @@ int applied_load(const char *root, struct applied *a)
 	}
 	if (r == 0 && ferror(f))
 		r = -EIO;
+	/*
+	 * A grubby record from before entries were kept apart (no "per-entry"
+	 * line): every argument went in with --update-kernel=ALL then.
+	 */
+	if (r == 0 && strcmp(a->backend, "grubby") == 0 && !per_entry)
+		for (size_t i = 0; r == 0 && i < a->kargs.n; i++)
+			r = kargs_push(&a->all, a->kargs.v[i]);
 	free(line);
 	fclose(f);
 	if (r < 0)
@@ -74,30 +179,35 @@ void applied_free(struct applied *a)
 {
 	kargs_free(&a->kargs);
 	free(a->created_from);
+	kargs_free(&a->all);
+	kargs_free(&a->wrote);
+	for (size_t i = 0; i < a->n_entries; i++) {
+		free(a->entries[i].id);
+		kargs_free(&a->entries[i].kargs);
+	}
+	free(a->entries);
 	*a = (struct applied){ 0 };
 }
 
 int applied_save(const char *root, const struct applied *a)
 {
-	char path[PATH_MAX], dir[PATH_MAX], *text = NULL;
+	char name[256], *text = NULL;
 	size_t len = 0;
 	FILE *f;
-	int r = 0;
+	int r = 0, dirfd;
 
-	r = root_path(path, sizeof(path), root, APPLIED_PATH);
-	if (r < 0)
-		return r;
 	if (!a->kargs.n && !a->unfinished && !a->initramfs_enabled &&
 	    !a->initramfs_args_added && !a->manifest_sum[0] && !a->created_from &&
-	    !a->created_dir) {
-		if (unlink(path) < 0 && errno != ENOENT)
-			return -errno;
-		return 0;
+	    !a->created_dir && !a->wrote.n) {
+		r = root_open_parent(root, APPLIED_PATH, 0, &dirfd, name);
+		if (r == -ENOENT)
+			return 0;
+		if (r < 0)
+			return r;
+		r = unlinkat(dirfd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
+		close(dirfd);
+		return r;
 	}
-	snprintf(dir, sizeof(dir), "%s", path);
-	*strrchr(dir, '/') = '\0';
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
 	f = open_memstream(&text, &len);
 	if (!f)
 		return -errno;
@@ -106,6 +216,9 @@ int applied_save(const char *root, const struct applied *a)
 	/* A record is only saved once a back end is chosen; never write "backend ". */
 	if (a->backend[0])
 		fprintf(f, "backend %s\n", a->backend);
+	/* grubby: the all-karg and entry-karg lines below are the whole story. */
+	if (strcmp(a->backend, "grubby") == 0)
+		fprintf(f, "per-entry yes\n");
 	for (size_t i = 0; i < a->kargs.n; i++)
 		fprintf(f, "karg %s\n", a->kargs.v[i]);
 	if (a->unfinished)
@@ -118,34 +231,55 @@ int applied_save(const char *root, const struct applied *a)
 		fprintf(f, "manifest %s\n", a->manifest_sum);
 	if (a->initramfs_kver[0])
 		fprintf(f, "initramfs-kver %s\n", a->initramfs_kver);
-	if (a->created_from)
-		fprintf(f, "created %s\n", a->created_from);
+	if (a->created_from) {
+		fputs("created ", f);
+		put_escaped(f, a->created_from);
+		fputc('\n', f);
+	}
 	if (a->created_dir)
 		fprintf(f, "created-dir yes\n");
+	for (size_t i = 0; i < a->wrote.n; i++) {
+		fputs("wrote ", f);
+		put_escaped(f, a->wrote.v[i]);
+		fputc('\n', f);
+	}
+	/* Only for arguments that are still ours: the rest is history. */
+	for (size_t i = 0; i < a->all.n; i++)
+		if (kargs_has(&a->kargs, a->all.v[i]))
+			fprintf(f, "all-karg %s\n", a->all.v[i]);
+	for (size_t i = 0; i < a->n_entries; i++)
+		for (size_t j = 0; j < a->entries[i].kargs.n; j++) {
+			if (!kargs_has(&a->kargs, a->entries[i].kargs.v[j]))
+				continue;
+			fprintf(f, "entry-karg %s ", a->entries[i].kargs.v[j]);
+			put_escaped(f, a->entries[i].id);
+			fputc('\n', f);
+		}
 	if (fclose(f) != 0) {
 		free(text);
 		return -ENOMEM;
 	}
-	r = atomic_file_write(path, text, len, 0644, (uid_t)-1, (gid_t)-1);
+	r = root_open_parent(root, APPLIED_PATH, ROOT_MKDIR, &dirfd, name);
+	if (r == 0) {
+		r = atomic_file_write_at(dirfd, name, text, len, 0644, (uid_t)-1, (gid_t)-1);
+		close(dirfd);
+	}
 	free(text);
 	return r;
 }
 
 int applied_manifest_sum(const char *root, char sum[17])
 {
-	char path[PATH_MAX];
 	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a: a change detector, not a seal */
 	unsigned char buf[4096];
 	ssize_t n;
 	int fd, r;
 
 	sum[0] = '\0';
-	r = root_path(path, sizeof(path), root, "/etc/earlybind.conf");
+	/* O_NONBLOCK: a FIFO in its place must not hang apply. */
+	r = root_open(root, "/etc/earlybind.conf", O_RDONLY | O_NONBLOCK, &fd);
 	if (r < 0)
-		return r;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
+		return r == -ENOENT ? 0 : r;
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		for (ssize_t i = 0; i < n; i++)
 			h = (h ^ buf[i]) * 0x100000001b3ull;

@@ -21,6 +21,12 @@
  */
 #define UNDONE_PATH "/etc/earlybind.d/undone"
 
+/* grubby: what apply added to one boot entry alone. */
+struct applied_entry {
+	char *id;            /* the BLS entry's id: its file name without .conf */
+	struct kargs kargs;
+};
+
 struct applied {
 	char backend[32];        /* "" when apply never ran */
 	struct kargs kargs;      /* the arguments earlybind added */
@@ -47,7 +53,27 @@ struct applied {
 	char *created_from;
 	/* kernel-cmdline: /etc/kernel did not exist either; --undo removes it if empty */
 	bool created_dir;
+	/*
+	 * Files apply wrote whole (grub: the grub.d drop-in), named before
+	 * they are written: --undo removes each, whatever the command line
+	 * looks like then.
+	 */
+	struct kargs wrote;
+	/*
+	 * grubby: of @kargs, those added with --update-kernel=ALL (no entry
+	 * had them), which grubby also wrote where kernels installed later
+	 * take their arguments from; and those added to some entries alone,
+	 * per entry.  --undo takes each out only where apply put it.
+	 */
+	struct kargs all;
+	struct applied_entry *entries;
+	size_t n_entries;
 };
+
+/* grubby: @tok was added to the entry @id.  0 or -ENOMEM. */
+int applied_entry_add(struct applied *a, const char *id, const char *tok);
+bool applied_entry_has(const struct applied *a, const char *id, const char *tok);
+void applied_entry_del(struct applied *a, const char *id, const char *tok);
 
 /* A missing file is an empty record.  0 or -errno. */
 int applied_load(const char *root, struct applied *a);

@@ -28,15 +28,39 @@ int backend_error(const char *fmt, ...)
 	return -1;
 }
 
-int backend_run(struct backend_ctx *c, char *const argv[], bool query, const int *ok_status,
-		char **out)
+/*
+ * @argv as it is run for @c->root: as it is for "/", else inside the root,
+ * "chroot ROOT argv...", so that the program changes the files of the
+ * system under the root (its boot entries, its initramfs), never those of
+ * the system earlybindctl runs on.  *@buf is what to free; NULL: -ENOMEM.
+ */
+static char *const *in_root(const struct backend_ctx *c, char *const argv[], char ***buf)
+{
+	size_t n = 0, argc = 0;
+
+	*buf = NULL;
+	if (!c->root || !c->root[0] || strcmp(c->root, "/") == 0)
+		return argv;
+	while (argv[argc])
+		argc++;
+	*buf = calloc(argc + 3, sizeof(**buf));
+	if (!*buf)
+		return NULL;
+	(*buf)[n++] = "chroot";
+	(*buf)[n++] = (char *)c->root;
+	for (size_t i = 0; i < argc; i++)
+		(*buf)[n++] = argv[i];
+	return *buf;
+}
+
+/* backend_run, with @argv as it is run. */
+static int run(struct backend_ctx *c, char *const argv[], bool query, const int *ok_status,
+	       char **out)
 {
 	struct program_result res;
 	bool ok = false;
 	int r;
 
-	if (out)
-		*out = NULL;
 	if (c->dry_run && !query) {
 		fputs("would run: ", stdout);
 		program_print(stdout, argv);
@@ -75,6 +99,21 @@ int backend_run(struct backend_ctx *c, char *const argv[], bool query, const int
 	return r;
 }
 
+int backend_run(struct backend_ctx *c, char *const argv[], bool query, const int *ok_status,
+		char **out)
+{
+	char **buf, *const *run_argv = in_root(c, argv, &buf);
+	int r;
+
+	if (out)
+		*out = NULL;
+	if (!run_argv)
+		return backend_error("%s", strerror(ENOMEM));
+	r = run(c, run_argv, query, ok_status, out);
+	free(buf);
+	return r;
+}
+
 int backend_save_record(struct backend_ctx *c)
 {
 	int r;
@@ -84,7 +123,7 @@ int backend_save_record(struct backend_ctx *c)
 	r = applied_save(c->root, c->applied);
 	if (r < 0)
 		return backend_error("cannot write %s under %s: %s", APPLIED_PATH, c->root,
-				     strerror(-r));
+				     root_strerror(r));
 	return 0;
 }
 
@@ -113,76 +152,60 @@ int backend_dracut(struct backend_ctx *c, bool undo, struct applied *a)
 	return backend_run(c, argv, false, NULL, NULL) < 0 ? -1 : 0;
 }
 
-/*
- * The file that @full, a symlink, points to, into @out: rename() onto the
- * link would put a regular file in its place, and the admin's link would
- * silently stop meaning anything.  Only a file under @root: a fake root's
- * absolute link points out of it.  0, or -1 after saying why.
- */
-static int resolve_link(const char *root, const char *full, char out[PATH_MAX])
-{
-	char top[PATH_MAX];
-	size_t len;
-
-	if (!realpath(full, out))
-		return backend_error("%s is a symlink, and what it points to cannot be "
-				     "resolved (%m); make it a file, or point it at one", full);
-	if (!realpath(root && *root ? root : "/", top))
-		return backend_error("cannot resolve %s: %m", root);
-	len = strlen(top);
-	if (strcmp(top, "/") != 0 &&
-	    (strncmp(out, top, len) != 0 || (out[len] != '/' && out[len] != '\0')))
-		return backend_error("%s is a symlink to %s, out of %s; make it a file there",
-				     full, out, top);
-	return 0;
-}
-
 int backend_write_file(struct backend_ctx *c, const char *path, const char *text)
 {
-	char full[PATH_MAX], target[PATH_MAX], dir[PATH_MAX];
-	const char *dest = full;
+	char name[256], full[PATH_MAX];
 	mode_t mode = 0644;
 	struct stat st;
 	bool exists;
-	int r;
+	int dirfd, r;
 
+	/* For the messages: the path as the admin sees it, the root in front. */
 	if (root_path(full, sizeof(full), c->root, path) < 0)
 		return backend_error("%s: path too long", path);
 	if (c->dry_run) {
 		if (text)
 			printf("would write %s:\n%s", path, text);
-		else if (access(full, F_OK) == 0)
+		else if (root_stat(c->root, path, &st) == 0)
 			printf("would remove %s\n", path);
 		return 0;
 	}
 	if (!text) {
-		if (unlink(full) < 0) {
-			if (errno == ENOENT)
-				return 0;
-			return backend_error("cannot remove %s: %m", full);
-		}
+		/* The name itself goes, a symlink included, never what it points to. */
+		r = root_open_parent(c->root, path, 0, &dirfd, name);
+		if (r == -ENOENT)
+			return 0;
+		if (r < 0)
+			return backend_error("cannot remove %s: %s", full, root_strerror(r));
+		/* And what a killed write of it left. */
+		atomic_file_clean_at(dirfd, name);
+		r = unlinkat(dirfd, name, 0) < 0 ? -errno : 0;
+		close(dirfd);
+		if (r == -ENOENT)
+			return 0;
+		if (r < 0)
+			return backend_error("cannot remove %s: %s", full, strerror(-r));
 		if (!c->quiet)
 			printf("removed %s\n", path);
 		return 0;
 	}
-	exists = lstat(full, &st) == 0;
-	if (exists && S_ISLNK(st.st_mode)) {
-		if (resolve_link(c->root, full, target) < 0)
-			return -1;
-		dest = target;
-		exists = stat(dest, &st) == 0;
-	}
-	snprintf(dir, sizeof(dir), "%s", dest);
-	*strrchr(dir, '/') = '\0';
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return backend_error("cannot create %s: %m", dir);
+	/*
+	 * A symlink stays, and the file it points to is written: rename()
+	 * onto the link would put a regular file in its place, and the admin's
+	 * link would silently stop meaning anything.  Only within the root.
+	 */
+	r = root_open_parent(c->root, path, ROOT_MKDIR | ROOT_FOLLOW, &dirfd, name);
+	if (r < 0)
+		return backend_error("cannot write %s: %s", full, root_strerror(r));
+	exists = fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	/* The admin may have made it private (or group-writable): keep that. */
 	if (exists)
 		mode = st.st_mode & 07777;
-	r = atomic_file_write(dest, text, strlen(text), mode, exists ? st.st_uid : (uid_t)-1,
-			      exists ? st.st_gid : (gid_t)-1);
+	r = atomic_file_write_at(dirfd, name, text, strlen(text), mode,
+				 exists ? st.st_uid : (uid_t)-1, exists ? st.st_gid : (gid_t)-1);
+	close(dirfd);
 	if (r < 0)
-		return backend_error("cannot write %s: %s", dest, strerror(-r));
+		return backend_error("cannot write %s: %s", full, strerror(-r));
 	if (!c->quiet)
 		printf("wrote %s\n", path);
 	return 0;

@@ -30,6 +30,11 @@ struct backend_ctx {
 	const char *kver; /* dracut --kver: one kernel; NULL: --regenerate-all */
 	/* What apply changed so far; back ends note in it what only they know. */
 	struct applied *applied;
+	/*
+	 * For a per_entry back end, read also puts here the arguments that
+	 * some entry has (read's own list is of those every entry has).
+	 */
+	struct kargs *anywhere;
 };
 
 /*
@@ -65,6 +70,12 @@ struct backend {
 	const char *after_undo;
 	/* Adding K=V removes every other K (grubby --args): repeatable keys too. */
 	bool replaces_keys;
+	/*
+	 * The command line is one per boot entry (grubby): read gives the
+	 * arguments every entry has, and c->anywhere those some entry has;
+	 * write decides per entry.
+	 */
+	bool per_entry;
 };
 
 extern const struct backend backend_rpm_ostree;
@@ -79,7 +90,8 @@ int backend_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define BACKEND_NOT_RUN (-2)
 
 /*
- * Runs @argv, or in a dry run prints it.  Queries (@query) run even in a
+ * Runs @argv, or in a dry run prints it; under a root other than "/",
+ * inside it (chroot ROOT ...), so that it acts on that root's system.  Queries (@query) run even in a
  * dry run, since they change nothing.  Statuses in @ok_status (terminated
  * by -1; NULL: only 0) are success; any other stops apply: the command,
  * its status and its stderr are shown, and -1 is returned.  When it cannot

@@ -8,16 +8,20 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "rootpath.h"
 #include "program.h"
 
-#define GRUB_DROPIN "/etc/default/grub.d/99-earlybind.cfg"
+#define GRUB_DROPIN_DIR "/etc/default/grub.d"
+#define GRUB_DROPIN_NAME "99-earlybind.cfg"
+#define GRUB_DROPIN GRUB_DROPIN_DIR "/" GRUB_DROPIN_NAME
 
 struct grub_vars {
 	char linux_[4096];   /* GRUB_CMDLINE_LINUX */
@@ -60,16 +64,18 @@ static void assign(char *var, size_t size, const char *name, const char *v)
 	snprintf(var, size, "%s", out);
 }
 
-static void source_file(const char *path, struct grub_vars *g)
+/* The assignments of one file's text, in order. */
+static void source_text(const char *text, struct grub_vars *g)
 {
-	char line[4096];
-	FILE *f = fopen(path, "re");
+	while (*text) {
+		size_t l = strcspn(text, "\n");
+		char line[4096];
+		const char *p = line;
 
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line + strspn(line, " \t");
-
+		snprintf(line, sizeof(line), "%.*s", (int)(l < sizeof(line) ? l : sizeof(line) - 1),
+			 text);
+		text += l + (text[l] == '\n');
+		p += strspn(p, " \t");
 		if (strncmp(p, "export ", 7) == 0)
 			p += 7;
 		if (strncmp(p, "GRUB_CMDLINE_LINUX_DEFAULT=", 27) == 0)
@@ -77,40 +83,145 @@ static void source_file(const char *path, struct grub_vars *g)
 		else if (strncmp(p, "GRUB_CMDLINE_LINUX=", 19) == 0)
 			assign(g->linux_, sizeof(g->linux_), "GRUB_CMDLINE_LINUX", p + 19);
 	}
+}
+
+/* The whole of @path under @root, or NULL (missing, unreadable: no assignment). */
+static char *slurp(const char *root, const char *path)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f;
+	int fd;
+
+	if (root_open(root, path, O_RDONLY | O_NONBLOCK, &fd) < 0)
+		return NULL;
+	f = fdopen(fd, "re");
+	if (!f) {
+		close(fd);
+		return NULL;
+	}
+	if (getdelim(&text, &size, '\0', f) < 0) {
+		free(text);
+		text = NULL;
+	}
 	fclose(f);
+	return text;
 }
 
-static int by_name(const struct dirent **a, const struct dirent **b)
+static void source_file(const char *root, const char *path, struct grub_vars *g)
 {
-	return strcmp((*a)->d_name, (*b)->d_name);
+	char *text = slurp(root, path);
+
+	if (text)
+		source_text(text, g);
+	free(text);
+}
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int only_cfg(const struct dirent *d)
+static bool only_cfg(const char *name)
 {
-	size_t l = strlen(d->d_name);
+	size_t l = strlen(name);
 
-	return l > 4 && strcmp(d->d_name + l - 4, ".cfg") == 0;
+	return l > 4 && strcmp(name + l - 4, ".cfg") == 0;
+}
+
+/*
+ * The grub.d drop-ins in the order grub-mkconfig sources them (the glob
+ * *.cfg; grub_util_load_config sorts them with strcmp), into @names.  A
+ * missing grub.d is no drop-in.  0 or -errno.
+ */
+static int dropins(const char *root, struct kargs *names)
+{
+	struct dirent *e;
+	DIR *d;
+	int fd, r = root_open_dir(root, GRUB_DROPIN_DIR, 0, &fd);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	d = fdopendir(fd);
+	if (!d) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	while (r == 0 && (e = readdir(d)))
+		if (only_cfg(e->d_name))
+			r = kargs_push(names, e->d_name);
+	closedir(d);
+	if (r == 0 && names->n)
+		qsort(names->v, names->n, sizeof(*names->v), by_name);
+	return r;
+}
+
+/* Does @value hold every token of @ours? */
+static bool holds(const char *value, const struct kargs *ours)
+{
+	struct kargs k = { 0 };
+	bool all = kargs_split(&k, value) == 0;
+
+	for (size_t i = 0; all && i < ours->n; i++)
+		all = kargs_has(&k, ours->v[i]);
+	kargs_free(&k);
+	return all;
+}
+
+/*
+ * What grub-mkconfig makes of /etc/default/grub and the grub.d drop-ins,
+ * into @g, with our drop-in's text taken as @ours_text (NULL: as it is on
+ * disk; it may not exist yet).  When @ours is given, *@override gets the
+ * first drop-in after ours that leaves GRUB_CMDLINE_LINUX without one of
+ * @ours (a name to free; NULL when none does).  0, or -1 after saying why.
+ */
+static int effective(struct backend_ctx *c, const char *ours_text, const struct kargs *ours,
+		     struct grub_vars *g, char **override)
+{
+	struct kargs names = { 0 };
+	char path[PATH_MAX];
+	bool seen = false;
+	int r;
+
+	if (override)
+		*override = NULL;
+	source_file(c->root, "/etc/default/grub", g);
+	r = dropins(c->root, &names);
+	if (r < 0)
+		return backend_error("cannot read %s under %s: %s", GRUB_DROPIN_DIR, c->root,
+				     root_strerror(r));
+	for (size_t i = 0; r == 0 && i <= names.n; i++) {
+		const char *name = i < names.n ? names.v[i] : NULL;
+		bool is_ours = name && strcmp(name, GRUB_DROPIN_NAME) == 0;
+
+		/* @ours_text in its place in the order, whether the file exists or not. */
+		if (ours_text && !seen && (!name || strcmp(name, GRUB_DROPIN_NAME) >= 0)) {
+			source_text(ours_text, g);
+			seen = true;
+		}
+		if (!name)
+			break;
+		if (is_ours && ours_text)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", GRUB_DROPIN_DIR, name);
+		source_file(c->root, path, g);
+		if (override && seen && !*override && !holds(g->linux_, ours) &&
+		    !(*override = strdup(path)))
+			r = -ENOMEM;
+	}
+	kargs_free(&names);
+	return r < 0 ? backend_error("%s", strerror(-r)) : 0;
 }
 
 static int grub_read(struct backend_ctx *c, struct kargs *current)
 {
 	struct grub_vars g = { "", "" };
-	char path[PATH_MAX + 256], dir[PATH_MAX];
-	struct dirent **names;
-	int n, r;
+	int r;
 
-	if (root_path(path, PATH_MAX, c->root, "/etc/default/grub") < 0 ||
-	    root_path(dir, sizeof(dir), c->root, "/etc/default/grub.d") < 0)
-		return backend_error("%s: %s", c->root, strerror(ENAMETOOLONG));
-	source_file(path, &g);
-	n = scandir(dir, &names, only_cfg, by_name);
-	for (int i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-		source_file(path, &g);
-		free(names[i]);
-	}
-	if (n >= 0)
-		free(names);
+	if (effective(c, NULL, NULL, &g, NULL) < 0)
+		return -1;
 	r = kargs_split(current, g.linux_);
 	if (r == 0)
 		r = kargs_split(current, g.dflt);
@@ -138,6 +249,35 @@ static int grub_write(struct backend_ctx *c, const struct kargs *add, const stru
 		return backend_error("%s", strerror(ENOMEM));
 	}
 	free(joined);
+	if (ours->n) {
+		struct grub_vars g = { "", "" };
+		char *override;
+
+		/* A drop-in after ours that sets the value outright: ours would do nothing. */
+		if (effective(c, text, ours, &g, &override) < 0) {
+			free(text);
+			return -1;
+		}
+		if (override) {
+			backend_error("%s sets GRUB_CMDLINE_LINUX after %s (grub-mkconfig reads the "
+				      "drop-ins in name order, and the last assignment wins), so the "
+				      "arguments earlybind writes there would have no effect.  Make "
+				      "it add to the value, as GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX "
+				      "...\", or rename it to sort before %s, then run apply again; "
+				      "nothing was changed", override, GRUB_DROPIN, GRUB_DROPIN);
+			free(override);
+			free(text);
+			return -1;
+		}
+	}
+	/* Write-ahead: the record names the drop-in before it exists. */
+	if (ours->n && c->applied && !kargs_has(&c->applied->wrote, GRUB_DROPIN) &&
+	    !c->dry_run) {
+		if (kargs_push(&c->applied->wrote, GRUB_DROPIN) < 0 || backend_save_record(c) < 0) {
+			free(text);
+			return backend_error("cannot record %s: %s", GRUB_DROPIN, strerror(ENOMEM));
+		}
+	}
 	r = backend_write_file(c, GRUB_DROPIN, ours->n ? text : NULL);
 	free(text);
 	if (r < 0)
@@ -148,8 +288,17 @@ static int grub_write(struct backend_ctx *c, const struct kargs *add, const stru
 	 */
 	c->partial = true;
 	/* update-grub is Debian's grub-mkconfig -o /boot/grub/grub.cfg. */
-	return backend_run(c, program_exists("update-grub") ? update : mkconfig, false, NULL, NULL) <
-			       0 ? -1 : 0;
+	r = backend_run(c, program_exists_in(c->root, "update-grub") ? update : mkconfig, false,
+			NULL, NULL) < 0 ? -1 : 0;
+	/* Removed, and grub.cfg made without it: nothing of it is left to undo. */
+	if (r == 0 && !ours->n && c->applied && !c->dry_run)
+		for (size_t i = 0; i < c->applied->wrote.n; i++)
+			if (strcmp(c->applied->wrote.v[i], GRUB_DROPIN) == 0) {
+				free(c->applied->wrote.v[i]);
+				c->applied->wrote.v[i] = c->applied->wrote.v[--c->applied->wrote.n];
+				break;
+			}
+	return r;
 }
 
 const struct backend backend_grub = {

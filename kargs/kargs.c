@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "json.h"
 #include "kargs.h"
@@ -48,24 +49,42 @@ bool kargs_has(const struct kargs *k, const char *tok)
 	return false;
 }
 
+bool kargs_isspace(unsigned char c)
+{
+	/* lib/ctype.c marks 160 (Latin-1's no-break space) _S as well. */
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
+}
+
+bool kargs_next(const char *text, size_t *pos, struct kargs_span *tok)
+{
+	size_t p = *pos;
+	bool quoted = false;
+
+	while (text[p] && kargs_isspace((unsigned char)text[p]))
+		p++;
+	if (!text[p]) {
+		*pos = p;
+		return false;
+	}
+	tok->start = p;
+	for (; text[p] && (quoted || !kargs_isspace((unsigned char)text[p])); p++)
+		if (text[p] == '"')
+			quoted = !quoted;
+	tok->len = p - tok->start;
+	tok->open = quoted;
+	*pos = p;
+	return true;
+}
+
 int kargs_split(struct kargs *k, const char *cmdline)
 {
-	const char *p = cmdline;
+	struct kargs_span t;
+	size_t pos = 0;
 
-	for (;;) {
-		const char *start;
-		bool quoted = false;
-		char *tok;
+	while (kargs_next(cmdline, &pos, &t)) {
+		char *tok = strndup(cmdline + t.start, t.len);
 		int r;
 
-		p += strspn(p, " \t\n");
-		if (!*p)
-			return 0;
-		start = p;
-		for (; *p && (quoted || !strchr(" \t\n", *p)); p++)
-			if (*p == '"')
-				quoted = !quoted;
-		tok = strndup(start, (size_t)(p - start));
 		if (!tok)
 			return -ENOMEM;
 		r = kargs_push(k, tok);
@@ -73,6 +92,7 @@ int kargs_split(struct kargs *k, const char *cmdline)
 		if (r < 0)
 			return r;
 	}
+	return 0;
 }
 
 char *kargs_join(const struct kargs *k)
@@ -95,6 +115,110 @@ char *kargs_join(const struct kargs *k)
 		at += l;
 	}
 	return s;
+}
+
+bool kargs_is_token(const char *tok)
+{
+	struct kargs_span t;
+	size_t pos = 0;
+
+	return kargs_next(tok, &pos, &t) && t.start == 0 && !tok[t.len] && !t.open;
+}
+
+/* Appends @n bytes of @s to the buffer @b of @len bytes (room was made). */
+static void put(char *b, size_t *len, const char *s, size_t n)
+{
+	memcpy(b + *len, s, n);
+	*len += n;
+}
+
+int kargs_edit(const char *text, const struct kargs *del, const struct kargs *add, char **out)
+{
+	struct kargs_span *t = NULL, one;
+	size_t n = 0, alloc = 0, pos = 0, len = 0, size = strlen(text) + 1;
+	bool *gone = NULL, *drop_gap = NULL, kept = false;
+	ssize_t last = -1;
+	char *b = NULL;
+	int r = -ENOMEM;
+
+	*out = NULL;
+	while (kargs_next(text, &pos, &one)) {
+		if (n == alloc) {
+			struct kargs_span *nt;
+
+			alloc = alloc ? alloc * 2 : 32;
+			nt = realloc(t, alloc * sizeof(*t));
+			if (!nt)
+				goto out;
+			t = nt;
+		}
+		t[n++] = one;
+	}
+	gone = calloc(n + 1, sizeof(*gone));
+	/* drop_gap[i]: the blanks before token i (i == n: after the last) go. */
+	drop_gap = calloc(n + 1, sizeof(*drop_gap));
+	if (!gone || !drop_gap)
+		goto out;
+	for (size_t d = 0; d < del->n; d++) {
+		size_t dl = strlen(del->v[d]);
+
+		for (size_t i = n; i-- > 0;)
+			if (!gone[i] && t[i].len == dl && memcmp(text + t[i].start, del->v[d], dl) == 0) {
+				gone[i] = true;
+				break;
+			}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!gone[i]) {
+			kept = true;
+			last = (ssize_t)i;
+		} else if (kept) {
+			drop_gap[i] = true;
+		} else if (i + 1 < n) {
+			drop_gap[i + 1] = true;
+		}
+	}
+	if (add->n && last >= 0 && t[last].open) {
+		r = -EINVAL;
+		goto out;
+	}
+	for (size_t i = 0; i < add->n; i++)
+		size += strlen(add->v[i]) + 1;
+	b = malloc(size);
+	if (!b)
+		goto out;
+	for (size_t i = 0; i <= n; i++) {
+		size_t from = i ? t[i - 1].start + t[i - 1].len : 0;
+		size_t to = i < n ? t[i].start : strlen(text);
+
+		if (i == n && last < 0)
+			for (size_t a = 0; a < add->n; a++) {
+				if (a)
+					put(b, &len, " ", 1);
+				put(b, &len, add->v[a], strlen(add->v[a]));
+			}
+		if (!drop_gap[i])
+			put(b, &len, text + from, to - from);
+		if (i == n)
+			break;
+		if (!gone[i])
+			put(b, &len, text + t[i].start, t[i].len);
+		if ((ssize_t)i == last)
+			for (size_t a = 0; a < add->n; a++) {
+				put(b, &len, " ", 1);
+				put(b, &len, add->v[a], strlen(add->v[a]));
+			}
+	}
+	b[len] = '\0';
+	*out = b;
+	b = NULL;
+	r = 0;
+out:
+	free(b);
+	free(t);
+	free(gone);
+	free(drop_gap);
+	return r;
 }
 
 size_t kargs_key_len(const char *tok)

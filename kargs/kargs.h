@@ -23,13 +23,56 @@ void kargs_free(struct kargs *k);
 /* Drops the tokens after the first @n (none when there are @n or fewer). */
 void kargs_truncate(struct kargs *k, size_t n);
 bool kargs_has(const struct kargs *k, const char *tok);
+
 /*
- * Appends the tokens of @cmdline, split on blanks except inside double
- * quotes, as the kernel's next_arg() splits them.  0 or -ENOMEM.
+ * The one splitter of command lines, shared by every back end (the file
+ * kernel-install reads, GRUB_CMDLINE_LINUX, grubby's args, rpm-ostree's
+ * kargs) and by status: the kernel's own rules, torvalds/linux
+ * lib/cmdline.c next_arg() and skip_spaces().  A blank (kargs_isspace)
+ * ends a token unless a double quote opened before it in the same token
+ * is still open; a double quote anywhere toggles that.  So a quoted
+ * value, blanks and all, is one token, and only the last token of a text
+ * can end inside a quote.
  */
+
+/* The kernel's isspace() (lib/ctype.c): the six ASCII blanks and 0xa0. */
+bool kargs_isspace(unsigned char c);
+
+struct kargs_span {
+	size_t start, len; /* the token is text[start, start + len), quotes and all */
+	bool open;         /* it ends inside a quote (the text ended first) */
+};
+
+/*
+ * The next token of @text from *@pos on, into @tok; *@pos moves past it.
+ * false when only blanks are left.
+ */
+bool kargs_next(const char *text, size_t *pos, struct kargs_span *tok);
+
+/* Appends the tokens of @cmdline (kargs_next).  0 or -ENOMEM. */
 int kargs_split(struct kargs *k, const char *cmdline);
 /* The tokens joined by single spaces; NULL on -ENOMEM.  Free it. */
 char *kargs_join(const struct kargs *k);
+
+/*
+ * Is @tok one token that a command line can take as it is: not empty, no
+ * blank outside quotes, every quote closed (and no NUL, by being a C
+ * string)?  Such a token splits back to itself wherever it is put.
+ */
+bool kargs_is_token(const char *tok);
+
+/*
+ * @text rebuilt token by token, never by searching the text: for each of
+ * @del, its last whole-token occurrence is taken out with the blanks
+ * before it (after it, when nothing is kept before it); then @add (each
+ * kargs_is_token) goes after the last token that is kept, one space
+ * before each, ahead of the blanks that end the text.  Every other byte
+ * stays as it was, so adding tokens and then deleting the same ones gives
+ * back @text exactly.  0 with the result in *@out (free it); -ENOMEM;
+ * -EINVAL when @add is not empty and the last kept token ends inside a
+ * quote (the added tokens would become part of its value).
+ */
+int kargs_edit(const char *text, const struct kargs *del, const struct kargs *add, char **out);
 
 enum kargs_mode {
 	KARGS_MODE_ADDRESS, /* earlybind binds in the initramfs: no id lists */

@@ -51,6 +51,11 @@ static int ro_write(struct backend_ctx *c, const struct kargs *add, const struct
 	(void)ours;
 	if (!argv)
 		return backend_error("%s", strerror(ENOMEM));
+	/* Nothing to patch (a stopped run finished by hand): no flag is a query. */
+	if (!add->n && !del->n) {
+		free(argv);
+		return 0;
+	}
 	argv[n++] = strdup("rpm-ostree");
 	argv[n++] = strdup("kargs");
 	for (size_t i = 0; i < add->n; i++)

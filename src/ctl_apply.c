@@ -4,11 +4,12 @@
  * Which back end owns the command line is decided here; how each one
  * changes it is in kargs/ and ostree/.
  */
+#include <dirent.h>
 #include <errno.h>
-#include <glob.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "applied.h"
@@ -35,21 +36,31 @@ static const char apply_usage[] =
 
 static bool root_exists(const char *root, const char *path)
 {
-	char full[PATH_MAX];
+	struct stat st;
 
-	return root_path(full, sizeof(full), root, path) == 0 && access(full, F_OK) == 0;
+	return root_stat(root, path, &st) == 0;
 }
 
 static bool has_bls_entries(const char *root)
 {
-	char pattern[PATH_MAX];
-	glob_t g;
-	bool any;
+	struct dirent *e;
+	bool any = false;
+	DIR *d;
+	int fd;
 
-	if (root_path(pattern, sizeof(pattern), root, "/boot/loader/entries/*.conf") < 0)
+	if (root_open_dir(root, "/boot/loader/entries", 0, &fd) < 0)
 		return false;
-	any = glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0;
-	globfree(&g);
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return false;
+	}
+	while (!any && (e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+
+		any = l > 5 && strcmp(e->d_name + l - 5, ".conf") == 0;
+	}
+	closedir(d);
 	return any;
 }
 
@@ -60,12 +71,13 @@ static const struct backend *detect(const char *root, const char **why)
 		*why = "/run/ostree-booted exists: an ostree system (Silverblue, Kinoite, bootc)";
 		return &backend_rpm_ostree;
 	}
-	if (program_exists("grubby") && has_bls_entries(root)) {
+	if (program_exists_in(root, "grubby") && has_bls_entries(root)) {
 		*why = "grubby is installed and /boot/loader/entries has boot entries";
 		return &backend_grubby;
 	}
 	if (root_exists(root, "/etc/default/grub")) {
-		if (root_exists(root, "/etc/default/grub.d") || program_exists("update-grub")) {
+		if (root_exists(root, "/etc/default/grub.d") ||
+		    program_exists_in(root, "update-grub")) {
 			*why = "/etc/default/grub with grub.d drop-ins (Debian, Ubuntu)";
 			return &backend_grub;
 		}
@@ -119,8 +131,13 @@ struct plan {
 	struct kargs add, del, ours;
 };
 
+/*
+ * @current: what the command line has (per_entry: what every entry has);
+ * @anywhere: per_entry, what some entry has (else @current).
+ */
 static int make_plan(const struct ctl *c, const struct backend *be, const struct kargs *want,
-		     const struct kargs *current, const struct applied *a, struct plan *p)
+		     const struct kargs *current, const struct kargs *anywhere,
+		     const struct applied *a, struct plan *p)
 {
 	int r = 0;
 
@@ -128,7 +145,7 @@ static int make_plan(const struct ctl *c, const struct backend *be, const struct
 	for (size_t i = 0; r == 0 && i < a->kargs.n; i++) {
 		const char *t = a->kargs.v[i];
 
-		if (!kargs_has(current, t))
+		if (!kargs_has(anywhere, t))
 			continue;
 		if (kargs_has(want, t))
 			r = kargs_push(&p->ours, t);
@@ -140,7 +157,7 @@ static int make_plan(const struct ctl *c, const struct backend *be, const struct
 
 		if (kargs_has(current, t))
 			continue; /* there already: ours only if we added it */
-		other = admins_same_key(be, current, a, t);
+		other = admins_same_key(be, anywhere, a, t);
 		if (other) {
 			ctl_warn(c, "the command line has %s, which earlybind did not add; it is "
 				 "left as it is, and %s is not added%s", other, t,
@@ -151,7 +168,8 @@ static int make_plan(const struct ctl *c, const struct backend *be, const struct
 			continue;
 		}
 		r = kargs_push(&p->add, t);
-		if (r == 0)
+		/* per_entry: ours already, where some entries have it from us. */
+		if (r == 0 && !kargs_has(&p->ours, t))
 			r = kargs_push(&p->ours, t);
 	}
 	return r;
@@ -181,7 +199,7 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 	bool no_initramfs = false, undo = false, force = false, finishing = false, wrote = false;
 	enum kargs_mode mode = KARGS_MODE_ADDRESS;
 	struct backend_ctx bc = { .root = c->root };
-	struct kargs current = { 0 }, want = { 0 };
+	struct kargs current = { 0 }, want = { 0 }, anywhere = { 0 };
 	struct applied a = { 0 };
 	struct plan p = { 0 };
 	const struct backend *be;
@@ -275,13 +293,15 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 	if (r)
 		return r;
 	r = CTL_EXIT_FAIL;
-	if (applied_load(c->root, &a) < 0) {
-		ctl_error("cannot read %s under %s", APPLIED_PATH, c->root);
+	err = applied_load(c->root, &a);
+	if (err < 0) {
+		ctl_error("cannot read %s under %s: %s", APPLIED_PATH, c->root, root_strerror(err));
 		goto out;
 	}
 	err = applied_manifest_sum(c->root, sum);
 	if (err < 0) {
-		ctl_error("cannot read /etc/earlybind.conf under %s: %s", c->root, strerror(-err));
+		ctl_error("cannot read /etc/earlybind.conf under %s: %s", c->root,
+			  root_strerror(err));
 		goto out;
 	}
 	if (a.backend[0] && strcmp(a.backend, be->name) != 0) {
@@ -305,14 +325,27 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 		res.args = (struct kargs){ 0 };
 		kargs_result_free(&res);
 	}
+	if (be->per_entry)
+		bc.anywhere = &anywhere;
 	if (be->read(&bc, &current) < 0)
 		goto out; /* the back end said what it could not read */
-	if (make_plan(c, be, &want, &current, &a, &p) < 0)
+	if (make_plan(c, be, &want, &current, be->per_entry ? &anywhere : &current, &a, &p) < 0)
 		goto out;
 	if (be->prepare && be->prepare(&bc, !no_initramfs) < 0)
 		goto out;
 	snprintf(a.backend, sizeof(a.backend), "%s", be->name);
-	if (!p.add.n && !p.del.n && !a.unfinished) {
+	/*
+	 * --undo removes the files apply wrote whatever the command line looks
+	 * like now: another drop-in may hide the arguments one of them holds.
+	 */
+	if (undo && a.wrote.n && !p.add.n && !p.del.n && !a.unfinished) {
+		ctl_info(c, "kernel arguments: none of earlybind's in effect; removing the "
+			 "files apply wrote");
+		finishing = true;
+		if (be->write(&bc, &p.add, &p.del, &p.ours) < 0)
+			goto save;
+		wrote = true;
+	} else if (!p.add.n && !p.del.n && !a.unfinished) {
 		ctl_info(c, "kernel arguments: nothing to change");
 	} else {
 		char *add = kargs_join(&p.add), *del = kargs_join(&p.del);
@@ -433,6 +466,7 @@ save:
 out:
 	plan_free(&p);
 	kargs_free(&current);
+	kargs_free(&anywhere);
 	kargs_free(&want);
 	applied_free(&a);
 	ctl_machine_free(&m);

@@ -7,10 +7,12 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "program.h"
+#include "rootpath.h"
 
 extern char **environ;
 
@@ -154,6 +156,29 @@ int program_exists(const char *name)
 		if (n && snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, name) <
 				 (int)sizeof(buf) &&
 		    access(buf, X_OK) == 0)
+			return 1;
+		path += n + (path[n] == ':');
+	}
+	return 0;
+}
+
+int program_exists_in(const char *root, const char *name)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+
+	if (!root || !root[0] || strcmp(root, "/") == 0)
+		return program_exists(name);
+	if (!path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+		struct stat st;
+
+		/* Only absolute entries: chroot(8) starts the program from "/". */
+		if (n && path[0] == '/' &&
+		    snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, name) < (int)sizeof(buf) &&
+		    root_stat(root, buf, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
 			return 1;
 		path += n + (path[n] == ':');
 	}

@@ -29,5 +29,10 @@ void program_print(FILE *out, char *const argv[]);
 
 /* Is @name an executable in PATH? */
 int program_exists(const char *name);
+/*
+ * Is @name an executable in PATH as seen inside @root (where chroot(8)
+ * would look for it)?  @root NULL, "" or "/": program_exists().
+ */
+int program_exists_in(const char *root, const char *name);
 
 #endif

@@ -37,6 +37,18 @@ machine() {
 		>"$R/etc/earlybind.conf"
 	S=$R.state
 	mkdir -p "$S"
+	installed grubby update-grub dracut rpm-ostree
+}
+# installed PROGRAM...: the programs are there inside the root, where apply
+# looks for them and runs them (chroot ROOT PROGRAM: tests/stubs/chroot
+# runs the stand-in instead of the file made here).
+installed() {
+	local p
+	mkdir -p "$R/usr/bin"
+	for p in "$@"; do
+		printf '#!/bin/sh\nexit 1\n' >"$R/usr/bin/$p"
+		chmod 0755 "$R/usr/bin/$p"
+	done
 }
 manifest2() {
 	printf 'vfio-pci 0000:01:00.0 10de:2484\nvfio-pci 0000:02:00.0 8086:1539\n' \
@@ -55,7 +67,21 @@ err_has() { grep -qF -- "$1" "$R.err" || fail "stderr lacks '$1': $(cat "$R.err"
 calls() { tail -n "+$(($1 + 1))" "$S/log" 2>/dev/null | tr "$US" ' '; }
 loglen() { if [ -f "$S/log" ]; then wc -l <"$S/log"; else echo 0; fi; }
 # writes: the calls since line $1 that change something (not the queries).
-writes() { calls "$1" | grep -vE '^(rpm-ostree kargs|rpm-ostree status --json|grubby --info=DEFAULT)$'; }
+writes() { calls "$1" | grep -vE '^(rpm-ostree kargs|rpm-ostree status --json|grubby --info=ALL)$'; }
+
+# snapshot DIR [PATH...]: every file, directory and symlink under DIR (or
+# under DIR/PATH...), one line each: its type, mode, path, and its
+# checksum or target, so that two snapshots differ iff some byte, mode or
+# name does (mtimes aside).
+snapshot() {
+	local dir=$1
+	shift
+	(
+		cd "$dir" || exit 1
+		find "${@:-.}" -printf '%y %m %p %l\n' | LC_ALL=C sort
+		find "${@:-.}" -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
+	)
+}
 
 # run_backend NAME CMDLINE-READER ORIGINAL-FILES...: the five steps.
 steps() {
@@ -140,19 +166,22 @@ writes 0 | grep -qx 'update-grub' || fail "update-grub did not run"
 [ -e "$R/etc/default/grub.d/99-earlybind.cfg" ] && fail "--undo left the drop-in"
 end
 
+# bls_entry VERSION OPTIONS: a Fedora BLS entry for kernel VERSION.
+bls_entry() {
+	mkdir -p "$R/boot/loader/entries"
+	printf 'title Fedora Linux (%s)\nversion %s\nlinux /vmlinuz-%s\ninitrd /initramfs-%s.img\noptions %s\n' \
+		"$1" "$1" "$1" "$1" "$2" >"$R/boot/loader/entries/abc-$1.conf"
+}
 begin grubby_backend
 machine
-mkdir -p "$S/entries" "$R/boot/loader/entries"
 BASE="root=UUID=1 ro $ADMIN"
-printf 'title Fedora Linux (6.11.4-301.fc41.x86_64)\nversion 6.11.4-301.fc41.x86_64\nlinux /vmlinuz-6.11.4-301.fc41.x86_64\ninitrd /initramfs-6.11.4-301.fc41.x86_64.img\noptions %s\n' \
-	"$BASE" >"$S/entries/abc-6.11.4-301.fc41.x86_64.conf"
-: >"$R/boot/loader/entries/abc-6.11.4-301.fc41.x86_64.conf"
-entry() { sed -n 's/^options //p' "$S/entries/abc-6.11.4-301.fc41.x86_64.conf"; }
+bls_entry 6.11.4-301.fc41.x86_64 "$BASE"
+entry() { sed -n 's/^options //p' "$R/boot/loader/entries/abc-6.11.4-301.fc41.x86_64.conf"; }
 # grubby --args=K=V removes every K: the admin's rd.driver.pre=nvme would
 # go, so earlybind leaves that key to the admin (and says so).
 OURS1=${OURS1/ rd.driver.pre=vfio-pci/}
 OURS2=${OURS2/ rd.driver.pre=vfio-pci/}
-steps grubby entry "$S/entries/abc-6.11.4-301.fc41.x86_64.conf"
+steps grubby entry "$R/boot/loader/entries/abc-6.11.4-301.fc41.x86_64.conf"
 apply --dry-run
 err_has "rd.driver.pre=nvme, which earlybind did not add"
 err_has "adding it would remove yours"
@@ -236,8 +265,8 @@ mkdir -p "$R/run"
 printf 'root=UUID=1 rw\n' >"$S/kargs"
 apply --dry-run
 expect_rc 0
-out_has "would run: rpm-ostree kargs --append-if-missing=intel_iommu=on"
-out_has "would run: rpm-ostree initramfs --enable --arg=-a --arg=earlybind"
+out_has "would run: chroot $R rpm-ostree kargs --append-if-missing=intel_iommu=on"
+out_has "would run: chroot $R rpm-ostree initramfs --enable --arg=-a --arg=earlybind"
 expect_eq "$(writes 0)" "" "commands a dry run ran"
 expect_eq "$(cat "$S/kargs")" "root=UUID=1 rw" "kargs after a dry run"
 [ -e "$R/etc/earlybind.d/applied" ] && fail "a dry run wrote the record"
@@ -290,6 +319,46 @@ cmp -s "$R/etc/default/grub" "$R/grub.orig" || fail "--undo changed /etc/default
 [ -e "$R/etc/earlybind.d/applied" ] && fail "--undo left the record"
 end
 
+# A later grub.d drop-in that sets GRUB_CMDLINE_LINUX outright hides ours:
+# --undo still removes what apply wrote (the record says so), whatever the
+# value the files add up to.
+begin grub_undo_removes_the_drop_in_another_drop_in_overrides
+machine
+grub_setup
+apply
+expect_rc 0
+[ -e "$R$DROPIN" ] || fail "apply wrote no drop-in"
+printf 'GRUB_CMDLINE_LINUX="quiet"\n' >"$R/etc/default/grub.d/99_zz-local.cfg"
+n=$(loglen)
+apply --undo
+expect_rc 0
+[ -e "$R$DROPIN" ] && fail "--undo left the drop-in: $(cat "$R.out")"
+writes "$n" | grep -qx update-grub || fail "--undo did not run update-grub: $(writes "$n")"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "--undo left the record: $(cat "$R/etc/earlybind.d/applied")"
+[ -e "$R/etc/default/grub.d/99_zz-local.cfg" ] || fail "--undo removed the admin's drop-in"
+end
+
+# Such a drop-in makes apply's own useless: apply says which file, and what
+# to do, and writes nothing.
+begin grub_apply_names_the_drop_in_that_overrides_its_own
+machine
+grub_setup
+printf 'GRUB_CMDLINE_LINUX="quiet"\n' >"$R/etc/default/grub.d/99_zz-local.cfg"
+apply
+expect_rc 1
+err_has "/etc/default/grub.d/99_zz-local.cfg sets GRUB_CMDLINE_LINUX after $DROPIN"
+err_has "GRUB_CMDLINE_LINUX=\"\$GRUB_CMDLINE_LINUX"
+[ -e "$R$DROPIN" ] && fail "apply wrote a drop-in that would have no effect"
+calls 0 | grep -qE '^(update-grub|dracut)' && fail "programs ran: $(calls 0)"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "a refused apply left a record: $(cat "$R/etc/earlybind.d/applied")"
+# One that adds to the value is no override.
+# shellcheck disable=SC2016 # the drop-in's own text, $GRUB_CMDLINE_LINUX and all
+printf 'GRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX splash"\n' >"$R/etc/default/grub.d/99_zz-local.cfg"
+apply
+expect_rc 0
+expect_eq "$(grubcfg)" "$ADMIN $OURS1 splash" "GRUB_CMDLINE_LINUX"
+end
+
 begin grub_failed_update_grub_then_undo_removes_the_drop_in
 machine
 grub_setup
@@ -317,21 +386,65 @@ end
 
 begin grubby_failure_is_finished_by_the_next_apply
 machine
-mkdir -p "$S/entries" "$R/boot/loader/entries"
-printf 'title Fedora\nversion 6.11.4\nlinux /vmlinuz-6.11.4\noptions root=UUID=1 ro quiet\n' \
-	>"$S/entries/abc-6.11.4.conf"
-cp "$S/entries/abc-6.11.4.conf" "$R/entry.orig"
-: >"$R/boot/loader/entries/abc-6.11.4.conf"
+bls_entry 6.11.4 "root=UUID=1 ro quiet"
+cp "$R/boot/loader/entries/abc-6.11.4.conf" "$R/entry.orig"
 echo update-kernel >"$S/fail-on"
 apply
 expect_rc 1
 rm "$S/fail-on"
 apply
 expect_rc 0
-expect_eq "$(sed -n 's/^options //p' "$S/entries/abc-6.11.4.conf")" "root=UUID=1 ro quiet $OURS1" "entry after the second apply"
+expect_eq "$(sed -n 's/^options //p' "$R/boot/loader/entries/abc-6.11.4.conf")" "root=UUID=1 ro quiet $OURS1" "entry after the second apply"
 apply --undo
 expect_rc 0
-cmp -s "$S/entries/abc-6.11.4.conf" "$R/entry.orig" || fail "--undo did not restore the entry: $(cat "$S/entries/abc-6.11.4.conf")"
+cmp -s "$R/boot/loader/entries/abc-6.11.4.conf" "$R/entry.orig" ||
+	fail "--undo did not restore the entry: $(cat "$R/boot/loader/entries/abc-6.11.4.conf")"
+end
+
+# What apply adds and what --undo takes out is decided per entry, from that
+# entry's own options: the older entry already has the admin's iommu=pt, so
+# earlybind adds it only to the newer one, and --undo takes it only from
+# there.  Every entry ends byte for byte as it began, and so do the files
+# grubby --update-kernel=ALL changes for kernels installed later.
+begin grubby_undo_keeps_an_argument_the_admin_has_in_another_entry
+machine
+bls_entry 6.11.4-301.fc41.x86_64 "root=UUID=1 ro quiet"
+bls_entry 6.10.3-200.fc41.x86_64 "root=UUID=1 ro quiet iommu=pt"
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 ro quiet\n' >"$R/etc/kernel/cmdline"
+mkdir -p "$R/etc/default"
+printf 'GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX="quiet"\n' >"$R/etc/default/grub"
+snapshot "$R" boot etc/kernel etc/default >"$R.start"
+apply --mode address
+expect_rc 0
+new_opts=$(sed -n 's/^options //p' "$R/boot/loader/entries/abc-6.11.4-301.fc41.x86_64.conf")
+old_opts=$(sed -n 's/^options //p' "$R/boot/loader/entries/abc-6.10.3-200.fc41.x86_64.conf")
+expect_eq "$new_opts" "root=UUID=1 ro quiet intel_iommu=on iommu=pt" "the newer entry after apply"
+expect_eq "$old_opts" "root=UUID=1 ro quiet iommu=pt intel_iommu=on" "the older entry after apply"
+# Kernels installed later inherit intel_iommu=on (no entry had it: ALL).
+expect_eq "$(cat "$R/etc/kernel/cmdline")" "root=UUID=1 ro quiet intel_iommu=on" "/etc/kernel/cmdline after apply"
+n=$(loglen)
+apply --mode address
+expect_rc 0
+expect_eq "$(writes "$n")" "" "commands of a second apply"
+apply --undo
+expect_rc 0
+snapshot "$R" boot etc/kernel etc/default >"$R.end"
+diff "$R.start" "$R.end" >"$R.diff" || fail "--undo did not restore the entries: $(cat "$R.diff")"
+expect_eq "$(grep -c '^f ' "$R.start")" 4 "files compared"
+end
+
+# A record written before entries were kept apart has no per-entry line:
+# everything in it went in with --update-kernel=ALL, and comes out so.
+begin grubby_record_from_before_per_entry_counts_as_all
+machine
+bls_entry 6.11.4 "root=UUID=1 ro quiet iommu=pt"
+bls_entry 6.10.3 "root=UUID=1 ro quiet iommu=pt"
+mkdir -p "$R/etc/earlybind.d"
+printf 'backend grubby\nkarg iommu=pt\n' >"$R/etc/earlybind.d/applied"
+apply --undo
+expect_rc 0
+expect_eq "$(writes 0 | grep '^grubby')" "grubby --update-kernel=ALL --remove-args=iommu=pt" "grubby calls"
 end
 
 # ro_setup: an ostree system with the given initramfs state.
@@ -407,6 +520,90 @@ expect_rc 0
 apply --undo
 expect_rc 0
 [ -e "$R/etc/kernel/cmdline" ] && fail "--undo left the /etc/kernel/cmdline apply created"
+end
+
+# Tokens are whole, and a quoted value is one token: the admin's
+# dyndbg="... iommu=pt ..." holds the text of one of ours, and must survive
+# apply and --undo byte for byte.
+begin kernel_cmdline_undo_keeps_a_quoted_value_whole
+machine
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 dyndbg="file x.c iommu=pt +p" ro\n' >"$R/etc/kernel/cmdline"
+cp "$R/etc/kernel/cmdline" "$R/cmdline.orig"
+apply
+expect_rc 0
+expect_eq "$(cat "$R/etc/kernel/cmdline")" "root=UUID=1 dyndbg=\"file x.c iommu=pt +p\" ro $OURS1" "after apply"
+apply --undo
+expect_rc 0
+cmp -s "$R/etc/kernel/cmdline" "$R/cmdline.orig" ||
+	fail "--undo did not restore /etc/kernel/cmdline: $(cat "$R/etc/kernel/cmdline")"
+end
+
+# Blanks are kept as they were: apply and --undo change only our tokens.
+begin kernel_cmdline_undo_keeps_every_byte_of_the_admins_text
+machine
+mkdir -p "$R/etc/kernel"
+printf '  root=UUID=1\tro   quiet\v\n\n' >"$R/etc/kernel/cmdline"
+cp "$R/etc/kernel/cmdline" "$R/cmdline.orig"
+apply
+expect_rc 0
+apply --undo
+expect_rc 0
+cmp -s "$R/etc/kernel/cmdline" "$R/cmdline.orig" ||
+	fail "--undo did not restore /etc/kernel/cmdline: $(od -c "$R/etc/kernel/cmdline")"
+end
+
+# An argument appended after a token whose quote never closes would become
+# part of that value: refused, with the file named, and nothing written.
+begin kernel_cmdline_ending_inside_a_quote_is_refused
+machine
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 dyndbg="file x.c +p\n' >"$R/etc/kernel/cmdline"
+cp "$R/etc/kernel/cmdline" "$R/cmdline.orig"
+apply
+expect_rc 1
+err_has "/etc/kernel/cmdline ends inside a double quote"
+cmp -s "$R/etc/kernel/cmdline" "$R/cmdline.orig" || fail "apply changed /etc/kernel/cmdline"
+writes 0 | grep -q '^dracut' && fail "dracut ran: $(writes 0)"
+end
+
+# A quoted value with a newline in it, in the command line apply created
+# /etc/kernel/cmdline from: the record keeps it whole, and --undo knows the file.
+begin kernel_cmdline_created_from_a_quoted_newline_is_removed_by_undo
+machine
+mkdir -p "$R/usr/lib/kernel"
+printf 'root=UUID=9 ro a="x\ny\\z"\n' >"$R/usr/lib/kernel/cmdline"
+apply
+expect_rc 0
+apply --undo
+expect_rc 0
+[ -e "$R/etc/kernel/cmdline" ] && fail "--undo left the file apply created: $(cat "$R/etc/kernel/cmdline")"
+grep -qF "kept, although earlybind created it" "$R.out" && fail "--undo: $(cat "$R.out")"
+end
+
+# /proc/cmdline is this boot's: what was typed at the boot menu for this
+# boot only (the rescue switches, a unit or init for this boot) is not made
+# permanent, and each one left out is named.
+begin kernel_cmdline_created_from_proc_drops_one_boot_switches
+machine
+mkdir -p "$R/proc"
+SWITCHES="rd.earlybind=0 systemd.unit=rescue.target single rd.break init=/bin/sh s S 1 emergency -b rescue rd.break=pre-mount rd.shell rd.systemd.unit=emergency.target rdinit=/bin/sh systemd.debug_shell"
+printf 'BOOT_IMAGE=/vmlinuz-6.1 root=UUID=7 %s ro initrd=/initrd.img quiet\n' "$SWITCHES" >"$R/proc/cmdline"
+apply
+expect_rc 0
+expect_eq "$(cat "$R/etc/kernel/cmdline")" "root=UUID=7 ro quiet $OURS1" "created /etc/kernel/cmdline"
+for t in $SWITCHES; do
+	out_has "/etc/kernel/cmdline: $t is left out: /proc/cmdline has it for this boot only"
+done
+apply --undo
+expect_rc 0
+[ -e "$R/etc/kernel/cmdline" ] && fail "--undo left the file apply created: $(cat "$R/etc/kernel/cmdline")"
+# The vendor's file is not this boot's: nothing of it is left out.
+mkdir -p "$R/usr/lib/kernel"
+printf 'root=UUID=9 ro single\n' >"$R/usr/lib/kernel/cmdline"
+apply
+expect_rc 0
+expect_eq "$(cat "$R/etc/kernel/cmdline")" "root=UUID=9 ro single $OURS1" "created from the vendor file"
 end
 
 begin kernel_cmdline_keeps_the_files_mode
@@ -685,7 +882,7 @@ grep -qF "waits for a reboot" "$R.out" && fail "status after a half-done apply: 
 end
 
 # ---- rpm-ostree --undo and the admin's later --arg values ------------------
-rpm_ostree() { PATH=$STUBS:$PATH EB_STUB_STATE=$S rpm-ostree "$@" >/dev/null 2>&1 || fail "rpm-ostree $*"; }
+rpm_ostree() { PATH=$STUBS:$PATH EB_STUB_STATE=$S EB_STUB_ROOT=$R rpm-ostree "$@" >/dev/null 2>&1 || fail "rpm-ostree $*"; }
 
 begin rpm_ostree_undo_keeps_args_the_admin_set_later
 machine
@@ -904,6 +1101,242 @@ apply --undo
 expect_rc 0
 [ -L "$R/etc/kernel/cmdline" ] || fail "--undo replaced the symlink with a file"
 expect_eq "$(cat "$R/usr/share/kernel/cmdline")" "root=UUID=1 ro" "the link's target after --undo"
+end
+
+# ---- nothing is written outside the root -----------------------------------
+# A symlinked directory (or file) in the root that points out of it, by an
+# absolute target or by climbing: apply refuses with the path named, exit
+# 1, and nothing appears where the link points.
+begin grub_drop_in_directory_linked_out_of_the_root_is_refused
+machine
+mkdir -p "$R/etc/default" "$TMP/x"
+printf 'GRUB_CMDLINE_LINUX="quiet"\n' >"$R/etc/default/grub"
+ln -s "$TMP/x" "$R/etc/default/grub.d"
+apply
+expect_rc 1
+err_has "/etc/default/grub.d under $R: a symbolic link on the way leads out of the root"
+expect_eq "$(ls -A "$TMP/x")" "" "what apply put in the link's target outside the root"
+calls 0 | grep -qE '^(update-grub|dracut)' && fail "programs ran: $(calls 0)"
+[ -e "$R/etc/earlybind.d/applied" ] && fail "a refused apply left a record: $(cat "$R/etc/earlybind.d/applied")"
+end
+
+begin kernel_cmdline_directory_linked_out_of_the_root_is_refused
+machine
+mkdir -p "$TMP/y"
+printf 'root=UUID=1 ro\n' >"$TMP/y/cmdline"
+cp "$TMP/y/cmdline" "$R/cmdline.orig"
+ln -s ../../y "$R/etc/kernel"
+ln -s ../.. "$R/etc/up"
+apply
+expect_rc 1
+err_has "/etc/kernel/cmdline"
+err_has "a symbolic link on the way leads out of the root"
+cmp -s "$TMP/y/cmdline" "$R/cmdline.orig" || fail "apply wrote outside the root: $(cat "$TMP/y/cmdline")"
+expect_eq "$(ls -A "$TMP/y")" "cmdline" "files in the link's target outside the root"
+end
+
+begin kernel_cmdline_file_linked_out_of_the_root_is_refused
+machine
+mkdir -p "$R/etc/kernel" "$TMP/z"
+printf 'root=UUID=1 ro\n' >"$TMP/z/cmdline"
+cp "$TMP/z/cmdline" "$R/cmdline.orig"
+ln -s "$TMP/z/cmdline" "$R/etc/kernel/cmdline"
+apply
+expect_rc 1
+err_has "a symbolic link on the way leads out of the root"
+cmp -s "$TMP/z/cmdline" "$R/cmdline.orig" || fail "apply wrote outside the root: $(cat "$TMP/z/cmdline")"
+[ -L "$R/etc/kernel/cmdline" ] || fail "apply replaced the admin's symlink"
+end
+
+begin record_directory_linked_out_of_the_root_is_refused
+machine
+mkdir -p "$R/etc/kernel" "$TMP/w"
+printf 'root=UUID=1 ro\n' >"$R/etc/kernel/cmdline"
+cp "$R/etc/kernel/cmdline" "$R/cmdline.orig"
+ln -s "$TMP/w" "$R/etc/earlybind.d"
+apply
+expect_rc 1
+err_has "/etc/earlybind.d/applied"
+err_has "a symbolic link on the way leads out of the root"
+expect_eq "$(ls -A "$TMP/w")" "" "what apply put in the link's target outside the root"
+cmp -s "$R/etc/kernel/cmdline" "$R/cmdline.orig" || fail "apply changed /etc/kernel/cmdline without a record"
+end
+
+# ---- temporary files a kill leaves ------------------------------------------
+# Killed between writing a temporary file and renaming it: the next write of
+# that file removes the leftover; a temporary file that a running writer
+# holds (locked) stays.
+begin killed_write_leaves_a_temporary_file_the_next_write_removes
+machine
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 ro\n' >"$R/etc/kernel/cmdline"
+if command -v strace >/dev/null; then
+	{ PATH=$STUBS:$PATH EB_STUB_STATE=$S strace -f -qq -o /dev/null \
+		-e trace=rename,renameat,renameat2 -e inject=rename,renameat,renameat2:signal=KILL \
+		"$CTL" --root "$R" apply >/dev/null 2>&1; } 2>/dev/null
+	left=$(compgen -G "$R/etc/earlybind.d/.applied.earlybind-tmp.*")
+	[ -n "$left" ] || fail "the killed write left no temporary file: $(ls -A "$R/etc/earlybind.d")"
+	# A writer at work on its own temporary file: locked, so it stays.
+	busy=$R/etc/earlybind.d/.applied.earlybind-tmp.Busy00
+	: >"$busy"
+	# Held by this shell, as a writer holds its own (flock on an fd of it).
+	exec {lockfd}<"$busy"
+	flock "$lockfd"
+	apply
+	expect_rc 0
+	[ -e "$left" ] && fail "the next write left the killed write's $left"
+	[ -e "$busy" ] || fail "the next write removed the temporary file a writer holds"
+	exec {lockfd}<&-
+else
+	fail "strace is missing (scripts/deps check installs it)"
+fi
+end
+
+# ---- the programs act on the root, not on this machine ---------------------
+# With --root, every program apply runs is run inside the root (chroot ROOT
+# PROGRAM), so that it rebuilds that system's initramfs and changes that
+# system's boot entries.  The stand-ins refuse to run otherwise; the chroot
+# stand-in records the root each was given.
+begin every_program_apply_runs_gets_the_root
+for be in kernel-cmdline grub grubby rpm-ostree; do
+	R=$TMP/every_program_apply_runs_gets_the_root/$be
+	mkdir -p "$R"
+	machine
+	case $be in
+	kernel-cmdline)
+		mkdir -p "$R/etc/kernel"
+		printf 'root=UUID=1 ro\n' >"$R/etc/kernel/cmdline"
+		;;
+	grub) grub_setup ;;
+	grubby) bls_entry 6.11 "root=UUID=1 ro" ;;
+	rpm-ostree) ro_setup '{"regenerate":false,"args":[],"etc":[]}' ;;
+	esac
+	apply
+	expect_rc 0
+	out_has "boot configuration: $be"
+	apply --undo
+	expect_rc 0
+	[ -s "$S/log" ] || fail "$be: no program ran"
+	expect_eq "$(wc -l <"$S/chroot-log")" "$(wc -l <"$S/log")" "$be: runs through chroot among all runs"
+	expect_eq "$(cut -d "$US" -f 1 "$S/chroot-log" | sort -u)" "$R" "$be: the roots the programs were given"
+	grep -qF "running: chroot $R " "$R.out" || fail "$be: apply did not say it runs the programs in $R: $(cat "$R.out")"
+done
+end
+
+# ---- killed at any point, every back end ------------------------------------
+# For each back end, KILL_RUNS times: a fresh root; apply, with stand-ins
+# that take a random while (EB_STUB_SLEEP) before each change, killed with
+# SIGKILL (the whole process group, earlybindctl and the program it runs,
+# as a power cut would) after a random delay; then apply, and apply
+# --undo, run to the end.  Afterwards every file under the root, and the
+# state the rpm-ostree stand-in keeps for the deployments, must be byte for
+# byte what it was at the start (every third run, --undo comes straight
+# after the kill, without the apply).  Not compared: /etc/earlybind.d, where
+# --undo leaves its marker by design, and the stand-ins' logs and counters.
+# Under ASan (LABEL) fewer runs: the 50 of the plain build cover the kills,
+# these the sanitizers on the same paths.
+if [ -n "$LABEL" ]; then
+	KILL_RUNS=${KILL_RUNS:-5}
+else
+	KILL_RUNS=${KILL_RUNS:-50}
+fi
+KILL_SLEEP=0.02
+# kill_setup_BACKEND: the root's boot configuration at the start.
+kill_setup_kernel_cmdline() {
+	mkdir -p "$R/proc"
+	printf 'BOOT_IMAGE=/vmlinuz root=UUID=7 ro quiet\n' >"$R/proc/cmdline"
+	# Every other run with the admin's /etc/kernel/cmdline, else created.
+	if [ $((run % 2)) -eq 0 ]; then
+		mkdir -p "$R/etc/kernel"
+		printf 'root=UUID=1 ro %s\n' "$ADMIN" >"$R/etc/kernel/cmdline"
+	fi
+}
+kill_setup_grub() {
+	grub_setup
+	printf 'GRUB_CMDLINE_LINUX_DEFAULT="splash"\n' >"$R/etc/default/grub.d/50-local.cfg"
+}
+kill_setup_grubby() {
+	bls_entry 6.11.4-301.fc41.x86_64 "root=UUID=1 ro quiet"
+	bls_entry 6.10.3-200.fc41.x86_64 "root=UUID=1 ro quiet iommu=pt"
+	mkdir -p "$R/etc/kernel" "$R/etc/default"
+	printf 'root=UUID=1 ro quiet\n' >"$R/etc/kernel/cmdline"
+	printf 'GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX="quiet"\n' >"$R/etc/default/grub"
+}
+kill_setup_rpm_ostree() {
+	ro_setup '{"regenerate":false,"args":[],"etc":[]}'
+	printf 'rhgb %s root=UUID=1 rw\n' "$ADMIN" >"$S/kargs"
+}
+# state: what is compared, the root and the stand-in's deployment state.
+state() {
+	snapshot "$R" | grep -vE '(^. [0-7]+ |^[0-9a-f]+  )\./etc/earlybind\.d( |/|$)'
+	for f in kargs initramfs; do
+		[ -f "$S/$f" ] && printf '%s: %s\n' "$f" "$(cat "$S/$f")"
+	done
+	return 0
+}
+kill_test() {
+	local be=$1 setup=$2 run pid tpl=$TMP/$current/template killed=0 start span
+	R=$tpl
+	mkdir -p "$R"
+	machine
+	# How long an apply takes here: the kills are spread over that time.
+	R=$TMP/$current/timing
+	cp -a "$tpl" "$R"
+	S=$R.state
+	mkdir -p "$S"
+	run=0
+	"$setup"
+	start=$(date +%s%N)
+	EB_STUB_SLEEP=$KILL_SLEEP PATH=$STUBS:$PATH EB_STUB_STATE=$S NO_COLOR=1 \
+		"$CTL" --root "$R" apply --mode ids >"$R.out" 2>&1 || fail "$be: apply: $(cat "$R.out")"
+	span=$((($(date +%s%N) - start) / 1000000))
+	# A busy machine makes that long: at most 300 ms, to keep the runs short.
+	[ "$span" -le 300 ] || span=300
+	for ((run = 1; run <= KILL_RUNS; run++)); do
+		R=$TMP/$current/$run
+		cp -a "$tpl" "$R"
+		S=$R.state
+		mkdir -p "$S"
+		"$setup"
+		state >"$R.start"
+		EB_STUB_SLEEP=$KILL_SLEEP PATH=$STUBS:$PATH EB_STUB_STATE=$S NO_COLOR=1 \
+			setsid "$CTL" --root "$R" apply --mode ids >"$R.out" 2>"$R.err" &
+		pid=$!
+		sleep "$(awk -v ms=$((RANDOM % (span + 1))) 'BEGIN { printf "%.3f", ms / 1000 }')"
+		kill -KILL -- "-$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		[ $? -eq 137 ] && killed=$((killed + 1))
+		# Every third run goes straight to --undo.
+		if [ $((run % 3)) -ne 0 ]; then
+			apply
+			expect_rc 0
+		fi
+		apply --undo
+		expect_rc 0
+		state >"$R.end"
+		if ! diff "$R.start" "$R.end" >"$R.diff"; then
+			fail "$be, run $run: not as at the start after a kill, apply and --undo: $(cat "$R.diff")"
+			[ -z "${KILL_DEBUG:-}" ] || { cp -a "$R" "$R.state" "$R.out" "$R.err" "$KILL_DEBUG"/; }
+			return
+		fi
+		grep -q "boot configuration: $be" "$R.out" || fail "$be, run $run: $(cat "$R.out")"
+		rm -rf "$R" "$R.state"
+	done
+	# The kills must land while apply runs, not only after it ended.
+	echo "  $be: $killed of $KILL_RUNS runs killed while apply ran (${span} ms)"
+	[ "$killed" -ge $((KILL_RUNS / 4)) ] || fail "$be: only $killed of $KILL_RUNS kills hit a running apply"
+}
+begin kernel_cmdline_killed_anywhere_then_applied_and_undone_is_as_before
+kill_test kernel-cmdline kill_setup_kernel_cmdline
+end
+begin grub_killed_anywhere_then_applied_and_undone_is_as_before
+kill_test grub kill_setup_grub
+end
+begin grubby_killed_anywhere_then_applied_and_undone_is_as_before
+kill_test grubby kill_setup_grubby
+end
+begin rpm_ostree_killed_anywhere_then_applied_and_undone_is_as_before
+kill_test rpm-ostree kill_setup_rpm_ostree
 end
 
 summary

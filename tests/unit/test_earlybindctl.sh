@@ -313,19 +313,22 @@ if command -v strace >/dev/null; then
 	mkdir -p "$R/etc"
 	printf 'vfio-pci 0000:05:00.0 8086:1539\n' >"$(M)"
 	cp "$(M)" "$R.orig"
-	{ NO_COLOR=1 strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL \
+	# rename(2) or renameat(2): atomic_file_write_at renames within a directory fd.
+	{ NO_COLOR=1 strace -f -qq -o /dev/null -e trace=rename,renameat,renameat2 \
+		-e inject=rename,renameat,renameat2:signal=KILL \
 		"$CTL" --root "$R" add 0b:00.0 >/dev/null 2>&1; } 2>/dev/null
 	cmp -s "$(M)" "$R.orig" || fail "the manifest changed although rename never ran"
 	# The killed run's temporary file stays, as after a real crash.
-	rm -f "$R"/etc/earlybind.conf.??????
-	NO_COLOR=1 strace -f -qq -o /dev/null -e trace=rename -e inject=rename:error=EIO \
+	rm -f "$R"/etc/.earlybind.conf.earlybind-tmp.??????
+	NO_COLOR=1 strace -f -qq -o /dev/null -e trace=rename,renameat,renameat2 \
+		-e inject=rename,renameat,renameat2:error=EIO \
 		"$CTL" --root "$R" add 0b:00.0 >"$R.out" 2>"$R.err"
 	rc=$?
 	expect_rc 1
 	err_has "the manifest is unchanged"
 	cmp -s "$(M)" "$R.orig" || fail "the manifest changed after a failed rename"
-	if compgen -G "$R/etc/earlybind.conf.??????" >/dev/null; then
-		fail "a failed save left a temporary file: $(echo "$R"/etc/earlybind.conf.*)"
+	if compgen -G "$R/etc/.earlybind.conf.earlybind-tmp.*" >/dev/null; then
+		fail "a failed save left a temporary file: $(echo "$R"/etc/.earlybind.conf.*)"
 	fi
 	ctl add 0b:00.0
 	expect_rc 0

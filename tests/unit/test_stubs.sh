@@ -18,11 +18,11 @@ STUBS=$(cd "$(dirname "$0")/../stubs" && pwd)
 US=$'\037'
 
 ro() {
-	EB_STUB_STATE=$R "$STUBS/rpm-ostree" "$@" >"$R.out" 2>"$R.err"
+	EB_STUB_STATE=$R EB_STUB_ROOT=$R "$STUBS/rpm-ostree" "$@" >"$R.out" 2>"$R.err"
 	rc=$?
 }
 gb() {
-	EB_STUB_STATE=$R "$STUBS/grubby" "$@" >"$R.out" 2>"$R.err"
+	EB_STUB_STATE=$R EB_STUB_ROOT=$R "$STUBS/grubby" "$@" >"$R.out" 2>"$R.err"
 	rc=$?
 }
 expect_rc() { [ "$rc" -eq "$1" ] || fail "exit status $rc, expected $1; stderr: $(cat "$R.err")"; }
@@ -81,10 +81,11 @@ expected:
 $1"
 }
 
-# entry NAME OPTIONS: a BLS entry R/entries/NAME.conf for kernel NAME.
+# entry NAME OPTIONS: a BLS entry R/boot/loader/entries/NAME.conf for kernel
+# NAME (and R/etc/default and R/etc/kernel, for the files ALL updates).
 entry() {
-	mkdir -p "$R/entries"
-	cat >"$R/entries/$1.conf" <<-EOF
+	mkdir -p "$R/boot/loader/entries" "$R/etc/default" "$R/etc/kernel"
+	cat >"$R/boot/loader/entries/$1.conf" <<-EOF
 		title Fedora Linux ($1)
 		version $1
 		linux /vmlinuz-$1
@@ -97,7 +98,7 @@ entry() {
 }
 expect_options() {
 	local got
-	got=$(sed -n 's/^options //p' "$R/entries/$1.conf")
+	got=$(sed -n 's/^options //p' "$R/boot/loader/entries/$1.conf")
 	[ "$got" = "$2" ] || fail "$1 options are '$got', expected '$2'"
 }
 NEW=6.10.3-200.fc40.x86_64
@@ -416,10 +417,42 @@ end
 
 begin stubs_first_on_path
 ro_state "a"
-got=$(PATH=$STUBS:$PATH EB_STUB_STATE=$R rpm-ostree kargs 2>&1)
+got=$(PATH=$STUBS:$PATH EB_STUB_STATE=$R EB_STUB_ROOT=$R rpm-ostree kargs 2>&1)
 [ "$got" = "a" ] || fail "rpm-ostree from PATH printed '$got'"
 got=$(PATH=$STUBS:$PATH command -v grubby)
 [ "$got" = "$STUBS/grubby" ] || fail "grubby on PATH is '$got'"
+end
+
+# ---- chroot, and the root every stand-in needs --------------------------------
+
+begin stubs_refuse_to_run_without_the_root
+mkdir -p "$R"
+printf 'a\n' >"$R/kargs"
+for p in rpm-ostree grubby dracut update-grub; do
+	EB_STUB_STATE=$R "$STUBS/$p" --help >"$R.out" 2>"$R.err"
+	rc=$?
+	expect_rc 1
+	grep -qF "EB_STUB_ROOT is not set: run through chroot ROOT $p" "$R.err" ||
+		fail "$p without EB_STUB_ROOT: $(cat "$R.err")"
+done
+end
+
+begin chroot_runs_the_stand_in_inside_the_root
+mkdir -p "$R/root"
+printf 'a\n' >"$R/kargs"
+got=$(EB_STUB_STATE=$R "$STUBS/chroot" "$R/root" rpm-ostree kargs 2>&1)
+[ "$got" = a ] || fail "chroot ROOT rpm-ostree kargs printed '$got'"
+expect_file chroot-log "$R/root${US}rpm-ostree${US}kargs"
+EB_STUB_STATE=$R "$STUBS/chroot" "$R/nowhere" dracut -f >"$R.out" 2>"$R.err"
+rc=$?
+expect_rc 125
+EB_STUB_STATE=$R "$STUBS/chroot" "$R/root" grub-mkconfig >"$R.out" 2>"$R.err"
+rc=$?
+expect_rc 127
+err_is "chroot: failed to run command 'grub-mkconfig': No such file or directory"
+EB_STUB_STATE=$R "$STUBS/chroot" --userspec=1 "$R/root" dracut >"$R.out" 2>"$R.err"
+rc=$?
+expect_rc 125
 end
 
 # ---- grubby -------------------------------------------------------------------
@@ -477,27 +510,27 @@ end
 
 begin gb_grub_cmdline_linux_empty_stays
 entry "$NEW" "root=UUID=r ro"
-printf 'GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX=""\nGRUB_DISABLE_RECOVERY="true"\n' >"$R/default-grub"
+printf 'GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX=""\nGRUB_DISABLE_RECOVERY="true"\n' >"$R/etc/default/grub"
 gb --update-kernel=ALL --args=vfio-pci.ids=10de:1b80
 expect_rc 0
 expect_options "$NEW" "root=UUID=r ro vfio-pci.ids=10de:1b80"
-expect_file default-grub 'GRUB_TIMEOUT=5
+expect_file etc/default/grub 'GRUB_TIMEOUT=5
 GRUB_CMDLINE_LINUX=""
 GRUB_DISABLE_RECOVERY="true"'
 end
 
 begin gb_grub_cmdline_linux_updated_with_all
 entry "$NEW" "root=UUID=r ro rhgb quiet"
-printf 'GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX="rhgb K=1 quiet"\n' >"$R/default-grub"
+printf 'GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX="rhgb K=1 quiet"\n' >"$R/etc/default/grub"
 gb --update-kernel=0 --args=K=2
-expect_file default-grub 'GRUB_TIMEOUT=5
+expect_file etc/default/grub 'GRUB_TIMEOUT=5
 GRUB_CMDLINE_LINUX="rhgb K=1 quiet"'
 gb --update-kernel=ALL --args=K=2 --no-etc-grub-update
-expect_file default-grub 'GRUB_TIMEOUT=5
+expect_file etc/default/grub 'GRUB_TIMEOUT=5
 GRUB_CMDLINE_LINUX="rhgb K=1 quiet"'
 gb --update-kernel=ALL --args=K=2 --remove-args=rhgb
 expect_rc 0
-expect_file default-grub 'GRUB_TIMEOUT=5
+expect_file etc/default/grub 'GRUB_TIMEOUT=5
 GRUB_CMDLINE_LINUX="quiet K=2"'
 expect_options "$NEW" "root=UUID=r ro quiet K=2"
 end
@@ -505,12 +538,12 @@ end
 begin gb_kernel_cmdline_with_all
 entry "$NEW" "root=UUID=r ro"
 gb --update-kernel=0 --args=a=1
-[ ! -e "$R/kernel-cmdline" ] || fail "kernel-cmdline written without ALL"
+[ ! -e "$R/etc/kernel/cmdline" ] || fail "kernel-cmdline written without ALL"
 gb --update-kernel=ALL --args=b=1
-expect_file kernel-cmdline "root=UUID=r ro a=1 b=1"
-printf 'root=UUID=r ro x\n' >"$R/kernel-cmdline"
+expect_file etc/kernel/cmdline "root=UUID=r ro a=1 b=1"
+printf 'root=UUID=r ro x\n' >"$R/etc/kernel/cmdline"
 gb --update-kernel=ALL --remove-args=x --args=c=1
-expect_file kernel-cmdline "root=UUID=r ro c=1"
+expect_file etc/kernel/cmdline "root=UUID=r ro c=1"
 end
 
 begin gb_info
@@ -526,13 +559,41 @@ title=\"Fedora Linux ($NEW)\"
 id=\"$NEW\""
 end
 
+begin gb_info_all_lists_every_entry_newest_first
+entry "$OLD" "root=UUID=r ro iommu=pt"
+entry "$NEW" "root=UUID=r ro quiet"
+gb --info=ALL
+expect_rc 0
+out_is "index=0
+kernel=\"/vmlinuz-$NEW\"
+args=\"ro quiet\"
+root=\"UUID=r\"
+initrd=\"/initramfs-$NEW.img\"
+title=\"Fedora Linux ($NEW)\"
+id=\"$NEW\"
+index=1
+kernel=\"/vmlinuz-$OLD\"
+args=\"ro iommu=pt\"
+root=\"UUID=r\"
+initrd=\"/initramfs-$OLD.img\"
+title=\"Fedora Linux ($OLD)\"
+id=\"$OLD\""
+# An index names one entry; the other, and the files ALL updates, stay.
+printf 'root=UUID=r ro\n' >"$R/etc/kernel/cmdline"
+gb --update-kernel=1 --remove-args=iommu=pt
+expect_options "$OLD" "root=UUID=r ro"
+expect_options "$NEW" "root=UUID=r ro quiet"
+expect_file etc/kernel/cmdline "root=UUID=r ro"
+end
+
 begin gb_targets
 entry "$NEW" "a"
 entry "$OLD" "a"
 gb --update-kernel=DEFAULT --args=new=1
 expect_options "$NEW" "a new=1"
 expect_options "$OLD" "a"
-printf 'saved_entry=%s\n' "$OLD" >"$R/grubenv"
+mkdir -p "$R/boot/grub2"
+printf 'saved_entry=%s\n' "$OLD" >"$R/boot/grub2/grubenv"
 gb --update-kernel=DEFAULT --args=def=1
 expect_options "$OLD" "a def=1"
 gb --update-kernel=/boot/vmlinuz-$NEW --args=path=1
@@ -563,7 +624,7 @@ expect_options "$NEW" "a"
 entry "$OLD" "\$kernelopts"
 gb --update-kernel=ALL --args=b=1
 expect_rc 1
-err_is "grubby stand-in: $R/entries/$OLD.conf uses a grubenv variable in its options; not modelled"
+err_is "grubby stand-in: $R/boot/loader/entries/$OLD.conf uses a grubenv variable in its options; not modelled"
 expect_options "$NEW" "a"
 end
 
