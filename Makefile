@@ -113,7 +113,7 @@ FUZZERS := $(BUILDDIR)/fuzz/fuzz_manifest $(BUILDDIR)/fuzz/fuzz_cmdline \
 	   $(BUILDDIR)/fuzz/fuzz_vm_xml $(BUILDDIR)/fuzz/fuzz_kargs_edit
 
 $(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/manifest.c src/manifest.h tests/check.h \
-	src/manifest_edit.c src/manifest_edit.h src/atomicfile.c src/atomicfile.h
+	src/manifest_edit.c src/manifest_edit.h src/atomicfile.c src/atomicfile.h src/rootpath.c
 $(BUILDDIR)/asan/test_cmdline: tests/unit/test_cmdline.c src/cmdline.c src/cmdline.h tests/check.h
 $(BUILDDIR)/asan/test_rootpath: tests/unit/test_rootpath.c src/rootpath.c src/rootpath.h tests/check.h
 # The same tests on the component walk that stands in where openat2 is missing.
@@ -143,7 +143,7 @@ $(BUILDDIR)/mkfakesys: tests/mkfakesys.c tests/fakesys.c tests/fakesys.h
 	$(CC) $(STD) $(WARN) -Wno-missing-prototypes $(CFLAGS) -o $@ tests/mkfakesys.c tests/fakesys.c
 
 $(BUILDDIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/manifest.c src/manifest.h \
-	src/manifest_edit.c src/atomicfile.c
+	src/manifest_edit.c src/atomicfile.c src/rootpath.c
 $(BUILDDIR)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c src/cmdline.c src/cmdline.h
 $(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/json.c src/manifest.c kargs/kargs.h
 $(BUILDDIR)/fuzz/fuzz_kargs: FUZZ_CFLAGS := -Isrc -Ikargs

@@ -7,6 +7,7 @@
 
 #include "ctl.h"
 #include "manifest_edit.h"
+#include "rootpath.h"
 
 static const char add_usage[] =
 	"Usage: earlybindctl add DEVICE [--driver NAME] [--only] [--force]\n\n"
@@ -49,12 +50,14 @@ static int open_manifest(const struct ctl *c, struct manifest_doc *doc, char *pa
 			 size_t size)
 {
 	int r = ctl_manifest_path(c, path, size) < 0 ? -ENAMETOOLONG :
-		manifest_doc_open(doc, path);
+		manifest_doc_open(doc, c->root, "/etc/earlybind.conf");
 
 	if (r == -EBADMSG)
 		ctl_error("/etc/earlybind.conf:%u: contains a NUL byte; earlybindctl does not "
 			  "rewrite such a file: remove the byte (tr -d '\\000') and try again",
 			  doc->nul_line);
+	else if (r == -EXDEV)
+		ctl_error("%s: %s", path, root_strerror(r));
 	else if (r < 0)
 		ctl_error("%s: %s", path, manifest_file_strerror(r));
 	return r < 0 ? CTL_EXIT_FAIL : 0;

@@ -11,6 +11,7 @@
 
 #include "atomicfile.h"
 #include "manifest_edit.h"
+#include "rootpath.h"
 
 /* What a new manifest starts with. */
 static const char *const new_header[] = {
@@ -41,11 +42,10 @@ static int push_line(struct manifest_doc *d, const char *s, size_t len)
 	return 0;
 }
 
-static int lock_path(char *buf, size_t size, const char *path)
+/* ".NAME.lock" for the manifest NAME. */
+static int lock_name(char *buf, size_t size, const char *name)
 {
-	const char *slash = strrchr(path, '/');
-	int dirlen = slash ? (int)(slash - path + 1) : 0;
-	int n = snprintf(buf, size, "%.*s.%s.lock", dirlen, path, slash ? slash + 1 : path);
+	int n = snprintf(buf, size, ".%s.lock", name);
 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
@@ -95,23 +95,23 @@ static int read_lines(struct manifest_doc *d, int fd, unsigned *nul_line)
 	return r;
 }
 
-int manifest_doc_open(struct manifest_doc *d, const char *path)
+int manifest_doc_open(struct manifest_doc *d, const char *root, const char *path)
 {
 	char lock[PATH_MAX];
 	struct stat st;
 	unsigned nul_line = 0;
 	int fd, r;
 
-	*d = (struct manifest_doc){ .mode = 0644, .lock_fd = -1 };
-	d->path = strdup(path);
-	if (!d->path)
-		return -ENOMEM;
-	r = lock_path(lock, sizeof(lock), path);
+	*d = (struct manifest_doc){ .mode = 0644, .lock_fd = -1, .dir_fd = -1 };
+	r = root_open_parent(root, path, ROOT_FOLLOW, &d->dir_fd, d->name);
+	if (r < 0)
+		goto fail;
+	r = lock_name(lock, sizeof(lock), d->name);
 	if (r < 0)
 		goto fail;
 	/* O_NONBLOCK, O_NOCTTY: neither a FIFO nor a terminal there is waited on. */
-	d->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
-			  0600);
+	d->lock_fd = openat(d->dir_fd, lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+			    O_NONBLOCK | O_NOCTTY, 0600);
 	if (d->lock_fd < 0) {
 		r = -errno;
 		goto fail;
@@ -126,7 +126,8 @@ int manifest_doc_open(struct manifest_doc *d, const char *path)
 			goto fail;
 		}
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = openat(d->dir_fd, d->name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+		    O_NOFOLLOW);
 	if (fd < 0) {
 		r = errno == ENOENT ? 0 : -errno;
 		if (r < 0)
@@ -154,10 +155,11 @@ void manifest_doc_close(struct manifest_doc *d)
 	for (size_t i = 0; i < d->n; i++)
 		free(d->lines[i]);
 	free(d->lines);
-	free(d->path);
 	if (d->lock_fd >= 0)
 		close(d->lock_fd); /* releases the flock */
-	*d = (struct manifest_doc){ .lock_fd = -1 };
+	if (d->dir_fd >= 0)
+		close(d->dir_fd);
+	*d = (struct manifest_doc){ .lock_fd = -1, .dir_fd = -1 };
 }
 
 /* The document as one buffer, a newline after each line. */
@@ -295,7 +297,7 @@ int manifest_doc_save(struct manifest_doc *d)
 
 	if (!text)
 		return -ENOMEM;
-	r = atomic_file_write(d->path, text, len, d->mode, (uid_t)-1, (gid_t)-1);
+	r = atomic_file_write_at(d->dir_fd, d->name, text, len, d->mode, (uid_t)-1, (gid_t)-1);
 	free(text);
 	if (r == 0)
 		d->exists = true;

@@ -16,7 +16,8 @@
 #include "manifest.h"
 
 struct manifest_doc {
-	char *path;
+	int dir_fd;   /* the directory that holds the manifest, resolved in the root */
+	char name[256]; /* the manifest's name in it */
 	char **lines; /* without their newlines */
 	size_t n, alloc;
 	mode_t mode;  /* the existing file's, or 0644 */
@@ -26,8 +27,11 @@ struct manifest_doc {
 };
 
 /*
- * Locks (waiting for another earlybindctl) and reads @path; a missing file
- * is an empty document.  The lock is the file ".NAME.lock" beside it, as
+ * Locks (waiting for another earlybindctl) and reads @path (absolute) under
+ * @root (NULL or "/" for the running system); a missing file is an empty
+ * document.  The directory is resolved once, without leaving @root
+ * (root_open_parent(), a symlinked manifest followed within it; -EXDEV when
+ * a link leads out), and the lock, the read and the save all go through it.  The lock is the file ".NAME.lock" beside it, as
  * vipw locks /etc/.pwd.lock, since the manifest itself is replaced on save.
  * 0 or -errno: a manifest that is not a regular file is refused (-EISDIR,
  * -EINVAL, as manifest_parse_file() does), and so is a lock file that is
@@ -35,7 +39,7 @@ struct manifest_doc {
  * refused too (-EBADMSG, its line in d->nul_line, the rest of @d unset):
  * a line is a C string here, and saving would cut it at the NUL.
  */
-int manifest_doc_open(struct manifest_doc *d, const char *path);
+int manifest_doc_open(struct manifest_doc *d, const char *root, const char *path);
 void manifest_doc_close(struct manifest_doc *d);
 
 /* Parses the current text; entries' line numbers index the document. */

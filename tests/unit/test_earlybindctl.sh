@@ -245,6 +245,32 @@ expect_rc 0
 entries | grep -qx "${long%a} 0000:05:00.0 8086:1539" || fail "a 55-character name was refused"
 end
 
+# The manifest is written in the root, never through a link that leaves it;
+# a link that stays inside is followed.
+begin manifest_written_only_inside_the_root
+x570
+mkdir -p "$TMP/outside"
+mv "$R/etc" "$R/etc.real"
+ln -s "$TMP/outside" "$R/etc"
+ctl add 05:00.0
+expect_rc 1
+err_has "a symbolic link on the way leads out of the root"
+expect_eq_ls=$(ls -A "$TMP/outside")
+[ -z "$expect_eq_ls" ] || fail "add wrote outside the root: $expect_eq_ls"
+rm "$R/etc"
+mv "$R/etc.real" "$R/etc"
+mkdir -p "$R/srv"
+ln -s ../srv/earlybind.conf "$R/etc/earlybind.conf"
+ctl add 05:00.0
+expect_rc 0
+[ -L "$R/etc/earlybind.conf" ] || fail "add replaced the admin's symlink"
+grep -q '^vfio-pci *0000:05:00.0' "$R/srv/earlybind.conf" || fail "the link's target lacks the line"
+ln -sf "$TMP/outside/earlybind.conf" "$R/etc/earlybind.conf"
+ctl remove 05:00.0
+expect_rc 1
+[ -e "$TMP/outside/earlybind.conf" ] && fail "remove wrote outside the root"
+end
+
 # A FIFO as the manifest is refused, never waited on (timeout: a wait fails).
 begin fifo_manifest_is_refused_by_every_command_without_waiting
 x570

@@ -484,7 +484,7 @@ static void test_set_driver_refuses_a_name_the_parser_would_not_read(void)
 
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof(path), "%s/earlybind.conf", dir);
-	CHECK_INT(manifest_doc_open(&d, path), 0);
+	CHECK_INT(manifest_doc_open(&d, NULL, path), 0);
 	CHECK_INT(manifest_doc_append_entry(&d, &(struct manifest_entry){ 0 }, NULL), -EINVAL);
 	CHECK_INT(manifest_doc_append_entry(&d, &e, "GPU"), 0);
 	line = (unsigned)d.n;
@@ -528,33 +528,33 @@ static void test_non_regular_manifest_is_refused_without_waiting(void)
 
 	CHECK_INT(mkfifo(path, 0644), 0);
 	CHECK_INT(manifest_parse_file(&m, path, NULL, NULL), -EINVAL);
-	CHECK_INT(manifest_doc_open(&d, path), -EINVAL);
+	CHECK_INT(manifest_doc_open(&d, NULL, path), -EINVAL);
 	CHECK_STR(manifest_file_strerror(-EINVAL),
 		  "not a regular file (a FIFO, a device or a socket)");
 	unlink(path);
 
 	CHECK_INT(symlink("/dev/zero", path), 0);
 	CHECK_INT(manifest_parse_file(&m, path, NULL, NULL), -EINVAL);
-	CHECK_INT(manifest_doc_open(&d, path), -EINVAL);
+	CHECK_INT(manifest_doc_open(&d, NULL, path), -EINVAL);
 	unlink(path);
 
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	sock = socket(AF_UNIX, SOCK_STREAM, 0);
 	CHECK(sock >= 0 && bind(sock, (struct sockaddr *)&sa, sizeof(sa)) == 0);
 	CHECK(manifest_parse_file(&m, path, NULL, NULL) < 0);
-	CHECK(manifest_doc_open(&d, path) < 0);
+	CHECK(manifest_doc_open(&d, NULL, path) < 0);
 	close(sock);
 	unlink(path);
 
 	CHECK_INT(mkdir(path, 0755), 0);
 	CHECK_INT(manifest_parse_file(&m, path, NULL, NULL), -EISDIR);
-	CHECK_INT(manifest_doc_open(&d, path), -EISDIR);
+	CHECK_INT(manifest_doc_open(&d, NULL, path), -EISDIR);
 	rmdir(path);
 
 	/* The lock file beside it, too. */
 	unlink(lock);
 	CHECK_INT(mkfifo(lock, 0600), 0);
-	CHECK_INT(manifest_doc_open(&d, path), -ENOLCK);
+	CHECK_INT(manifest_doc_open(&d, NULL, path), -ENOLCK);
 	unlink(lock);
 
 	alarm(0);
@@ -672,9 +672,9 @@ static void test_editor_refuses_a_manifest_with_a_nul_byte_by_its_line(void)
 		return;
 	CHECK_INT(fwrite(text, 1, sizeof(text) - 1, f), sizeof(text) - 1);
 	fclose(f);
-	CHECK_INT(manifest_doc_open(&d, path), -EBADMSG);
+	CHECK_INT(manifest_doc_open(&d, NULL, path), -EBADMSG);
 	CHECK_INT(d.nul_line, 3);
-	CHECK(d.lines == NULL && d.path == NULL && d.lock_fd == -1);
+	CHECK(d.lines == NULL && d.dir_fd == -1 && d.lock_fd == -1);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/.earlybind.conf.lock", dir);
 	unlink(path);
