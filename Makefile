@@ -34,10 +34,21 @@ WARN := -Wall -Wextra $(WERROR) -Wshadow -Wformat=2 -Wmissing-prototypes -Wstric
 STD := -std=gnu11 -D_GNU_SOURCE -DVERSION='"$(VERSION)"'
 CFLAGS ?= -O2 -g
 
+# A file belongs to the program of its folder, and may include what that
+# folder's include path holds (tests/build/test_layout.sh checks it):
+#   src/boot/    earlybind, the static boot binary: its own files and src/shared
+#   src/ctl/     earlybindctl: its own, src/shared, kargs/, ostree/
+#   src/shared/  libc only, for both: nothing outside src/shared
+#   kargs/       kernel arguments and the boot-loader back ends: src/shared
+#   ostree/      the rpm-ostree and bootc back end: src/shared and kargs/
+BOOT_INC := -Isrc/boot -Isrc/shared
+CTL_INC := -Isrc/ctl -Isrc/shared -Ikargs -Iostree
+
 # The boot binary: the files it is made of.
-EARLYBIND_SRC := src/earlybind.c src/bind.c src/sysfs.c src/modload.c src/kmsg.c \
-		 src/manifest.c src/cmdline.c src/rootpath.c
-EARLYBIND_HDR := $(wildcard src/*.h)
+EARLYBIND_SRC := $(filter-out src/boot/static_libc.c src/boot/fnmatch_bytes.c, \
+		   $(wildcard src/boot/*.c)) \
+		 src/shared/manifest.c src/shared/cmdline.c src/shared/rootpath.c
+EARLYBIND_HDR := $(wildcard src/boot/*.h src/shared/*.h)
 
 STATIC_DEPS := $(BUILDDIR)/static
 ifeq ($(STATIC),1)
@@ -49,7 +60,7 @@ EB_CFLAGS := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-ta
 EB_LDFLAGS := -static -Wl,--gc-sections -Wl,-z,noseparate-code -s
 EB_LIBS := $(STATIC_DEPS)/lib/libkmod.a $(STATIC_DEPS)/lib/liblzma.a
 # Instead of musl's fnmatch and system (see the file).
-EB_STATIC_SRC := src/static_libc.c src/fnmatch_bytes.c
+EB_STATIC_SRC := src/boot/static_libc.c src/boot/fnmatch_bytes.c
 EB_PREREQ := $(STATIC_DEPS)/lib/libkmod.a
 else
 EB_CC := $(CC)
@@ -60,20 +71,12 @@ EB_STATIC_SRC :=
 EB_PREREQ :=
 endif
 
-# The admin tool: dynamically linked to libpci, libblkid and libkmod.
-CTL_SRC := src/earlybindctl.c src/ctl_machine.c src/ctl_list.c src/ctl_edit.c \
-	   src/ctl_kargs.c src/pcidev.c src/blockdev.c src/verdict.c src/modalias.c \
-	   src/manifest_edit.c src/json.c kargs/kargs.c src/manifest.c src/rootpath.c \
-	   src/ctl_apply.c src/program.c kargs/applied.c kargs/backend.c kargs/grub.c \
-	   kargs/grubby.c kargs/kernel_cmdline.c ostree/rpm_ostree.c \
-	   src/ctl_doctor.c src/initrd.c src/ctl_status.c src/host.c src/atomicfile.c \
-	   src/ctl_output.c
-# earlybindctl vm, and what status, list and doctor say about libvirt domains.
-CTL_SRC += src/ctl_vm.c src/ctl_vm_uses.c src/vm_xml.c src/vm_libvirt.c src/udiff.c \
-	   src/cpu_topology.c src/vfio_driver.c
-CTL_HDR := $(wildcard src/*.h kargs/*.h ostree/*.h)
+# The admin tool: dynamically linked to libpci, libblkid, libkmod, libvirt
+# and libxml2.
+CTL_SRC := $(wildcard src/ctl/*.c src/shared/*.c kargs/*.c ostree/*.c)
+CTL_HDR := $(wildcard src/ctl/*.h src/shared/*.h kargs/*.h ostree/*.h)
 # Expanded when a recipe runs, after scripts/deps installed the -dev packages.
-CTL_CFLAGS = -Isrc -Ikargs $(shell pkg-config --cflags libpci blkid libkmod libvirt libxml-2.0)
+CTL_CFLAGS = $(CTL_INC) $(shell pkg-config --cflags libpci blkid libkmod libvirt libxml-2.0)
 CTL_LIBS = $(shell pkg-config --libs libpci blkid libkmod libvirt libxml-2.0)
 
 .PHONY: all check demo bench install uninstall clean deps-check deps-demo deps-bench \
@@ -95,7 +98,7 @@ $(BUILDDIR)/earlybindctl: $(CTL_SRC) $(CTL_HDR) Makefile
 
 $(BUILDDIR)/earlybind: $(EARLYBIND_SRC) $(EB_STATIC_SRC) $(EARLYBIND_HDR) $(EB_PREREQ) Makefile
 	@mkdir -p $(@D)
-	$(EB_CC) $(STD) $(WARN) $(EB_CFLAGS) -o $@ $(EARLYBIND_SRC) $(EB_STATIC_SRC) \
+	$(EB_CC) $(STD) $(WARN) $(EB_CFLAGS) $(BOOT_INC) -o $@ $(EARLYBIND_SRC) $(EB_STATIC_SRC) \
 		$(EB_LDFLAGS) $(EB_LIBS)
 
 # libkmod (and liblzma for .ko.xz) built with musl from the distribution's
@@ -112,12 +115,12 @@ FUZZERS := $(BUILDDIR)/fuzz/fuzz_manifest $(BUILDDIR)/fuzz/fuzz_cmdline \
 	   $(BUILDDIR)/fuzz/fuzz_kargs $(BUILDDIR)/fuzz/fuzz_initrd $(BUILDDIR)/fuzz/fuzz_fnmatch \
 	   $(BUILDDIR)/fuzz/fuzz_vm_xml $(BUILDDIR)/fuzz/fuzz_kargs_edit
 
-$(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/manifest.c src/manifest.h tests/check.h \
-	src/manifest_edit.c src/manifest_edit.h src/atomicfile.c src/atomicfile.h src/rootpath.c
-$(BUILDDIR)/asan/test_cmdline: tests/unit/test_cmdline.c src/cmdline.c src/cmdline.h tests/check.h
-$(BUILDDIR)/asan/test_rootpath: tests/unit/test_rootpath.c src/rootpath.c src/rootpath.h tests/check.h
+$(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/shared/manifest.c src/shared/manifest.h tests/check.h \
+	src/shared/manifest_edit.c src/shared/manifest_edit.h src/shared/atomicfile.c src/shared/atomicfile.h src/shared/rootpath.c
+$(BUILDDIR)/asan/test_cmdline: tests/unit/test_cmdline.c src/shared/cmdline.c src/shared/cmdline.h tests/check.h
+$(BUILDDIR)/asan/test_rootpath: tests/unit/test_rootpath.c src/shared/rootpath.c src/shared/rootpath.h tests/check.h
 # The same tests on the component walk that stands in where openat2 is missing.
-$(BUILDDIR)/asan/test_rootpath_walk: tests/unit/test_rootpath.c src/rootpath.c src/rootpath.h \
+$(BUILDDIR)/asan/test_rootpath_walk: tests/unit/test_rootpath.c src/shared/rootpath.c src/shared/rootpath.h \
 				     tests/check.h
 $(BUILDDIR)/asan/test_rootpath_walk: UNIT_CFLAGS := -DROOTPATH_TEST_WALK
 $(UNIT_TESTS):
@@ -127,7 +130,7 @@ $(UNIT_TESTS):
 # The boot binary with the sanitizers, linked to the system libkmod.
 $(BUILDDIR)/asan/earlybind: $(EARLYBIND_SRC) $(EARLYBIND_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(STD) $(WARN) -O1 -g $(SAN) $(shell pkg-config --cflags libkmod) -o $@ \
+	$(CC) $(STD) $(WARN) -O1 -g $(SAN) $(BOOT_INC) $(shell pkg-config --cflags libkmod) -o $@ \
 		$(EARLYBIND_SRC) $(shell pkg-config --libs libkmod)
 
 $(BUILDDIR)/asan/earlybindctl: $(CTL_SRC) $(CTL_HDR)
@@ -142,23 +145,23 @@ $(BUILDDIR)/mkfakesys: tests/mkfakesys.c tests/fakesys.c tests/fakesys.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) -Wno-missing-prototypes $(CFLAGS) -o $@ tests/mkfakesys.c tests/fakesys.c
 
-$(BUILDDIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/manifest.c src/manifest.h \
-	src/manifest_edit.c src/atomicfile.c src/rootpath.c
-$(BUILDDIR)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c src/cmdline.c src/cmdline.h
-$(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/json.c src/manifest.c kargs/kargs.h
-$(BUILDDIR)/fuzz/fuzz_kargs: FUZZ_CFLAGS := -Isrc -Ikargs
-$(BUILDDIR)/fuzz/fuzz_initrd: tests/fuzz/fuzz_initrd.c src/initrd.c src/initrd.h
+$(BUILDDIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/shared/manifest.c src/shared/manifest.h \
+	src/shared/manifest_edit.c src/shared/atomicfile.c src/shared/rootpath.c
+$(BUILDDIR)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c src/shared/cmdline.c src/shared/cmdline.h
+$(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/shared/json.c src/shared/manifest.c kargs/kargs.h
+$(BUILDDIR)/fuzz/fuzz_kargs: FUZZ_CFLAGS := -Isrc/shared -Ikargs
+$(BUILDDIR)/fuzz/fuzz_initrd: tests/fuzz/fuzz_initrd.c src/shared/initrd.c src/shared/initrd.h
 # JSON strings from any bytes: UTF-8, no raw control character.
 FUZZERS += $(BUILDDIR)/fuzz/fuzz_json
-$(BUILDDIR)/fuzz/fuzz_json: tests/fuzz/fuzz_json.c src/json.c src/json.h src/utf8.h
-$(BUILDDIR)/fuzz/fuzz_fnmatch: tests/fuzz/fuzz_fnmatch.c src/fnmatch_bytes.c src/fnmatch_bytes.h
-$(BUILDDIR)/fuzz/fuzz_vm_xml: tests/fuzz/fuzz_vm_xml.c src/vm_xml.c src/manifest.c \
-	src/cpu_topology.c src/rootpath.c src/vm_xml.h src/cpu_topology.h
-$(BUILDDIR)/fuzz/fuzz_vm_xml: FUZZ_CFLAGS = -Isrc $(shell pkg-config --cflags libxml-2.0)
+$(BUILDDIR)/fuzz/fuzz_json: tests/fuzz/fuzz_json.c src/shared/json.c src/shared/json.h src/shared/utf8.h
+$(BUILDDIR)/fuzz/fuzz_fnmatch: tests/fuzz/fuzz_fnmatch.c src/boot/fnmatch_bytes.c src/boot/fnmatch_bytes.h
+$(BUILDDIR)/fuzz/fuzz_vm_xml: tests/fuzz/fuzz_vm_xml.c src/ctl/vm_xml.c src/shared/manifest.c \
+	src/shared/cpu_topology.c src/shared/rootpath.c src/ctl/vm_xml.h src/shared/cpu_topology.h
+$(BUILDDIR)/fuzz/fuzz_vm_xml: FUZZ_CFLAGS = -Isrc/ctl -Isrc/shared $(shell pkg-config --cflags libxml-2.0)
 $(BUILDDIR)/fuzz/fuzz_vm_xml: FUZZ_LIBS = $(shell pkg-config --libs libxml-2.0)
-$(BUILDDIR)/fuzz/fuzz_kargs_edit: tests/fuzz/fuzz_kargs_edit.c kargs/kargs.c src/json.c src/manifest.c \
+$(BUILDDIR)/fuzz/fuzz_kargs_edit: tests/fuzz/fuzz_kargs_edit.c kargs/kargs.c src/shared/json.c src/shared/manifest.c \
 				  kargs/kargs.h
-$(BUILDDIR)/fuzz/fuzz_kargs_edit: FUZZ_CFLAGS := -Isrc -Ikargs
+$(BUILDDIR)/fuzz/fuzz_kargs_edit: FUZZ_CFLAGS := -Isrc/shared -Ikargs
 $(FUZZERS):
 	@mkdir -p $(@D)
 	clang $(STD) $(WARN) -Wno-missing-prototypes -O1 -g \
@@ -166,16 +169,16 @@ $(FUZZERS):
 
 # libpci and libblkid against fake roots and real filesystem images.
 PCIDEV_TEST := $(BUILDDIR)/asan/test_pcidev
-$(PCIDEV_TEST): tests/unit/test_pcidev.c src/pcidev.c src/blockdev.c src/manifest.c \
-		src/rootpath.c src/pcidev.h src/blockdev.h src/manifest.h src/rootpath.h tests/check.h
+$(PCIDEV_TEST): tests/unit/test_pcidev.c src/ctl/pcidev.c src/ctl/blockdev.c src/shared/manifest.c \
+		src/shared/rootpath.c src/ctl/pcidev.h src/ctl/blockdev.h src/shared/manifest.h src/shared/rootpath.h tests/check.h
 	@mkdir -p $(@D)
-	$(CC) $(STD) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) \
+	$(CC) $(STD) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) $(CTL_INC) \
 		$(shell pkg-config --cflags libpci blkid) -o $@ $(filter %.c,$^) \
 		$(shell pkg-config --libs libpci blkid)
 
 # fnmatch_bytes against musl's own fnmatch, the one it replaces: musl-gcc.
 FNMATCH_TEST := $(BUILDDIR)/musl/test_fnmatch
-$(FNMATCH_TEST): tests/unit/test_fnmatch.c src/fnmatch_bytes.c src/fnmatch_bytes.h tests/check.h
+$(FNMATCH_TEST): tests/unit/test_fnmatch.c src/boot/fnmatch_bytes.c src/boot/fnmatch_bytes.h tests/check.h
 	@mkdir -p $(@D)
 	musl-gcc $(STD) $(WARN) -Wno-missing-prototypes -O1 -g -static -o $@ $(filter %.c,$^)
 
@@ -212,6 +215,7 @@ check: deps-check
 		"tests/unit/test_vm.sh $(BUILDDIR)/earlybindctl $(BUILDDIR)/mkfakesys" \
 		"tests/unit/test_vm.sh $(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys asan" \
 		"tests/build/test_static_binary.sh $(BUILDDIR)/earlybind" \
+		"tests/build/test_layout.sh" \
 		"tests/build/test_install.sh $(BUILDDIR)" \
 		"tests/build/test_manpages.sh $(BUILDDIR)" \
 		"tests/build/test_completion.sh $(BUILDDIR)" \
@@ -261,3 +265,7 @@ uninstall:
 
 clean:
 	rm -rf $(BUILDDIR)
+
+# make print-VAR: the value of VAR (tests/build/test_layout.sh reads BOOT_INC).
+print-%:
+	@echo '$($*)'

@@ -25,7 +25,7 @@
  *
  * --remove-args is applied before --args.  --args=K=V replaces every K, so
  * apply never passes a key that the admin set to another value in any
- * entry (ctl_apply.c admins_same_key).
+ * entry (src/ctl/cmd_apply.c admins_same_key).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "host.h"
 #include "manifest.h"
 
 struct kargs {
@@ -79,7 +80,6 @@ enum kargs_mode {
 	KARGS_MODE_IDS,     /* vfio-pci.ids= and pci-stub.ids=, without earlybind */
 };
 
-enum cpu_vendor { CPU_UNKNOWN, CPU_INTEL, CPU_AMD };
 
 /* What of the machine decides the arguments. */
 struct kargs_machine {

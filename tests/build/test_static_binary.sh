@@ -25,7 +25,7 @@ size=$(stat -c %s "$eb")
 echo "  $eb: $size bytes"
 check test "$size" -le "$max"
 
-# musl's system() carries "/bin/sh"; src/static_libc.c keeps it out.
+# musl's system() carries "/bin/sh"; src/boot/static_libc.c keeps it out.
 name=static_binary_cannot_start_a_shell
 check sh -c "! grep -q '/bin/sh' '$eb'"
 

@@ -8,7 +8,7 @@
  * end is never missed (a quote left open is closed before it, since the
  * kernel would read the switch as part of the open token).
  */
-#include "../../src/cmdline.h"
+#include "../../src/shared/cmdline.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  * (Agreement with musl is tests/unit/test_fnmatch.c; glibc differs from
  * musl inside brackets, so it cannot be the oracle here.)
  */
-#include "../../src/fnmatch_bytes.h"
+#include "../../src/boot/fnmatch_bytes.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * within the input and ends in a NUL, and the same answer with and without
  * a content buffer.
  */
-#include "../../src/initrd.h"
+#include "../../src/shared/initrd.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -6,8 +6,8 @@
  * with no raw control character; and a string that is UTF-8 without
  * anything to escape must come out as it went in.
  */
-#include "../../src/json.h"
-#include "../../src/utf8.h"
+#include "../../src/shared/json.h"
+#include "../../src/shared/utf8.h"
 
 #include <errno.h>
 #include <iconv.h>

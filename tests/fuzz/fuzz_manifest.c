@@ -4,8 +4,8 @@
  * findings it checks what the parser promises: every entry it keeps is
  * well formed, and the bad-line count matches the reports.
  */
-#include "../../src/manifest.h"
-#include "../../src/manifest_edit.h"
+#include "../../src/shared/manifest.h"
+#include "../../src/shared/manifest_edit.h"
 
 #include <stdlib.h>
 #include <string.h>

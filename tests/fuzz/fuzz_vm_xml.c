@@ -5,8 +5,8 @@
  * domain's <metadata>), goes through add, undo and format; and the sysfs
  * CPU list reader.
  */
-#include "../../src/cpu_topology.h"
-#include "../../src/vm_xml.h"
+#include "../../src/shared/cpu_topology.h"
+#include "../../src/ctl/vm_xml.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Reading rd.earlybind from a kernel command line, as the kernel splits it. */
 #include "../check.h"
-#include "../../src/cmdline.h"
+#include "../../src/shared/cmdline.h"
 
 #include <errno.h>
 #include <fcntl.h>

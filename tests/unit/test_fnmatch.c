@@ -6,7 +6,7 @@
  * the two to the same answer on patterns made of every special byte.
  */
 #include "../check.h"
-#include "../../src/fnmatch_bytes.h"
+#include "../../src/boot/fnmatch_bytes.h"
 
 #include <fnmatch.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The manifest parser: every rule of earlybind.conf(5). */
 #include "../check.h"
-#include "../../src/manifest.h"
-#include "../../src/manifest_edit.h"
+#include "../../src/shared/manifest.h"
+#include "../../src/shared/manifest_edit.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -7,8 +7,8 @@
  * machine.
  */
 #include "../check.h"
-#include "../../src/blockdev.h"
-#include "../../src/pcidev.h"
+#include "../../src/ctl/blockdev.h"
+#include "../../src/ctl/pcidev.h"
 
 #include <errno.h>
 #include <fcntl.h>

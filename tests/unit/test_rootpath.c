@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Resolving paths beneath a fake root (src/rootpath.c), on real trees in a
+ * Resolving paths beneath a fake root (src/shared/rootpath.c), on real trees in a
  * scratch directory.  Built twice: as is (openat2, where the kernel has
  * it) and with -DROOTPATH_TEST_WALK, the component walk used where it
  * does not; both must give the same answers.
  */
 #include "../check.h"
-#include "../../src/rootpath.h"
+#include "../../src/shared/rootpath.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "kargs.h"
+enum cpu_vendor { CPU_UNKNOWN, CPU_INTEL, CPU_AMD };
 
 struct host_cpu {
 	enum cpu_vendor vendor;
