@@ -47,7 +47,8 @@ CTL_INC := -Isrc/ctl -Isrc/shared -Ikargs -Iostree
 # The boot binary: the files it is made of.
 EARLYBIND_SRC := $(filter-out src/boot/static_libc.c src/boot/fnmatch_bytes.c, \
 		   $(wildcard src/boot/*.c)) \
-		 src/shared/manifest.c src/shared/cmdline.c src/shared/rootpath.c
+		 src/shared/manifest.c src/shared/cmdline.c src/shared/rootpath.c \
+		 src/shared/readfile.c
 EARLYBIND_HDR := $(wildcard src/boot/*.h src/shared/*.h)
 
 STATIC_DEPS := $(BUILDDIR)/static
@@ -115,9 +116,9 @@ FUZZERS := $(BUILDDIR)/fuzz/fuzz_manifest $(BUILDDIR)/fuzz/fuzz_cmdline \
 	   $(BUILDDIR)/fuzz/fuzz_kargs $(BUILDDIR)/fuzz/fuzz_initrd $(BUILDDIR)/fuzz/fuzz_fnmatch \
 	   $(BUILDDIR)/fuzz/fuzz_vm_xml $(BUILDDIR)/fuzz/fuzz_kargs_edit
 
-$(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/shared/manifest.c src/shared/manifest.h tests/check.h \
+$(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/shared/manifest.c src/shared/manifest.h tests/check.h src/shared/readfile.c \
 	src/shared/manifest_edit.c src/shared/manifest_edit.h src/shared/atomicfile.c src/shared/atomicfile.h src/shared/rootpath.c
-$(BUILDDIR)/asan/test_cmdline: tests/unit/test_cmdline.c src/shared/cmdline.c src/shared/cmdline.h tests/check.h
+$(BUILDDIR)/asan/test_cmdline: tests/unit/test_cmdline.c src/shared/cmdline.c src/shared/readfile.c src/shared/cmdline.h tests/check.h
 $(BUILDDIR)/asan/test_rootpath: tests/unit/test_rootpath.c src/shared/rootpath.c src/shared/rootpath.h tests/check.h
 # The same tests on the component walk that stands in where openat2 is missing.
 $(BUILDDIR)/asan/test_rootpath_walk: tests/unit/test_rootpath.c src/shared/rootpath.c src/shared/rootpath.h \
@@ -145,21 +146,21 @@ $(BUILDDIR)/mkfakesys: tests/mkfakesys.c tests/fakesys.c tests/fakesys.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) -Wno-missing-prototypes $(CFLAGS) -o $@ tests/mkfakesys.c tests/fakesys.c
 
-$(BUILDDIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/shared/manifest.c src/shared/manifest.h \
+$(BUILDDIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/shared/manifest.c src/shared/readfile.c src/shared/manifest.h \
 	src/shared/manifest_edit.c src/shared/atomicfile.c src/shared/rootpath.c
-$(BUILDDIR)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c src/shared/cmdline.c src/shared/cmdline.h
-$(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/shared/json.c src/shared/manifest.c kargs/kargs.h
+$(BUILDDIR)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c src/shared/cmdline.c src/shared/readfile.c src/shared/cmdline.h
+$(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/shared/json.c src/shared/manifest.c src/shared/readfile.c kargs/kargs.h
 $(BUILDDIR)/fuzz/fuzz_kargs: FUZZ_CFLAGS := -Isrc/shared -Ikargs
-$(BUILDDIR)/fuzz/fuzz_initrd: tests/fuzz/fuzz_initrd.c src/shared/initrd.c src/shared/initrd.h
+$(BUILDDIR)/fuzz/fuzz_initrd: tests/fuzz/fuzz_initrd.c src/shared/initrd.c src/shared/readfile.c src/shared/initrd.h
 # JSON strings from any bytes: UTF-8, no raw control character.
 FUZZERS += $(BUILDDIR)/fuzz/fuzz_json
 $(BUILDDIR)/fuzz/fuzz_json: tests/fuzz/fuzz_json.c src/shared/json.c src/shared/json.h src/shared/utf8.h
 $(BUILDDIR)/fuzz/fuzz_fnmatch: tests/fuzz/fuzz_fnmatch.c src/boot/fnmatch_bytes.c src/boot/fnmatch_bytes.h
-$(BUILDDIR)/fuzz/fuzz_vm_xml: tests/fuzz/fuzz_vm_xml.c src/ctl/vm_xml.c src/shared/manifest.c \
+$(BUILDDIR)/fuzz/fuzz_vm_xml: tests/fuzz/fuzz_vm_xml.c src/ctl/vm_xml.c src/shared/manifest.c src/shared/readfile.c \
 	src/shared/cpu_topology.c src/shared/rootpath.c src/ctl/vm_xml.h src/shared/cpu_topology.h
 $(BUILDDIR)/fuzz/fuzz_vm_xml: FUZZ_CFLAGS = -Isrc/ctl -Isrc/shared $(shell pkg-config --cflags libxml-2.0)
 $(BUILDDIR)/fuzz/fuzz_vm_xml: FUZZ_LIBS = $(shell pkg-config --libs libxml-2.0)
-$(BUILDDIR)/fuzz/fuzz_kargs_edit: tests/fuzz/fuzz_kargs_edit.c kargs/kargs.c src/shared/json.c src/shared/manifest.c \
+$(BUILDDIR)/fuzz/fuzz_kargs_edit: tests/fuzz/fuzz_kargs_edit.c kargs/kargs.c src/shared/json.c src/shared/manifest.c src/shared/readfile.c \
 				  kargs/kargs.h
 $(BUILDDIR)/fuzz/fuzz_kargs_edit: FUZZ_CFLAGS := -Isrc/shared -Ikargs
 $(FUZZERS):
@@ -169,7 +170,7 @@ $(FUZZERS):
 
 # libpci and libblkid against fake roots and real filesystem images.
 PCIDEV_TEST := $(BUILDDIR)/asan/test_pcidev
-$(PCIDEV_TEST): tests/unit/test_pcidev.c src/ctl/pcidev.c src/ctl/blockdev.c src/shared/manifest.c \
+$(PCIDEV_TEST): tests/unit/test_pcidev.c src/ctl/pcidev.c src/ctl/blockdev.c src/shared/manifest.c src/shared/readfile.c \
 		src/shared/rootpath.c src/ctl/pcidev.h src/ctl/blockdev.h src/shared/manifest.h src/shared/rootpath.h tests/check.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) $(CTL_INC) \

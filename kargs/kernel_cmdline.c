@@ -18,11 +18,14 @@
 
 #include "atomicfile.h"
 #include "backend.h"
+#include "readfile.h"
 #include "rootpath.h"
 
 #define KERNEL_CMDLINE_DIR "/etc/kernel"
 #define KERNEL_CMDLINE KERNEL_CMDLINE_DIR "/cmdline"
 #define VENDOR_CMDLINE "/usr/lib/kernel/cmdline"
+/* Far above any command line: the kernel takes a few KiB. */
+#define CMDLINE_FILE_MAX (1u << 20)
 
 /*
  * The whole of @path under @root into *@text (free it).  0, or -errno
@@ -30,30 +33,16 @@
  */
 static int read_file(const char *root, const char *path, char **text)
 {
-	size_t size = 0;
-	FILE *f;
+	size_t len;
 	int r, fd;
 
 	*text = NULL;
-	r = root_open(root, path, O_RDONLY | O_NONBLOCK, &fd);
+	r = root_open(root, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, &fd);
 	if (r < 0)
 		return r;
-	f = fdopen(fd, "re");
-	if (!f) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	errno = 0;
-	if (getdelim(text, &size, '\0', f) < 0) {
-		free(*text);
-		*text = NULL;
-		if (!feof(f) || ferror(f))
-			r = errno ? -errno : -EIO;
-		else if (!(*text = strdup("")))
-			r = -ENOMEM;
-	}
-	fclose(f);
+	/* Handled as a C string from here: whatever follows a NUL is ignored. */
+	r = file_read_fd(fd, CMDLINE_FILE_MAX, text, &len);
+	close(fd);
 	return r;
 }
 

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libkmod.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include "initrd.h"
 #include "kargs.h"
 #include "modalias.h"
+#include "readfile.h"
 #include "rootpath.h"
 
 static const char doctor_usage[] =
@@ -722,53 +724,16 @@ static void check_drivers(struct doctor *d)
 /* The whole of a small file under the root; "" when it does not exist. */
 static int read_small_file(const char *root, const char *file, char **out, size_t *len)
 {
-	char path[PATH_MAX], *buf = NULL;
-	size_t n = 0, alloc = 0;
-	int r = 0;
-	FILE *f;
+	int fd, r;
 
 	*out = NULL;
 	*len = 0;
-	r = root_path(path, sizeof(path), root, file);
+	r = root_open(root, file, O_RDONLY | O_NONBLOCK | O_NOCTTY, &fd);
 	if (r < 0)
-		return r;
-	f = fopen(path, "re");
-	if (!f)
-		return errno == ENOENT ? 0 : -errno;
-	for (;;) {
-		size_t got;
-
-		if (n == alloc) {
-			char *nb;
-
-			if (alloc >= MANIFEST_MAX_SIZE) {
-				r = -EFBIG;
-				break;
-			}
-			nb = realloc(buf, alloc + 4096);
-			if (!nb) {
-				r = -ENOMEM;
-				break;
-			}
-			buf = nb;
-			alloc += 4096;
-		}
-		got = fread(buf + n, 1, alloc - n, f);
-		n += got;
-		if (got == 0) {
-			if (ferror(f))
-				r = -EIO;
-			break;
-		}
-	}
-	fclose(f);
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*out = buf;
-	*len = n;
-	return 0;
+		return r == -ENOENT ? 0 : r;
+	r = file_read_fd(fd, MANIFEST_MAX_SIZE, out, len);
+	close(fd);
+	return r;
 }
 
 /* Says why initrd_find() failed on @shown; false for -ENOENT, which the caller explains. */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "cmdline.h"
+#include "readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,69 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int cmdline_read_fd(int fd, char **out, size_t *len)
-{
-	/* One byte more than the limit, to tell "exactly the limit" from "more". */
-	const size_t limit = (size_t)CMDLINE_MAX + 1;
-	size_t cap = 4096, n = 0;
-	struct stat st;
-	char *buf;
-
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-	buf = malloc(cap + 1);
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t k;
-
-		if (n == cap) {
-			char *bigger;
-
-			if (cap == limit) {
-				free(buf);
-				return -EFBIG;
-			}
-			cap = cap * 2 < limit ? cap * 2 : limit;
-			bigger = realloc(buf, cap + 1);
-			if (!bigger) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = bigger;
-		}
-		k = read(fd, buf + n, cap - n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			int r = -errno;
-
-			free(buf);
-			return r;
-		}
-		if (k == 0)
-			break;
-		n += (size_t)k;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
 int cmdline_read_file(const char *path, char **out, size_t *len)
 {
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	int r;
-
-	if (fd < 0)
-		return -errno;
-	r = cmdline_read_fd(fd, out, len);
-	close(fd);
-	return r;
+	return file_read_at(AT_FDCWD, path, CMDLINE_MAX, out, len);
 }
 
 /* The kernel's isspace() (lib/ctype.c: 9 to 13, 32 and 160). */

@@ -17,16 +17,12 @@
 #define CMDLINE_MAX (4u << 20)
 
 /*
- * Reads all of @path, to its end (a /proc file says its size is 0): a
- * regular file, as /proc/cmdline is, opened without blocking, so that a
- * FIFO or a device in its place is refused, never waited on.  *out gets a
- * malloc()ed copy with a NUL after its *len bytes (which may hold NULs).
- * 0, or -errno: -EINVAL (-EISDIR) for a file that is not regular, -EFBIG
- * beyond CMDLINE_MAX.
+ * Reads all of @path (file_read_at(): a regular file, as /proc/cmdline is,
+ * never waited on) into *out, with a NUL after its *len bytes.  0, or
+ * -errno: -EINVAL (-EISDIR) for a file that is not regular, -EFBIG beyond
+ * CMDLINE_MAX.
  */
 int cmdline_read_file(const char *path, char **out, size_t *len);
-/* The same from an open file descriptor, read from where it is. */
-int cmdline_read_fd(int fd, char **out, size_t *len);
 
 /* A parameter's value: a view into the command line, not a copy. */
 struct cmdline_value {

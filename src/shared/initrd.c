@@ -5,6 +5,7 @@
  * truncated or hostile image ends in -EBADMSG, never in a read past the end.
  */
 #include "initrd.h"
+#include "readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +13,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -197,42 +197,18 @@ int initrd_find_buffer(const void *buf, size_t size, const char *member, char **
 
 int initrd_find(const char *path, const char *member, char **content, size_t *len)
 {
-	struct stat st;
-	void *map;
-	int fd, r;
+	char *image;
+	size_t size;
+	int r;
 
 	if (content)
 		*content = NULL;
 	if (len)
 		*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-		goto out;
-	}
-	if ((uintmax_t)st.st_size > SIZE_MAX) {
-		r = -EFBIG;
-		goto out;
-	}
-	if (st.st_size == 0) {
-		r = initrd_find_buffer("", 0, member, content, len);
-		goto out;
-	}
-	/* Mapped, not read: an uncompressed image is tens of megabytes. */
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (map == MAP_FAILED) {
-		r = -errno;
-		goto out;
-	}
-	r = initrd_find_buffer(map, (size_t)st.st_size, member, content, len);
-	munmap(map, (size_t)st.st_size);
-out:
-	close(fd);
+	r = file_read_at(AT_FDCWD, path, INITRD_MAX_SIZE, &image, &size);
+	if (r < 0)
+		return r;
+	r = initrd_find_buffer(image, size, member, content, len);
+	free(image);
 	return r;
 }

@@ -28,6 +28,8 @@
 int initrd_find_buffer(const void *buf, size_t size, const char *member, char **content,
 		       size_t *len);
 
+/* Largest image read (-EFBIG beyond); a default dracut image is some 40 MB. */
+#define INITRD_MAX_SIZE (1024u << 20)
 /* initrd_find_buffer() on the file at @path; also -errno when it cannot be read. */
 int initrd_find(const char *path, const char *member, char **content, size_t *len);
 

@@ -6,6 +6,7 @@
  * appended whole to the manifest or reported and skipped.
  */
 #include "manifest.h"
+#include "readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -509,50 +510,15 @@ int manifest_parse_buffer(struct manifest *m, const char *buf, size_t len,
 int manifest_parse_file(struct manifest *m, const char *path,
 			manifest_error_fn err, void *userdata)
 {
-	struct stat st;
-	char *buf = NULL;
-	size_t len = 0;
-	int fd, r;
+	char *buf;
+	size_t len;
+	int r;
 
-	/* O_NONBLOCK: a FIFO in its place must be refused, not waited on. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-		goto out;
-	}
-	if ((unsigned long long)st.st_size > MANIFEST_MAX_SIZE) {
-		r = -EFBIG;
-		goto out;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		r = -ENOMEM;
-		goto out;
-	}
-	/* earlybindctl replaces the file by rename(), so st_size is its size. */
-	while (len < (size_t)st.st_size) {
-		ssize_t k = read(fd, buf + len, (size_t)st.st_size - len);
-
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			goto out;
-		}
-		if (k == 0)
-			break;
-		len += (size_t)k;
-	}
+	r = file_read_at(AT_FDCWD, path, MANIFEST_MAX_SIZE, &buf, &len);
+	if (r < 0)
+		return r;
 	r = manifest_parse_buffer(m, buf, len, err, userdata);
-out:
 	free(buf);
-	close(fd);
 	return r;
 }
 

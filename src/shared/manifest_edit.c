@@ -11,6 +11,7 @@
 
 #include "atomicfile.h"
 #include "manifest_edit.h"
+#include "readfile.h"
 #include "rootpath.h"
 
 /* What a new manifest starts with. */
@@ -55,30 +56,15 @@ static int read_lines(struct manifest_doc *d, int fd, unsigned *nul_line)
 {
 	struct stat st;
 	char *buf;
-	size_t len = 0;
-	int r = 0;
+	size_t len;
+	int r;
 
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-	if (st.st_size > (off_t)MANIFEST_MAX_SIZE)
-		return -EFBIG;
-	d->mode = st.st_mode & 07777;
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return -ENOMEM;
-	while (len < (size_t)st.st_size) {
-		ssize_t k = read(fd, buf + len, (size_t)st.st_size - len);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			r = k < 0 ? -errno : 0;
-			break;
-		}
-		len += (size_t)k;
-	}
+	r = file_read_fd(fd, MANIFEST_MAX_SIZE, &buf, &len);
+	if (r < 0)
+		return r;
+	/* A regular file, as file_read_fd() made sure: the new one keeps its mode. */
+	if (fstat(fd, &st) == 0)
+		d->mode = st.st_mode & 07777;
 	for (size_t start = 0; r == 0 && start < len;) {
 		const char *nl = memchr(buf + start, '\n', len - start);
 		size_t end = nl ? (size_t)(nl - buf) : len;

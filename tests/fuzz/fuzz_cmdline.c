@@ -9,6 +9,7 @@
  * kernel would read the switch as part of the open token).
  */
 #include "../../src/shared/cmdline.h"
+#include "../../src/shared/readfile.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,7 @@ static void check(const char *text, size_t len, bool want_off)
 		close(fd);
 		return;
 	}
-	if (cmdline_read_fd(fd, &got, &got_len) < 0 || got_len != len ||
+	if (file_read_fd(fd, CMDLINE_MAX, &got, &got_len) < 0 || got_len != len ||
 	    memcmp(got, text, len) != 0 || got[len] != '\0')
 		abort();
 	close(fd);
