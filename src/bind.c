@@ -11,6 +11,7 @@
  * Never new_id: it captures every device with that id, not just this one.
  */
 #include "bind.h"
+#include "group.h"
 #include "modload.h"
 #include "sysfs.h"
 
@@ -37,6 +38,8 @@ struct binder {
 	struct sysfs sysfs;
 	struct target *targets;
 	size_t n_targets, alloc;
+	struct group_claim *claims; /* every function whose address and id matched */
+	size_t n_claims, claims_alloc;
 	struct modload *ml;
 	bool ml_tried;
 	int ml_error;
@@ -83,6 +86,25 @@ static int add_target(struct binder *b, const struct manifest_entry *e, const ch
 	return 0;
 }
 
+static int add_claim(struct binder *b, const struct manifest_entry *e, const char *addr)
+{
+	struct group_claim *c;
+
+	if (b->n_claims == b->claims_alloc) {
+		size_t alloc = b->claims_alloc ? b->claims_alloc * 2 : 16;
+		struct group_claim *n = realloc(b->claims, alloc * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		b->claims = n;
+		b->claims_alloc = alloc;
+	}
+	c = &b->claims[b->n_claims++];
+	snprintf(c->addr, sizeof(c->addr), "%s", addr);
+	c->driver = e->driver;
+	return 0;
+}
+
 /* Checks one function against @e and queues it; logs what it decided. */
 static int resolve_function(struct binder *b, const struct manifest_entry *e, const char *addr,
 			    const struct pci_id *id)
@@ -99,6 +121,9 @@ static int resolve_function(struct binder *b, const struct manifest_entry *e, co
 		b->stats->failed++;
 		return 0;
 	}
+	r = add_claim(b, e, addr);
+	if (r < 0)
+		return r;
 	r = sysfs_read_driver(&b->sysfs, addr, driver, sizeof(driver));
 	if (r < 0) {
 		kmsg_log(b->log, LOG_ERR, "%s [%s]: cannot read its driver link: %s",
@@ -412,9 +437,14 @@ int bind_manifest(const struct manifest *m, const struct bind_opts *opts, struct
 		}
 		finish_target(&b, t);
 	}
+	/* Bound is not yet usable: a VM needs the whole group. */
+	r = group_report(&b.sysfs, opts->root, b.claims, b.n_claims, opts->dry_run != NULL, log);
+	if (r < 0)
+		kmsg_log(log, LOG_WARNING, "cannot check the IOMMU groups: %s", strerror(-r));
 	r = 0;
 out:
 	modload_free(b.ml);
+	free(b.claims);
 	free(b.targets);
 	sysfs_close(&b.sysfs);
 	return r;

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * VFIO_GROUP_GET_STATUS reports a group viable only when no member is
+ * bound to a driver that claims the device's DMA for the kernel
+ * (torvalds/linux drivers/vfio/group.c, iommu_group_dma_owner_claimed()).
+ * Drivers with driver_managed_dma do not: vfio-pci and its variants,
+ * pci-stub and pcieport (drivers/pci/pci-stub.c, drivers/pci/pcie/portdrv.c).
+ * A claimed GPU whose HDMI audio stays on snd_hda_intel is bound to vfio-pci
+ * and still cannot be given to a VM: this says so at boot, with the fix.
+ */
+#include "group.h"
+#include "rootpath.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+/* Members named in one line; a kmsg record holds about 1 KiB. */
+#define NAMED_MAX 6
+
+struct blocker {
+	char name[256]; /* a d_name */
+	char driver[SYSFS_DRIVER_MAX];
+	bool claimed;
+};
+
+struct blockers {
+	struct blocker *v;
+	size_t n, alloc;
+};
+
+bool group_driver_allows_vfio(const char *driver)
+{
+	return !driver[0] || strstr(driver, "vfio") || strcmp(driver, "pci-stub") == 0 ||
+	       strcmp(driver, "pcieport") == 0;
+}
+
+static int cmp_claim(const void *a, const void *b)
+{
+	return strcmp(((const struct group_claim *)a)->addr, ((const struct group_claim *)b)->addr);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int cmp_blocker(const void *a, const void *b)
+{
+	return strcmp(((const struct blocker *)a)->name, ((const struct blocker *)b)->name);
+}
+
+static const struct group_claim *find_claim(const struct group_claim *claims, size_t n,
+					    const char *name)
+{
+	struct group_claim key;
+
+	if (strlen(name) >= sizeof(key.addr))
+		return NULL;
+	strcpy(key.addr, name);
+	return bsearch(&key, claims, n, sizeof(*claims), cmp_claim);
+}
+
+/* The driver of group member @name, "" for none; 0 or -errno. */
+static int member_driver(int devices_fd, const char *name, char *buf, size_t size)
+{
+	char path[128], target[4096];
+	const char *base;
+	ssize_t len;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/driver", name) >= sizeof(path))
+		return -ENAMETOOLONG;
+	len = readlinkat(devices_fd, path, target, sizeof(target) - 1);
+	if (len < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		buf[0] = '\0';
+		return 0;
+	}
+	target[len] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= size)
+		return -ENAMETOOLONG;
+	strcpy(buf, base);
+	return 0;
+}
+
+static int add_blocker(struct blockers *bl, const char *name, const char *driver, bool claimed)
+{
+	struct blocker *x;
+
+	if (bl->n == bl->alloc) {
+		size_t alloc = bl->alloc ? bl->alloc * 2 : 8;
+		struct blocker *v = realloc(bl->v, alloc * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		bl->v = v;
+		bl->alloc = alloc;
+	}
+	x = &bl->v[bl->n++];
+	if (strlen(name) >= sizeof(x->name) || strlen(driver) >= sizeof(x->driver))
+		return -ENAMETOOLONG;
+	strcpy(x->name, name);
+	strcpy(x->driver, driver);
+	x->claimed = claimed;
+	return 0;
+}
+
+/* Appends to @buf (of @size, holding @*len bytes); truncates quietly. */
+__attribute__((format(printf, 4, 5)))
+static void append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*len >= size - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *len, size - *len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*len = *len + (size_t)n < size ? *len + (size_t)n : size - 1;
+}
+
+static void log_group(struct kmsg *log, int group, struct blockers *bl)
+{
+	char line[900];
+	size_t len = 0, named = 0, unclaimed = 0;
+
+	qsort(bl->v, bl->n, sizeof(*bl->v), cmp_blocker);
+	append(line, sizeof(line), &len, "group %d cannot be given to a VM: ", group);
+	for (size_t i = 0; i < bl->n && named < NAMED_MAX; i++, named++)
+		append(line, sizeof(line), &len, "%s%s is on %s%s", i ? ", " : "", bl->v[i].name,
+		       bl->v[i].driver, bl->v[i].claimed ? " although claimed (see above)" : "");
+	if (named < bl->n)
+		append(line, sizeof(line), &len, " and %zu more (see /sys/kernel/iommu_groups/%d/"
+		       "devices)", bl->n - named, group);
+	for (size_t i = 0; i < named; i++)
+		unclaimed += !bl->v[i].claimed;
+	if (unclaimed) {
+		size_t done = 0;
+
+		append(line, sizeof(line), &len, "; claim %s too (", unclaimed == 1 ? "it" : "them");
+		for (size_t i = 0; i < named; i++)
+			if (!bl->v[i].claimed)
+				append(line, sizeof(line), &len, "%searlybindctl add %s",
+				       done++ ? "; " : "", bl->v[i].name);
+		append(line, sizeof(line), &len, ")");
+	}
+	kmsg_log(log, LOG_WARNING, "%s", line);
+}
+
+/* Logs group @group when a member blocks it; 1 if it did, 0, or -ENOMEM. */
+static int check_group(int groups_fd, int group, const struct group_claim *claims, size_t n,
+		       bool assume_claimed, struct blockers *bl, struct kmsg *log)
+{
+	char path[32], driver[SYSFS_DRIVER_MAX];
+	struct dirent *de;
+	DIR *d;
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), "%d/devices", group);
+	fd = openat(groups_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		r = -errno;
+		if (fd >= 0)
+			close(fd);
+		kmsg_log(log, LOG_WARNING, "cannot read /sys/kernel/iommu_groups/%d/devices: %s; "
+			 "whether the group can be given to a VM is not known", group, strerror(-r));
+		return 0;
+	}
+	bl->n = 0;
+	while ((de = readdir(d))) {
+		const struct group_claim *c;
+
+		if (de->d_name[0] == '.')
+			continue;
+		c = find_claim(claims, n, de->d_name);
+		if (assume_claimed && c)
+			r = snprintf(driver, sizeof(driver), "%s", c->driver) < (int)sizeof(driver) ?
+			    0 : -ENAMETOOLONG;
+		else
+			r = member_driver(dirfd(d), de->d_name, driver, sizeof(driver));
+		/* A member whose driver cannot be read: the kernel will say more. */
+		if (r < 0 || group_driver_allows_vfio(driver)) {
+			r = 0;
+			continue;
+		}
+		r = add_blocker(bl, de->d_name, driver, c != NULL);
+		if (r == -ENAMETOOLONG)
+			r = 0;
+		else if (r < 0)
+			break;
+	}
+	closedir(d);
+	if (r < 0)
+		return r;
+	if (!bl->n)
+		return 0;
+	log_group(log, group, bl);
+	return 1;
+}
+
+int group_report(const struct sysfs *s, const char *root, struct group_claim *claims, size_t n,
+		 bool assume_claimed, struct kmsg *log)
+{
+	struct blockers bl = { 0 };
+	char path[4096];
+	int *groups, groups_fd, r = 0, bad = 0;
+	size_t n_groups = 0;
+
+	if (!n)
+		return 0;
+	groups = malloc(n * sizeof(*groups));
+	if (!groups)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		int g = sysfs_read_iommu_group(s, claims[i].addr);
+
+		if (g >= 0)
+			groups[n_groups++] = g;
+	}
+	/* Sorted, each group once: n log n for any number of functions. */
+	qsort(groups, n_groups, sizeof(*groups), cmp_int);
+	qsort(claims, n, sizeof(*claims), cmp_claim);
+	if (!n_groups)
+		goto out;
+	r = root_path(path, sizeof(path), root, "/sys/kernel/iommu_groups");
+	groups_fd = r < 0 ? -1 : open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (groups_fd < 0) {
+		r = r < 0 ? r : -errno;
+		kmsg_log(log, LOG_WARNING, "cannot open /sys/kernel/iommu_groups: %s; whether the "
+			 "groups can be given to a VM is not known", strerror(-r));
+		r = 0;
+		goto out;
+	}
+	for (size_t i = 0; i < n_groups; i++) {
+		if (i && groups[i] == groups[i - 1])
+			continue;
+		r = check_group(groups_fd, groups[i], claims, n, assume_claimed, &bl, log);
+		if (r < 0)
+			break;
+		bad += r;
+	}
+	close(groups_fd);
+out:
+	free(bl.v);
+	free(groups);
+	return r < 0 ? r : bad;
+}
