@@ -36,7 +36,8 @@ CFLAGS ?= -O2 -g
 
 # The boot binary: the files it is made of.
 EARLYBIND_SRC := src/earlybind.c src/bind.c src/sysfs.c src/modload.c src/kmsg.c \
-		 src/manifest.c src/cmdline.c src/rootpath.c src/group.c
+		 src/manifest.c src/cmdline.c src/rootpath.c src/group.c \
+		 src/modalias.c
 EARLYBIND_HDR := $(wildcard src/*.h)
 
 STATIC_DEPS := $(BUILDDIR)/static

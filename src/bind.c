@@ -12,6 +12,7 @@
  */
 #include "bind.h"
 #include "group.h"
+#include "modalias.h"
 #include "modload.h"
 #include "sysfs.h"
 
@@ -404,10 +405,44 @@ static void finish_target(struct binder *b, struct target *t)
 	b->stats->bound++;
 }
 
+/*
+ * group_module_fn: the first module (not built in: a built-in driver had
+ * its chance when the function appeared) whose alias matches @modalias.
+ */
+static int module_for_alias(void *userdata, const char *modalias, char *buf, size_t size)
+{
+	const struct binder *b = userdata;
+	char list[512], *p, *end;
+	int r;
+
+	r = modalias_lookup(b->opts->root, modalias, list, sizeof(list));
+	/* No module tree: nothing for udev to load. */
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	/* "snd_hda_intel (module), foo (built in)" */
+	for (p = list; *p; p = *end ? end + 2 : end) {
+		char *paren = strstr(p, " (");
+
+		end = strstr(p, ", ");
+		end = end ? end : p + strlen(p);
+		if (!paren || paren > end)
+			break;
+		if (strncmp(paren, " (module)", 9) == 0 && (size_t)(paren - p) < size) {
+			memcpy(buf, p, (size_t)(paren - p));
+			buf[paren - p] = '\0';
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int bind_manifest(const struct manifest *m, const struct bind_opts *opts, struct kmsg *log,
 		  struct bind_stats *stats)
 {
 	struct binder b = { .m = m, .opts = opts, .log = log, .stats = stats };
+	struct group_opts go;
 	int r;
 
 	memset(stats, 0, sizeof(*stats));
@@ -438,7 +473,9 @@ int bind_manifest(const struct manifest *m, const struct bind_opts *opts, struct
 		finish_target(&b, t);
 	}
 	/* Bound is not yet usable: a VM needs the whole group. */
-	r = group_report(&b.sysfs, opts->root, b.claims, b.n_claims, opts->dry_run != NULL, log);
+	go = (struct group_opts){ .assume_claimed = opts->dry_run != NULL,
+				  .module_for = module_for_alias, .userdata = &b };
+	r = group_report(&b.sysfs, opts->root, b.claims, b.n_claims, &go, log);
 	if (r < 0)
 		kmsg_log(log, LOG_WARNING, "cannot check the IOMMU groups: %s", strerror(-r));
 	r = 0;

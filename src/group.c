@@ -26,8 +26,9 @@
 
 struct blocker {
 	char name[256]; /* a d_name */
-	char driver[SYSFS_DRIVER_MAX];
+	char driver[SYSFS_DRIVER_MAX]; /* its driver, or the module that will take it */
 	bool claimed;
+	bool later; /* no driver yet: @driver ("" when not known) will take it */
 };
 
 struct blockers {
@@ -94,7 +95,8 @@ static int member_driver(int devices_fd, const char *name, char *buf, size_t siz
 	return 0;
 }
 
-static int add_blocker(struct blockers *bl, const char *name, const char *driver, bool claimed)
+static int add_blocker(struct blockers *bl, const char *name, const char *driver, bool claimed,
+		       bool later)
 {
 	struct blocker *x;
 
@@ -113,7 +115,55 @@ static int add_blocker(struct blockers *bl, const char *name, const char *driver
 	strcpy(x->name, name);
 	strcpy(x->driver, driver);
 	x->claimed = claimed;
+	x->later = later;
 	return 0;
+}
+
+/* A small attribute of member @name into @buf, newline removed; 0 or -errno. */
+static int member_attr(int devices_fd, const char *name, const char *attr, char *buf,
+		       size_t size)
+{
+	char path[300];
+	ssize_t len;
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", name, attr) >= sizeof(path))
+		return -ENAMETOOLONG;
+	fd = openat(devices_fd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = read(fd, buf, size - 1);
+	close(fd);
+	if (len < 0)
+		return -errno;
+	buf[len] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/*
+ * An unclaimed member without a driver: does a module wait for it?  Sets
+ * @module ("" when that cannot be told) and returns true when it blocks.
+ * Bridges (class 06: host, ISA, PCI-to-PCI) get no DMA-owning driver.
+ */
+static bool driverless_blocks(int devices_fd, const char *name, const struct group_opts *o,
+			      char *module, size_t size)
+{
+	char class[32], modalias[256];
+	unsigned long c;
+
+	module[0] = '\0';
+	if (member_attr(devices_fd, name, "class", class, sizeof(class)) == 0) {
+		c = strtoul(class, NULL, 16);
+		if (c >> 16 == 0x06)
+			return false;
+	}
+	/* Not a PCI function (no modalias): nothing udev would load for it. */
+	if (member_attr(devices_fd, name, "modalias", modalias, sizeof(modalias)) < 0)
+		return false;
+	if (!o->module_for)
+		return true;
+	return o->module_for(o->userdata, modalias, module, size) != 0;
 }
 
 /* Appends to @buf (of @size, holding @*len bytes); truncates quietly. */
@@ -139,9 +189,20 @@ static void log_group(struct kmsg *log, int group, struct blockers *bl)
 
 	qsort(bl->v, bl->n, sizeof(*bl->v), cmp_blocker);
 	append(line, sizeof(line), &len, "group %d cannot be given to a VM: ", group);
-	for (size_t i = 0; i < bl->n && named < NAMED_MAX; i++, named++)
-		append(line, sizeof(line), &len, "%s%s is on %s%s", i ? ", " : "", bl->v[i].name,
-		       bl->v[i].driver, bl->v[i].claimed ? " although claimed (see above)" : "");
+	for (size_t i = 0; i < bl->n && named < NAMED_MAX; i++, named++) {
+		const struct blocker *x = &bl->v[i];
+
+		append(line, sizeof(line), &len, "%s%s ", i ? ", " : "", x->name);
+		if (!x->later)
+			append(line, sizeof(line), &len, "is on %s%s", x->driver,
+			       x->claimed ? " although claimed (see above)" : "");
+		else if (x->driver[0])
+			append(line, sizeof(line), &len, "has no driver yet, and %s will take it",
+			       x->driver);
+		else
+			append(line, sizeof(line), &len, "has no driver yet, and nothing keeps a host "
+			       "driver off it");
+	}
 	if (named < bl->n)
 		append(line, sizeof(line), &len, " and %zu more (see /sys/kernel/iommu_groups/%d/"
 		       "devices)", bl->n - named, group);
@@ -162,7 +223,7 @@ static void log_group(struct kmsg *log, int group, struct blockers *bl)
 
 /* Logs group @group when a member blocks it; 1 if it did, 0, or -ENOMEM. */
 static int check_group(int groups_fd, int group, const struct group_claim *claims, size_t n,
-		       bool assume_claimed, struct blockers *bl, struct kmsg *log)
+		       const struct group_opts *o, struct blockers *bl, struct kmsg *log)
 {
 	char path[32], driver[SYSFS_DRIVER_MAX];
 	struct dirent *de;
@@ -186,18 +247,29 @@ static int check_group(int groups_fd, int group, const struct group_claim *claim
 
 		if (de->d_name[0] == '.')
 			continue;
+		bool later = false;
+
 		c = find_claim(claims, n, de->d_name);
-		if (assume_claimed && c)
+		if (o->assume_claimed && c)
 			r = snprintf(driver, sizeof(driver), "%s", c->driver) < (int)sizeof(driver) ?
 			    0 : -ENAMETOOLONG;
 		else
 			r = member_driver(dirfd(d), de->d_name, driver, sizeof(driver));
 		/* A member whose driver cannot be read: the kernel will say more. */
-		if (r < 0 || group_driver_allows_vfio(driver)) {
+		if (r < 0) {
 			r = 0;
 			continue;
 		}
-		r = add_blocker(bl, de->d_name, driver, c != NULL);
+		if (!driver[0]) {
+			/* A claimed one keeps driver_override: no host driver takes it. */
+			later = !c && driverless_blocks(dirfd(d), de->d_name, o, driver,
+						       sizeof(driver));
+			if (!later)
+				continue;
+		} else if (group_driver_allows_vfio(driver)) {
+			continue;
+		}
+		r = add_blocker(bl, de->d_name, driver, c != NULL, later);
 		if (r == -ENAMETOOLONG)
 			r = 0;
 		else if (r < 0)
@@ -213,7 +285,7 @@ static int check_group(int groups_fd, int group, const struct group_claim *claim
 }
 
 int group_report(const struct sysfs *s, const char *root, struct group_claim *claims, size_t n,
-		 bool assume_claimed, struct kmsg *log)
+		 const struct group_opts *opts, struct kmsg *log)
 {
 	struct blockers bl = { 0 };
 	char path[4096];
@@ -248,7 +320,7 @@ int group_report(const struct sysfs *s, const char *root, struct group_claim *cl
 	for (size_t i = 0; i < n_groups; i++) {
 		if (i && groups[i] == groups[i - 1])
 			continue;
-		r = check_group(groups_fd, groups[i], claims, n, assume_claimed, &bl, log);
+		r = check_group(groups_fd, groups[i], claims, n, opts, &bl, log);
 		if (r < 0)
 			break;
 		bad += r;

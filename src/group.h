@@ -27,14 +27,29 @@ struct group_claim {
 bool group_driver_allows_vfio(const char *driver);
 
 /*
+ * The module udev would load for a function with @modalias, into @buf:
+ * 1 when there is one, 0 when none, -errno when it cannot be told.
+ */
+typedef int (*group_module_fn)(void *userdata, const char *modalias, char *buf, size_t size);
+
+struct group_opts {
+	bool assume_claimed;	  /* a dry run: claimed members are on their driver */
+	group_module_fn module_for; /* NULL: a driverless endpoint may get any */
+	void *userdata;
+};
+
+/*
  * For every IOMMU group that holds one of the @n @claims, logs one line
  * naming the members that keep it from a VM, by address and driver, and
- * what to do.  With @assume_claimed (a dry run), a claimed member counts
- * as being on the driver the manifest names.  Reorders @claims.  Returns
+ * what to do.  A member blocks when it is on a driver that is not
+ * group_driver_allows_vfio(), or when it is an unclaimed endpoint without
+ * a driver that a module will take once udev runs (earlybind runs before
+ * udev: the audio function of a claimed GPU has no driver yet).  A bridge
+ * (class 06) without a driver does not block.  Reorders @claims.  Returns
  * the number of such groups, or -errno (-ENOMEM; a group directory that
  * cannot be read is logged and skipped).
  */
 int group_report(const struct sysfs *s, const char *root, struct group_claim *claims, size_t n,
-		 bool assume_claimed, struct kmsg *log);
+		 const struct group_opts *opts, struct kmsg *log);
 
 #endif

@@ -318,12 +318,13 @@ end
 
 # gpu_card DRIVER0 DRIVER1: the base machine plus a GPU-shaped card in one
 # slot and one IOMMU group, as QEMU's VGA,multifunction=on and intel-hda
-# make it: a display function at 09.0 and its audio at 09.1.
+# make it: a display function at 09.0 and its audio at 09.1; "-" for no
+# driver.
 gpu_card() {
 	base_tree
 	"$MKFAKESYS" "$R" - <<-EOF || fail "mkfakesys failed"
-	fn 0000:00:09.0 1234:1111 sub=1af4:1100 class=030000 driver=$1 group=9
-	fn 0000:00:09.1 8086:2668 sub=1af4:1100 class=040300 driver=$2 group=9
+	fn 0000:00:09.0 1234:1111 sub=1af4:1100 class=030000 ${1:+driver=$1} group=9
+	fn 0000:00:09.1 8086:2668 sub=1af4:1100 class=040300 $([ "$2" = - ] || printf "driver=%s" "$2") group=9
 	EOF
 }
 
@@ -349,12 +350,14 @@ expect_rc 0
 log_lacks "cannot be given to a VM"
 end
 
+# 09.2 has no driver, and with no module tree nothing will load one for it.
 begin driverless_pcieport_pci_stub_and_vfio_variant_members_keep_a_group_viable
 gpu_card vfio-pci pci-stub
 "$MKFAKESYS" "$R" - <<-'EOF' || fail "mkfakesys failed"
 fn 0000:00:1c.0 8086:2448 class=060400 driver=pcieport group=9 pcie bridge secondary=01
 fn 0000:00:09.2 8086:2934 class=0c0300 group=9
 fn 0000:00:09.3 15b3:101e class=020000 driver=mlx5_vfio_pci group=9
+fn 0000:00:09.4 8086:2918 class=060100 group=9
 EOF
 manifest <<-'EOF'
 vfio-pci 0000:00:09.0 1234:1111
@@ -424,6 +427,48 @@ vfio-pci 0000:00:09.1 8086:2668
 EOF
 run_eb --dry-run
 grep -qF "cannot be given" "$R.err" && fail "both claimed, still reported: $(cat "$R.err")"
+end
+
+# hda_module_tree: ROOT/lib/modules/RELEASE with the installed kernel's own
+# snd-hda-intel module and depmod's indexes, so that its aliases are real.
+hda_module_tree() {
+	local ko
+	ko=$(find /lib/modules -name 'snd-hda-intel.ko*' -print -quit 2>/dev/null)
+	[ -n "$ko" ] || {
+		fail "no snd-hda-intel module under /lib/modules (scripts/deps check installs a kernel)"
+		return 1
+	}
+	printf 'modules 6.1.0-fake\n' | "$MKFAKESYS" "$R" - || fail "mkfakesys failed"
+	mkdir -p "$R/lib/modules/6.1.0-fake/kernel"
+	cp "$ko" "$R/lib/modules/6.1.0-fake/kernel/"
+	depmod -b "$R" 6.1.0-fake 2>/dev/null || fail "depmod failed"
+}
+
+# At boot, before udev, the audio function has no driver yet: earlybind
+# must still see that snd_hda_intel will take it.
+begin driverless_member_that_a_module_will_take_is_named_with_the_module
+gpu_card vfio-pci -
+hda_module_tree
+manifest <<-'EOF'
+vfio-pci 0000:00:09.0 1234:1111
+EOF
+run_eb
+expect_rc 0
+log_has "earlybind: group 9 cannot be given to a VM: 0000:00:09.1 has no driver yet, and snd_hda_intel will take it; claim it too (earlybindctl add 0000:00:09.1)"
+end
+
+begin driverless_member_that_no_module_matches_keeps_the_group_viable
+base_tree
+hda_module_tree
+"$MKFAKESYS" "$R" - <<-'EOF' || fail "mkfakesys failed"
+fn 0000:00:09.0 1234:1111 class=030000 driver=vfio-pci group=9
+fn 0000:00:09.1 1234:5678 class=ff0000 group=9
+EOF
+manifest <<-'EOF'
+vfio-pci 0000:00:09.0 1234:1111
+EOF
+run_eb
+log_lacks "cannot be given to a VM"
 end
 
 begin function_without_iommu_group_is_not_checked
