@@ -8,7 +8,8 @@
 #                      110+): not part of check, since unstable moves
 # make demo            boot a real kernel with a real dracut initramfs and show
 #                      which function ended up on which driver
-# make bench           earlybind against the shell loop on fake roots
+# make bench           earlybind against the shell loop on fake roots, and what
+#                      it costs a boot under QEMU
 # make install         DESTDIR, PREFIX, SBINDIR, SYSCONFDIR, DRACUTMODDIR honoured
 
 VERSION := 0.1

@@ -204,6 +204,8 @@ eb_cleanup() {
 # and MANIFEST; the dracut log goes to EB_WORK/NAME.dracut.log.  FLAVOUR:
 #   shell    a lean shell image naming earlybind
 #   systemd  a lean systemd image naming earlybind
+#   plain    the lean shell image without earlybind, with vfio-pci and
+#            pci-stub (tests/bench/boot-cost: the recipe without earlybind)
 #   dropin   the lean shell image without naming earlybind: only
 #            dracut-module/90-earlybind.conf brings it in
 #   default  dracut's default module set, non-hostonly, as rpm-ostree
@@ -218,6 +220,10 @@ eb_build_image() {
 	shift 3
 	case $_flavour in
 	shell) _mods=(-m "dash udev-rules base rootfs-block earlybind earlybind-test") ;;
+	# The shell image without earlybind, with the vfio and pci-stub
+	# modules, for the classic recipe on the kernel command line.
+	plain) _mods=(-m "dash udev-rules base rootfs-block earlybind-test"
+		--add-drivers "vfio vfio_iommu_type1 vfio_virqfd vfio_pci_core vfio_pci pci_stub") ;;
 	dropin) _mods=(-m "dash udev-rules base rootfs-block earlybind-test") ;;
 	default) _mods=(-a earlybind-test) ;;
 	# One line: dracut splits -m at spaces only.
