@@ -266,6 +266,26 @@ eb_build_image() {
 		mv "$EB_CHOST/out/$_name.img" "$EB_WORK/$_name.img"
 }
 
+# eb_listing IMG: the paths in an uncompressed image, every cpio archive of
+# it: dracut-ng 112 writes the kernel modules and the rest as two archives
+# one after the other (the kernel unpacks each), and cpio -it stops at the
+# first.  dracut's skipcpio cuts off the first.
+eb_listing() {
+	local _skip=/usr/lib/dracut/skipcpio _seg="$1" _tmp _size _prev=0
+	_tmp=$(mktemp -d) || return 1
+	while [[ -s $_seg ]]; do
+		_size=$(stat -c %s "$_seg")
+		((_prev && _size >= _prev)) && break
+		_prev=$_size
+		cpio -it --quiet <"$_seg" 2>/dev/null
+		[[ -x $_skip ]] || break
+		"$_skip" "$_seg" >"$_tmp/next" 2>/dev/null || break
+		mv "$_tmp/next" "$_tmp/seg"
+		_seg="$_tmp/seg"
+	done
+	rm -rf "$_tmp"
+}
+
 # eb_image_has LISTING PATH: the image listing (cpio -it) has PATH; a path
 # under usr/lib/dracut/hooks/ may also be under var/lib/dracut/hooks/
 # (dracut-ng), and a module NAME.ko may also be NAME.ko.xz or .ko.zst.

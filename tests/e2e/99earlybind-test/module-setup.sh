@@ -31,6 +31,13 @@ check() {
 
 # called by dracut
 depends() {
+    # dracut-ng 110 and later keep the initqueue (and the systemd flavour's
+    # dracut-initqueue.service, which runs the settled hook) in a module of
+    # its own; before, it was part of base and dracut-systemd.
+    local _d
+    for _d in "$dracutbasedir"/modules.d/[0-9][0-9]initqueue; do
+        [[ -d $_d ]] && echo initqueue
+    done
     return 0
 }
 
