@@ -27,6 +27,7 @@ struct target {
 	char addr[PCI_ADDR_STRLEN];
 	struct pci_id id;
 	char was[SYSFS_DRIVER_MAX]; /* driver before we started, "" for none */
+	size_t claim;		    /* its entry in binder.claims */
 	bool override_set;
 	bool failed;
 };
@@ -103,6 +104,8 @@ static int add_claim(struct binder *b, const struct manifest_entry *e, const cha
 	c = &b->claims[b->n_claims++];
 	snprintf(c->addr, sizeof(c->addr), "%s", addr);
 	c->driver = e->driver;
+	c->group = GROUP_UNKNOWN;
+	c->on_driver = false;
 	return 0;
 }
 
@@ -134,10 +137,14 @@ static int resolve_function(struct binder *b, const struct manifest_entry *e, co
 	}
 	if (strcmp(driver, e->driver) == 0) {
 		kmsg_log(b->log, LOG_INFO, "%s [%s]: already on %s", addr, have, driver);
+		b->claims[b->n_claims - 1].on_driver = true;
 		b->stats->already++;
 		return 0;
 	}
-	return add_target(b, e, addr, id, driver);
+	r = add_target(b, e, addr, id, driver);
+	if (r == 0)
+		b->targets[b->n_targets - 1].claim = b->n_claims - 1;
+	return r;
 }
 
 static void report_absent(struct binder *b, const struct manifest_entry *e, const char *what)
@@ -396,6 +403,9 @@ static void finish_target(struct binder *b, struct target *t)
 		return;
 	}
 	r = sysfs_read_iommu_group(&b->sysfs, t->addr);
+	/* What the group check needs to know of it, read once. */
+	b->claims[t->claim].group = r >= 0 ? r : -1;
+	b->claims[t->claim].on_driver = true;
 	if (r >= 0)
 		kmsg_log(b->log, LOG_INFO, "%s [%s]: bound to %s (was %s), IOMMU group %d",
 			 t->addr, have, now, driver_or_none(t->was), r);

@@ -222,21 +222,20 @@ static void log_group(struct kmsg *log, int group, struct blockers *bl)
 }
 
 /* Logs group @group when a member blocks it; 1 if it did, 0, or -ENOMEM. */
-static int check_group(int groups_fd, int group, const struct group_claim *claims, size_t n,
-		       const struct group_opts *o, struct blockers *bl, struct kmsg *log)
+static int check_group(const char *groups_dir, int group, const struct group_claim *claims,
+		       size_t n, const struct group_opts *o, struct blockers *bl, struct kmsg *log)
 {
-	char path[32], driver[SYSFS_DRIVER_MAX];
+	char path[4096], driver[SYSFS_DRIVER_MAX];
 	struct dirent *de;
 	DIR *d;
-	int fd, r = 0;
+	int r = 0;
 
-	snprintf(path, sizeof(path), "%d/devices", group);
-	fd = openat(groups_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	d = fd < 0 ? NULL : fdopendir(fd);
+	/* opendir(), not openat() and fdopendir(): one system call, not three. */
+	if ((size_t)snprintf(path, sizeof(path), "%s/%d/devices", groups_dir, group) >= sizeof(path))
+		return 0;
+	d = opendir(path);
 	if (!d) {
 		r = -errno;
-		if (fd >= 0)
-			close(fd);
 		kmsg_log(log, LOG_WARNING, "cannot read /sys/kernel/iommu_groups/%d/devices: %s; "
 			 "whether the group can be given to a VM is not known", group, strerror(-r));
 		return 0;
@@ -250,7 +249,7 @@ static int check_group(int groups_fd, int group, const struct group_claim *claim
 		bool later = false;
 
 		c = find_claim(claims, n, de->d_name);
-		if (o->assume_claimed && c)
+		if (c && (c->on_driver || o->assume_claimed))
 			r = snprintf(driver, sizeof(driver), "%s", c->driver) < (int)sizeof(driver) ?
 			    0 : -ENAMETOOLONG;
 		else
@@ -289,7 +288,7 @@ int group_report(const struct sysfs *s, const char *root, struct group_claim *cl
 {
 	struct blockers bl = { 0 };
 	char path[4096];
-	int *groups, groups_fd, r = 0, bad = 0;
+	int *groups, r = 0, bad = 0;
 	size_t n_groups = 0;
 
 	if (!n)
@@ -298,8 +297,10 @@ int group_report(const struct sysfs *s, const char *root, struct group_claim *cl
 	if (!groups)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		int g = sysfs_read_iommu_group(s, claims[i].addr);
+		int g = claims[i].group;
 
+		if (g == GROUP_UNKNOWN)
+			g = sysfs_read_iommu_group(s, claims[i].addr);
 		if (g >= 0)
 			groups[n_groups++] = g;
 	}
@@ -309,9 +310,7 @@ int group_report(const struct sysfs *s, const char *root, struct group_claim *cl
 	if (!n_groups)
 		goto out;
 	r = root_path(path, sizeof(path), root, "/sys/kernel/iommu_groups");
-	groups_fd = r < 0 ? -1 : open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (groups_fd < 0) {
-		r = r < 0 ? r : -errno;
+	if (r < 0) {
 		kmsg_log(log, LOG_WARNING, "cannot open /sys/kernel/iommu_groups: %s; whether the "
 			 "groups can be given to a VM is not known", strerror(-r));
 		r = 0;
@@ -320,12 +319,11 @@ int group_report(const struct sysfs *s, const char *root, struct group_claim *cl
 	for (size_t i = 0; i < n_groups; i++) {
 		if (i && groups[i] == groups[i - 1])
 			continue;
-		r = check_group(groups_fd, groups[i], claims, n, opts, &bl, log);
+		r = check_group(path, groups[i], claims, n, opts, &bl, log);
 		if (r < 0)
 			break;
 		bad += r;
 	}
-	close(groups_fd);
 out:
 	free(bl.v);
 	free(groups);

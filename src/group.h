@@ -14,9 +14,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* group_claim.group before anyone read it. */
+#define GROUP_UNKNOWN (-2)
+
 struct group_claim {
 	char addr[PCI_ADDR_STRLEN];
 	const char *driver; /* the driver the manifest names for it */
+	int group;	    /* its IOMMU group, -1 for none, or GROUP_UNKNOWN */
+	bool on_driver;	    /* known to be on @driver: its link need not be read again */
 };
 
 /*
