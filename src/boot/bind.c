@@ -11,6 +11,7 @@
  * Never new_id: it captures every device with that id, not just this one.
  */
 #include "bind.h"
+#include "group.h"
 #include "modload.h"
 #include "sysfs.h"
 
@@ -25,6 +26,7 @@ struct target {
 	char addr[PCI_ADDR_STRLEN];
 	struct pci_id id;
 	char was[SYSFS_DRIVER_MAX]; /* driver before we started, "" for none */
+	size_t claim;		    /* its entry in binder.claims */
 	bool override_set;
 	bool failed;
 };
@@ -37,6 +39,8 @@ struct binder {
 	struct sysfs sysfs;
 	struct target *targets;
 	size_t n_targets, alloc;
+	struct group_claim *claims; /* every function whose address and id matched */
+	size_t n_claims, claims_alloc;
 	struct modload *ml;
 	bool ml_tried;
 	int ml_error;
@@ -83,6 +87,27 @@ static int add_target(struct binder *b, const struct manifest_entry *e, const ch
 	return 0;
 }
 
+static int add_claim(struct binder *b, const struct manifest_entry *e, const char *addr)
+{
+	struct group_claim *c;
+
+	if (b->n_claims == b->claims_alloc) {
+		size_t alloc = b->claims_alloc ? b->claims_alloc * 2 : 16;
+		struct group_claim *n = realloc(b->claims, alloc * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		b->claims = n;
+		b->claims_alloc = alloc;
+	}
+	c = &b->claims[b->n_claims++];
+	snprintf(c->addr, sizeof(c->addr), "%s", addr);
+	c->driver = e->driver;
+	c->group = GROUP_UNKNOWN;
+	c->on_driver = false;
+	return 0;
+}
+
 /*
  * Checks one function, whose uevent said @id and @driver, against @e and
  * queues it; logs what it decided.
@@ -91,6 +116,7 @@ static int resolve_function(struct binder *b, const struct manifest_entry *e, co
 			    struct pci_id *id, const char *driver)
 {
 	char have[24], want[24];
+	int r;
 
 	/* The subsystem ids are shown (and compared) when the line gives them. */
 	if (!e->id.has_subsys)
@@ -104,12 +130,19 @@ static int resolve_function(struct binder *b, const struct manifest_entry *e, co
 		b->stats->failed++;
 		return 0;
 	}
+	r = add_claim(b, e, addr);
+	if (r < 0)
+		return r;
 	if (strcmp(driver, e->driver) == 0) {
 		kmsg_log(b->log, LOG_INFO, "%s [%s]: already on %s", addr, have, driver);
+		b->claims[b->n_claims - 1].on_driver = true;
 		b->stats->already++;
 		return 0;
 	}
-	return add_target(b, e, addr, id, driver);
+	r = add_target(b, e, addr, id, driver);
+	if (r == 0)
+		b->targets[b->n_targets - 1].claim = b->n_claims - 1;
+	return r;
 }
 
 static void report_absent(struct binder *b, const struct manifest_entry *e, const char *what)
@@ -232,6 +265,17 @@ static void modload_log(void *userdata, int priority, const char *msg)
 	kmsg_log(b->log, priority, "libkmod: %s", msg);
 }
 
+/* The libkmod context, made at its first use; NULL when it cannot be (logged once). */
+static struct modload *binder_modload(struct binder *b)
+{
+	if (!b->ml_tried) {
+		b->ml_tried = true;
+		b->ml_error = modload_new(&b->ml, b->opts->root, modload_log, b,
+					  b->ml_dir, sizeof(b->ml_dir));
+	}
+	return b->ml;
+}
+
 /* Makes @driver registered with the PCI bus; 0 or -errno (logged). */
 static int load_driver(struct binder *b, const char *driver)
 {
@@ -244,12 +288,7 @@ static int load_driver(struct binder *b, const char *driver)
 		fprintf(b->opts->dry_run, "load module %s and its dependencies\n", driver);
 		return 0;
 	}
-	if (!b->ml_tried) {
-		b->ml_tried = true;
-		b->ml_error = modload_new(&b->ml, b->opts->root, modload_log, b,
-					  b->ml_dir, sizeof(b->ml_dir));
-	}
-	if (!b->ml) {
+	if (!binder_modload(b)) {
 		kmsg_log(b->log, LOG_ERR, "cannot load %s: %s: %s; its functions keep "
 			 "driver_override, so no other driver takes them", driver, b->ml_dir,
 			 strerror(-b->ml_error));
@@ -369,15 +408,36 @@ static void finish_target(struct binder *b, struct target *t)
 		b->stats->failed++;
 		return;
 	}
-	kmsg_log(b->log, LOG_INFO, "%s [%s]: bound to %s (was %s)", t->addr, have, now,
-		 driver_or_none(t->was));
+	r = sysfs_read_iommu_group(&b->sysfs, t->addr);
+	/* What the group check needs to know of it, read once. */
+	b->claims[t->claim].group = r >= 0 ? r : -1;
+	b->claims[t->claim].on_driver = true;
+	if (r >= 0)
+		kmsg_log(b->log, LOG_INFO, "%s [%s]: bound to %s (was %s), IOMMU group %d",
+			 t->addr, have, now, driver_or_none(t->was), r);
+	else
+		kmsg_log(b->log, LOG_INFO, "%s [%s]: bound to %s (was %s)", t->addr, have, now,
+			 driver_or_none(t->was));
 	b->stats->bound++;
+}
+
+/* group_module_fn: what udev would load for a member with @modalias. */
+static int module_for_alias(void *userdata, const char *modalias, char *buf, size_t size)
+{
+	struct binder *b = userdata;
+	struct modload *ml = binder_modload(b);
+
+	/* No module tree: nothing for udev to load. */
+	if (!ml)
+		return b->ml_error == -ENOENT ? 0 : b->ml_error;
+	return modload_module_for_alias(ml, modalias, buf, size);
 }
 
 int bind_manifest(const struct manifest *m, const struct bind_opts *opts, struct kmsg *log,
 		  struct bind_stats *stats)
 {
 	struct binder b = { .m = m, .opts = opts, .log = log, .stats = stats };
+	struct group_opts go;
 	int r;
 
 	memset(stats, 0, sizeof(*stats));
@@ -407,9 +467,16 @@ int bind_manifest(const struct manifest *m, const struct bind_opts *opts, struct
 		}
 		finish_target(&b, t);
 	}
+	/* Bound is not yet usable: a VM needs the whole group. */
+	go = (struct group_opts){ .assume_claimed = opts->dry_run != NULL,
+				  .module_for = module_for_alias, .userdata = &b };
+	r = group_report(&b.sysfs, opts->root, b.claims, b.n_claims, &go, log);
+	if (r < 0)
+		kmsg_log(log, LOG_WARNING, "cannot check the IOMMU groups: %s", strerror(-r));
 	r = 0;
 out:
 	modload_free(b.ml);
+	free(b.claims);
 	free(b.targets);
 	sysfs_close(&b.sysfs);
 	return r;

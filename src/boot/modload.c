@@ -369,3 +369,26 @@ int modload_load(struct modload *ml, const char *driver, struct modload_result *
 	kmod_module_unref_list(list);
 	return r;
 }
+
+int modload_module_for_alias(struct modload *ml, const char *modalias, char *buf, size_t size)
+{
+	struct kmod_list *list = NULL, *l;
+	int r, found = 0;
+
+	r = kmod_module_new_from_lookup(ml->ctx, modalias, &list);
+	if (r < 0)
+		return r;
+	kmod_list_foreach(l, list) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+		const char *name = kmod_module_get_name(mod);
+
+		/* A module has a file; a built-in one only its name. */
+		if (!found && kmod_module_get_path(mod) && strlen(name) < size) {
+			strcpy(buf, name);
+			found = 1;
+		}
+		kmod_module_unref(mod);
+	}
+	kmod_module_unref_list(list);
+	return found;
+}

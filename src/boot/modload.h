@@ -40,4 +40,11 @@ struct modload_result {
  */
 int modload_load(struct modload *ml, const char *driver, struct modload_result *res);
 
+/*
+ * The module (not built in) that udev would load for a function with
+ * @modalias, into @buf: 1 when there is one, 0 when none, or -errno.
+ * A built-in driver had its chance when the function appeared.
+ */
+int modload_module_for_alias(struct modload *ml, const char *modalias, char *buf, size_t size);
+
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "firmware_fb.h"
 #include "host.h"
 #include "json.h"
 #include "kargs.h"
@@ -44,8 +45,9 @@ int ctl_machine_kargs(const struct ctl *c, const struct ctl_machine *m, enum kar
 
 		addrs[i] = d->addr;
 		ctl_pci_id(d, &ids[i]);
+		/* From 6.0 on vfio-pci removes efifb/simpledrm itself: no arguments. */
 		if (d->boot_vga == 1 && ctl_manifest_entry(m, d, &mismatch) && !mismatch)
-			mach.boot_vga_claimed = true;
+			mach.boot_vga_claimed = firmware_fb_kept_by_a_kernel(c->root);
 	}
 	mach.addrs = addrs;
 	mach.ids = ids;
@@ -196,8 +198,7 @@ int cmd_kargs(struct ctl *c, int argc, char **argv)
 	if (r == CTL_EXIT_OK) {
 		if (res.args.n && mode == KARGS_MODE_ADDRESS && !m.manifest.n_entries)
 			ctl_warn(c, "the manifest claims nothing; these are the IOMMU arguments only");
-		if (kargs_has(&res.args, "video=efifb:off"))
-			warn_boot_vga(c, &m);
+		warn_boot_vga(c, &m);
 		kargs_print(stdout, &res.args, format, mode);
 	}
 	kargs_result_free(&res);

@@ -523,4 +523,174 @@ expect_rc 1
 log_has "cannot open /sys/bus/pci"
 end
 
+# ---- IOMMU groups: bound is not yet usable by a VM ---------------------------
+
+# gpu_card DRIVER0 DRIVER1: the base machine plus a GPU-shaped card in one
+# slot and one IOMMU group, as QEMU's VGA,multifunction=on and intel-hda
+# make it: a display function at 09.0 and its audio at 09.1; "-" for no
+# driver.
+gpu_card() {
+	base_tree
+	"$MKFAKESYS" "$R" - <<-EOF || fail "mkfakesys failed"
+	fn 0000:00:09.0 1234:1111 sub=1af4:1100 class=030000 ${1:+driver=$1} group=9
+	fn 0000:00:09.1 8086:2668 sub=1af4:1100 class=040300 $([ "$2" = - ] || printf "driver=%s" "$2") group=9
+	EOF
+}
+
+begin group_with_an_unclaimed_member_on_a_host_driver_is_named_with_the_fix
+gpu_card vfio-pci snd_hda_intel
+manifest <<-'EOF'
+vfio-pci 0000:00:09.0 1234:1111
+EOF
+run_eb
+expect_rc 0
+log_has "earlybind: group 9 cannot be given to a VM: 0000:00:09.1 is on snd_hda_intel; claim it too (earlybindctl add 0000:00:09.1)"
+grep -q '^<4>earlybind: group 9 ' "$R/dev/kmsg" || fail "not at warning level: $(cat "$R/dev/kmsg")"
+end
+
+begin group_with_every_member_claimed_is_not_reported
+gpu_card vfio-pci vfio-pci
+manifest <<-'EOF'
+vfio-pci 0000:00:09.0 1234:1111
+vfio-pci 0000:00:09.1 8086:2668
+EOF
+run_eb
+expect_rc 0
+log_lacks "cannot be given to a VM"
+end
+
+# 09.2 has no driver, and with no module tree nothing will load one for it.
+begin driverless_pcieport_pci_stub_and_vfio_variant_members_keep_a_group_viable
+gpu_card vfio-pci pci-stub
+"$MKFAKESYS" "$R" - <<-'EOF' || fail "mkfakesys failed"
+fn 0000:00:1c.0 8086:2448 class=060400 driver=pcieport group=9 pcie bridge secondary=01
+fn 0000:00:09.2 8086:2934 class=0c0300 group=9
+fn 0000:00:09.3 15b3:101e class=020000 driver=mlx5_vfio_pci group=9
+fn 0000:00:09.4 8086:2918 class=060100 group=9
+EOF
+manifest <<-'EOF'
+vfio-pci 0000:00:09.0 1234:1111
+EOF
+run_eb
+expect_rc 0
+log_lacks "cannot be given to a VM"
+end
+
+begin claimed_member_left_on_its_host_driver_is_named_without_an_add
+gpu_card vfio-pci snd_hda_intel
+manifest <<-'EOF'
+vfio-pci 0000:00:09.0 1234:1111
+vfio-pci 0000:00:09.1 8086:2668
+EOF
+run_eb
+# The fake kernel does not rebind 09.1 on drivers_probe.
+expect_rc 1
+log_has "earlybind: group 9 cannot be given to a VM: 0000:00:09.1 is on snd_hda_intel although claimed (see above)"
+log_lacks "earlybindctl add"
+end
+
+begin every_blocking_member_is_named_once_in_address_order
+gpu_card vfio-pci snd_hda_intel
+"$MKFAKESYS" "$R" - <<-'EOF' || fail "mkfakesys failed"
+fn 0000:00:09.2 8086:2934 class=0c0300 driver=uhci_hcd group=9
+fn 0000:00:0a.0 1234:1111 sub=1af4:1100 class=030000 driver=vfio-pci group=9
+EOF
+manifest <<-'EOF'
+vfio-pci 0000:00:09.0 1234:1111
+vfio-pci 0000:00:0a.0 1234:1111
+EOF
+run_eb
+log_has "group 9 cannot be given to a VM: 0000:00:09.1 is on snd_hda_intel, 0000:00:09.2 is on uhci_hcd; claim them too (earlybindctl add 0000:00:09.1; earlybindctl add 0000:00:09.2)"
+[ "$(grep -c 'cannot be given' "$R/dev/kmsg")" -eq 1 ] || fail "group reported more than once"
+end
+
+begin large_group_names_six_members_and_counts_the_rest
+base_tree
+{
+	printf 'fn 0000:00:0b.0 1234:1111 class=030000 driver=vfio-pci group=11\n'
+	for f in 1 2 3 4 5 6 7; do
+		printf 'fn 0000:00:0b.%s 8086:2668 class=040300 driver=snd_hda_intel group=11\n' "$f"
+	done
+	printf 'fn 0000:00:0c.0 8086:2668 class=040300 driver=snd_hda_intel group=11\n'
+} | "$MKFAKESYS" "$R" - || fail "mkfakesys failed"
+manifest <<-'EOF'
+vfio-pci 0000:00:0b.0 1234:1111
+EOF
+run_eb
+log_has "0000:00:0b.6 is on snd_hda_intel and 2 more (see /sys/kernel/iommu_groups/11/devices); claim them too ("
+log_lacks "0000:00:0b.7 is on"
+end
+
+begin dry_run_predicts_the_group_from_the_manifest
+gpu_card bochs-drm snd_hda_intel
+manifest <<-'EOF'
+vfio-pci 0000:00:09.0 1234:1111
+EOF
+run_eb --dry-run
+grep -qF "earlybind: group 9 cannot be given to a VM: 0000:00:09.1 is on snd_hda_intel; claim it too" \
+	"$R.err" || fail "stderr: $(cat "$R.err")"
+grep -qF "0000:00:09.0 is on" "$R.err" && fail "the claimed 09.0 was named: $(cat "$R.err")"
+manifest <<-'EOF'
+vfio-pci 0000:00:09.0 1234:1111
+vfio-pci 0000:00:09.1 8086:2668
+EOF
+run_eb --dry-run
+grep -qF "cannot be given" "$R.err" && fail "both claimed, still reported: $(cat "$R.err")"
+end
+
+# hda_module_tree: ROOT/lib/modules/RELEASE with the installed kernel's own
+# snd-hda-intel module and depmod's indexes, so that its aliases are real.
+hda_module_tree() {
+	local ko
+	ko=$(find /lib/modules -name 'snd-hda-intel.ko*' -print -quit 2>/dev/null)
+	[ -n "$ko" ] || {
+		fail "no snd-hda-intel module under /lib/modules (scripts/deps check installs a kernel)"
+		return 1
+	}
+	printf 'modules 6.1.0-fake\n' | "$MKFAKESYS" "$R" - || fail "mkfakesys failed"
+	mkdir -p "$R/lib/modules/6.1.0-fake/kernel"
+	cp "$ko" "$R/lib/modules/6.1.0-fake/kernel/"
+	depmod -b "$R" 6.1.0-fake 2>/dev/null || fail "depmod failed"
+}
+
+# At boot, before udev, the audio function has no driver yet: earlybind
+# must still see that snd_hda_intel will take it.
+begin driverless_member_that_a_module_will_take_is_named_with_the_module
+gpu_card vfio-pci -
+hda_module_tree
+manifest <<-'EOF'
+vfio-pci 0000:00:09.0 1234:1111
+EOF
+run_eb
+expect_rc 0
+log_has "earlybind: group 9 cannot be given to a VM: 0000:00:09.1 has no driver yet, and snd_hda_intel will take it; claim it too (earlybindctl add 0000:00:09.1)"
+end
+
+begin driverless_member_that_no_module_matches_keeps_the_group_viable
+base_tree
+hda_module_tree
+"$MKFAKESYS" "$R" - <<-'EOF' || fail "mkfakesys failed"
+fn 0000:00:09.0 1234:1111 class=030000 driver=vfio-pci group=9
+fn 0000:00:09.1 1234:5678 class=ff0000 group=9
+EOF
+manifest <<-'EOF'
+vfio-pci 0000:00:09.0 1234:1111
+EOF
+run_eb
+log_lacks "cannot be given to a VM"
+end
+
+begin function_without_iommu_group_is_not_checked
+base_tree
+"$MKFAKESYS" "$R" - <<-'EOF' || fail "mkfakesys failed"
+fn 0000:00:0a.0 1234:1111 class=030000 driver=vfio-pci
+EOF
+manifest <<-'EOF'
+vfio-pci 0000:00:0a.0 1234:1111
+EOF
+run_eb
+expect_rc 0
+log_lacks "group"
+end
+
 summary

@@ -98,6 +98,8 @@ ctl add 0e:00.0 --force
 expect_rc 0
 expect_entries "vfio-pci 0000:0e:00.0 1002:73e3
 vfio-pci 0000:0e:00.1 1002:ab28"
+# A kernel before 6.0 is installed: vfio-pci leaves efifb on the GPU there.
+mkdir -p "$R/lib/modules/5.15.0-91-generic"
 ctl kargs
 out_has "video=efifb:off"
 out_has "initcall_blacklist=sysfb_init"
@@ -112,6 +114,8 @@ ctl add 0e:00.0 --force
 expect_rc 0
 rel=$(cat "$R/proc/sys/kernel/osrelease")
 mkdir -p "$R/boot"
+# A kernel before 6.0 is installed: efifb must be turned off at all.
+mkdir -p "$R/lib/modules/5.15.0-91-generic"
 # Debian's place: a kernel built without sysfb.
 printf 'CONFIG_X86=y\n# CONFIG_SYSFB is not set\n' >"$R/boot/config-$rel"
 ctl kargs
@@ -137,6 +141,18 @@ rm -r "$R/lib/modules/6.12.9-amd64"
 printf 'CONFIG_X86=y\n' >"$R/boot/config-$rel"
 ctl kargs
 out_has "initcall_blacklist=sysfb_init"
+end
+
+begin boot_vga_needs_no_framebuffer_arguments_when_every_kernel_releases_it
+x570
+ctl add 0e:00.0 --force
+expect_rc 0
+# 6.1 (the fixture's kernel) and later: vfio-pci removes efifb itself.
+mkdir -p "$R/lib/modules/6.12.9-amd64"
+ctl kargs
+expect_rc 0
+[ "$(cat "$R.out")" = "iommu=pt" ] || fail "kargs: $(cat "$R.out")"
+err_has "the boot VGA device"
 end
 
 begin system_disk_is_refused_even_with_force

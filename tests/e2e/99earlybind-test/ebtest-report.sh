@@ -1,8 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Test-only initqueue/settled hook: once udev has settled, prints for every
-# PCI function
+# Test-only initqueue/settled hook: once udev has settled, prints
+#   EBTEST uptime SECONDS      guest time since the kernel started
+#   EBTEST compression xz|none what /sys/module/compression says
+#   EBTEST iomem LINE          the firmware framebuffer lines of /proc/iomem
+# and for every PCI function
 #   EBTEST dev ADDR id=VVVV:DDDD driver=NAME|none group=N|none override=...
 # then earlybind's kernel log lines as "EBTEST log ..." (and the vfio and
 # pci-stub kernel lines as "EBTEST klog ..."), then "EBTEST end", and ends
@@ -17,7 +20,19 @@ ebtest_say() {
     printf '<2>EBTEST %s\n' "$*" > /dev/kmsg
 }
 
+read -r ebtest_up < /proc/uptime
+ebtest_up=${ebtest_up%% *}
 ebtest_say begin
+ebtest_say "uptime $ebtest_up"
+ebtest_comp=none
+[ -r /sys/module/compression ] && read -r ebtest_comp < /sys/module/compression
+ebtest_say "compression ${ebtest_comp:-none}"
+while IFS= read -r ebtest_line; do
+    case $ebtest_line in
+    *efifb*|*BOOTFB*|*simple-framebuffer*|*simpledrm*|*vesafb*)
+        ebtest_say "iomem $ebtest_line" ;;
+    esac
+done < /proc/iomem
 for ebtest_dev in /sys/bus/pci/devices/*; do
     [ -e "$ebtest_dev/vendor" ] || continue
     read -r ebtest_vendor < "$ebtest_dev/vendor"
@@ -40,7 +55,7 @@ dmesg | while IFS= read -r ebtest_line; do
     case $ebtest_line in
     *EBTEST*) ;;
     *earlybind:*) ebtest_say "log ${ebtest_line#*] }" ;;
-    *vfio*|*pci-stub*) ebtest_say "klog ${ebtest_line#*] }" ;;
+    *vfio*|*pci-stub*|*efifb*) ebtest_say "klog ${ebtest_line#*] }" ;;
     esac
 done
 
