@@ -165,6 +165,16 @@ typedef void (*ctl_vm_report_fn)(void *userdata, int level, const char *hint, co
 void ctl_vm_doctor(const struct ctl *c, const struct ctl_machine *m, ctl_vm_report_fn report,
 		   void *userdata);
 
+/* Shared by list and show (cmd_list.c), and by add and remove (cmd_add.c). */
+struct json;
+void manifest_says(const struct ctl_machine *m, const struct pcidev *d, char *buf, size_t size);
+void json_function(struct json *j, const struct ctl_machine *m, const struct pcidev *d,
+		   bool full, const char *root);
+int parse_json_flag(struct ctl *c, int argc, char **argv, const char *usage, bool *json,
+		    int want_args);
+struct manifest_doc;
+int open_manifest(const struct ctl *c, struct manifest_doc *doc, char *path, size_t size);
+
 int cmd_apply(struct ctl *c, int argc, char **argv);
 int cmd_list(struct ctl *c, int argc, char **argv);
 int cmd_show(struct ctl *c, int argc, char **argv);
