@@ -48,7 +48,7 @@ CTL_INC := -Isrc/ctl -Isrc/shared -Ikargs -Iostree
 EARLYBIND_SRC := $(filter-out src/boot/static_libc.c src/boot/fnmatch_bytes.c, \
 		   $(wildcard src/boot/*.c)) \
 		 src/shared/manifest.c src/shared/cmdline.c src/shared/rootpath.c \
-		 src/shared/readfile.c
+		 src/shared/readfile.c src/shared/vfio_driver.c
 EARLYBIND_HDR := $(wildcard src/boot/*.h src/shared/*.h)
 
 STATIC_DEPS := $(BUILDDIR)/static

@@ -13,6 +13,7 @@
 #include "bind.h"
 #include "modload.h"
 #include "sysfs.h"
+#include "vfio_driver.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -310,7 +311,7 @@ static void explain_unbound(struct binder *b, const struct target *t, const char
 			    const char *have)
 {
 	/* Driverless after a vfio driver's probe: most often, no IOMMU. */
-	if (!now[0] && strncmp(t->e->driver, "vfio", 4) == 0 &&
+	if (!now[0] && vfio_driver_is(t->e->driver) &&
 	    sysfs_read_iommu_group(&b->sysfs, t->addr) < 0) {
 		kmsg_log(b->log, LOG_ERR, "%s [%s]: %s did not bind it: the function has no "
 			 "IOMMU group; enable VT-d/AMD-Vi in the firmware (and intel_iommu=on "

@@ -290,8 +290,8 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	}
 	r = ctl_machine_load(c, &m);
-	if (r)
-		return r;
+	if (r < 0)
+		return CTL_EXIT_FAIL;
 	r = CTL_EXIT_FAIL;
 	err = applied_load(c->root, &a);
 	if (err < 0) {

@@ -21,6 +21,7 @@
 #include "modalias.h"
 #include "readfile.h"
 #include "rootpath.h"
+#include "vfio_driver.h"
 
 static const char doctor_usage[] =
 	"Usage: earlybindctl doctor\n\n"
@@ -50,7 +51,7 @@ struct doctor {
 };
 
 __attribute__((format(printf, 4, 5)))
-static void report(struct doctor *d, enum level l, const char *hint, const char *fmt, ...)
+static void say(struct doctor *d, enum level l, const char *hint, const char *fmt, ...)
 {
 	static const char *const word[] = { "ok", "warn", "fail" };
 	static const enum ctl_color color[] = { CTL_GREEN, CTL_YELLOW, CTL_RED };
@@ -154,7 +155,7 @@ static unsigned virqfd_in_file(struct doctor *d, const char *file, enum level l,
 			continue;
 		n++;
 		if (l != DOC_OK)
-			report(d, l, "merged into vfio in 6.2; remove it",
+			say(d, l, "merged into vfio in 6.2; remove it",
 			       "%s line %u asks for vfio_virqfd, which %s", file, lineno, what);
 	}
 	free(line);
@@ -211,7 +212,7 @@ static void check_iommu(struct doctor *d)
 		groups += j == i;
 	}
 	if (groups) {
-		report(d, DOC_OK, NULL, "the IOMMU is on: %zu IOMMU group%s", groups,
+		say(d, DOC_OK, NULL, "the IOMMU is on: %zu IOMMU group%s", groups,
 		       groups == 1 ? "" : "s");
 		return;
 	}
@@ -226,7 +227,7 @@ static void check_iommu(struct doctor *d)
 			closedir(dir);
 	}
 	if (first[0]) {
-		report(d, DOC_OK, NULL, "the IOMMU is on: /sys/class/iommu has %s", first);
+		say(d, DOC_OK, NULL, "the IOMMU is on: /sys/class/iommu has %s", first);
 		return;
 	}
 	if (d->cpu.vendor == CPU_AMD)
@@ -239,7 +240,7 @@ static void check_iommu(struct doctor *d)
 	else
 		hint = "enable the IOMMU in the firmware setup (AMD: SVM and IOMMU; Intel: VT-d, "
 		       "and intel_iommu=on)";
-	report(d, DOC_FAIL, hint, "the IOMMU is off: no PCI function has an IOMMU group");
+	say(d, DOC_FAIL, hint, "the IOMMU is off: no PCI function has an IOMMU group");
 }
 
 /* 2. Without svm or vmx the guest cannot run under KVM at all. */
@@ -248,11 +249,11 @@ static void check_virt(struct doctor *d)
 	const char *hint;
 
 	if (!d->have_cpuinfo) {
-		report(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/cpuinfo");
+		say(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/cpuinfo");
 		return;
 	}
 	if (d->cpu.virt_flag) {
-		report(d, DOC_OK, NULL, "the CPU has hardware virtualisation (%s)", d->cpu.virt_flag);
+		say(d, DOC_OK, NULL, "the CPU has hardware virtualisation (%s)", d->cpu.virt_flag);
 		return;
 	}
 	if (d->cpu.vendor == CPU_AMD)
@@ -261,7 +262,7 @@ static void check_virt(struct doctor *d)
 		hint = "enable Intel Virtualization Technology (VT-x) in the firmware setup";
 	else
 		hint = "enable SVM (AMD) or VT-x (Intel) in the firmware setup";
-	report(d, DOC_WARN, hint, "the CPU reports neither svm nor vmx: KVM cannot run a guest");
+	say(d, DOC_WARN, hint, "the CPU reports neither svm nor vmx: KVM cannot run a guest");
 }
 
 /* 3. Arguments copied from guides that the kernel takes and ignores. */
@@ -270,7 +271,7 @@ static void check_kargs(struct doctor *d)
 	unsigned n = 0;
 
 	if (!d->have_cmdline) {
-		report(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/cmdline");
+		say(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/cmdline");
 		return;
 	}
 	for (size_t i = 0; i < d->cmdline.n; i++) {
@@ -282,7 +283,7 @@ static void check_kargs(struct doctor *d)
 		if (val && modname_eq(t, key, "amd_iommu") &&
 		    (has_word(val, ",", "on") || has_word(val, ",", "pt"))) {
 			n++;
-			report(d, DOC_WARN, "not an option of the AMD IOMMU driver; remove it: "
+			say(d, DOC_WARN, "not an option of the AMD IOMMU driver; remove it: "
 			       "iommu=pt is the real one",
 			       "%s on the kernel command line does nothing", t);
 		} else if (dot && (modname_eq(t, key, "vfio_pci.id") ||
@@ -292,17 +293,17 @@ static void check_kargs(struct doctor *d)
 			n++;
 			snprintf(hint, sizeof(hint), "the parameter is %.*s.ids=",
 				 (int)(dot - t), t);
-			report(d, DOC_FAIL, hint,
+			say(d, DOC_FAIL, hint,
 			       "%s on the kernel command line is misspelt: %.*s has no parameter "
 			       "'id'", t, (int)(dot - t), t);
 		} else if (d->cpu.vendor == CPU_AMD && strcmp(t, "intel_iommu=on") == 0) {
 			n++;
-			report(d, DOC_WARN, "remove it; the AMD IOMMU is on when the firmware "
+			say(d, DOC_WARN, "remove it; the AMD IOMMU is on when the firmware "
 			       "enables it", "intel_iommu=on does nothing on an AMD CPU");
 		}
 	}
 	if (!n)
-		report(d, DOC_OK, NULL,
+		say(d, DOC_OK, NULL,
 		       "no kernel argument that does nothing or is misspelt");
 }
 
@@ -319,7 +320,7 @@ static void check_virqfd(struct doctor *d)
 	int gone;
 
 	if (!d->release[0]) {
-		report(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/sys/kernel/osrelease");
+		say(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/sys/kernel/osrelease");
 		return;
 	}
 	gone = release_has_no_virqfd(d->release);
@@ -339,7 +340,7 @@ static void check_virqfd(struct doctor *d)
 			continue;
 		n++;
 		if (l != DOC_OK)
-			report(d, l, "merged into vfio in 6.2; remove it",
+			say(d, l, "merged into vfio in 6.2; remove it",
 			       "%s on the kernel command line asks for vfio_virqfd, which %s", t,
 			       what);
 	}
@@ -348,9 +349,9 @@ static void check_virqfd(struct doctor *d)
 	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++)
 		n += virqfd_in_file(d, files[i], l, what);
 	if (!n)
-		report(d, DOC_OK, NULL, "nothing asks for vfio_virqfd");
+		say(d, DOC_OK, NULL, "nothing asks for vfio_virqfd");
 	else if (l == DOC_OK)
-		report(d, DOC_OK, NULL, "vfio_virqfd is asked for, and kernel %s has it",
+		say(d, DOC_OK, NULL, "vfio_virqfd is asked for, and kernel %s has it",
 		       d->release);
 }
 
@@ -371,7 +372,7 @@ static void report_system_claim(void *userdata, const struct ctl_system_claim *s
 	char what[1024], fix[128];
 
 	ctl_system_claim_describe(sc, what, sizeof(what), fix, sizeof(fix));
-	report(d, DOC_FAIL, fix, "/etc/earlybind.conf line %u %s: the system runs from that "
+	say(d, DOC_FAIL, fix, "/etc/earlybind.conf line %u %s: the system runs from that "
 	       "disk, and at boot earlybind would take it away", sc->e->line, what);
 }
 
@@ -388,13 +389,13 @@ static void check_manifest(struct doctor *d)
 	n += (unsigned)ctl_system_claims(&d->m, NULL, report_system_claim, d);
 	if (d->m.manifest_bad) {
 		n++;
-		report(d, DOC_FAIL, "fix them; earlybind.conf(5) has the format",
+		say(d, DOC_FAIL, "fix them; earlybind.conf(5) has the format",
 		       "/etc/earlybind.conf has %d bad line%s (above): earlybind skips them",
 		       d->m.manifest_bad, d->m.manifest_bad == 1 ? "" : "s");
 	}
 	if (!mf->n_entries) {
 		if (!n)
-			report(d, DOC_WARN, "earlybindctl add DEVICE",
+			say(d, DOC_WARN, "earlybindctl add DEVICE",
 			       "the manifest (/etc/earlybind.conf) claims nothing");
 		return;
 	}
@@ -413,7 +414,7 @@ static void check_manifest(struct doctor *d)
 			n++;
 			snprintf(hint, sizeof(hint), "the card is gone or moved: 'earlybindctl list' "
 				 "shows the functions; 'earlybindctl remove %s' drops the line", a);
-			report(d, l, hint, "/etc/earlybind.conf line %u: no function at %s%s",
+			say(d, l, hint, "/etc/earlybind.conf line %u: no function at %s%s",
 			       e->line, a, l == DOC_WARN ? " (optional)" : "");
 			continue;
 		}
@@ -425,11 +426,11 @@ static void check_manifest(struct doctor *d)
 		format_entry_id(e, want, sizeof(want));
 		snprintf(hint, sizeof(hint), "another card in that slot? 'earlybindctl remove %s', "
 			 "then 'earlybindctl add %s'", a, a);
-		report(d, l, hint, "/etc/earlybind.conf line %u wants id %s%s, but the function is "
+		say(d, l, hint, "/etc/earlybind.conf line %u wants id %s%s, but the function is "
 		       "%s", e->line, want, l == DOC_WARN ? " (optional)" : "", desc);
 	}
 	if (!n)
-		report(d, DOC_OK, NULL, "the manifest's %zu entr%s name%s functions that are here, "
+		say(d, DOC_OK, NULL, "the manifest's %zu entr%s name%s functions that are here, "
 		       "with their ids", mf->n_entries, mf->n_entries == 1 ? "y" : "ies",
 		       mf->n_entries == 1 ? "s" : "");
 }
@@ -439,17 +440,6 @@ static bool claimed(const struct ctl_machine *m, const struct pcidev *dev)
 	bool mismatch;
 
 	return ctl_manifest_entry(m, dev, &mismatch) && !mismatch;
-}
-
-/*
- * The drivers that set driver_managed_dma and so leave a group viable:
- * vfio-pci and its variants (mlx5_vfio_pci, ...), pci-stub and pcieport;
- * and no driver at all.
- */
-static bool dma_exempt(const char *driver)
-{
-	return !driver[0] || strstr(driver, "vfio") || strcmp(driver, "pci-stub") == 0 ||
-	       strcmp(driver, "pcieport") == 0;
 }
 
 /* 6. vfio refuses a group while a member is on a driver that does DMA. */
@@ -482,19 +472,19 @@ static void check_groups(struct doctor *d)
 			const struct pcidev *o = &l->devs[j];
 			char desc[400], oa[PCI_ADDR_STRLEN], hint[160];
 
-			if (j == i || o->iommu_group != dev->iommu_group || dma_exempt(o->driver) ||
+			if (j == i || o->iommu_group != dev->iommu_group || vfio_driver_leaves_group_viable(o->driver) ||
 			    claimed(&d->m, o))
 				continue;
 			n++;
 			ctl_describe(o, desc, sizeof(desc));
 			pci_addr_format(&o->addr, oa);
 			snprintf(hint, sizeof(hint), "claim it too: earlybindctl add %s", oa);
-			report(d, DOC_FAIL, hint, "IOMMU group %d of %s is not viable: %s is on %s",
+			say(d, DOC_FAIL, hint, "IOMMU group %d of %s is not viable: %s is on %s",
 			       dev->iommu_group, a, desc, o->driver);
 		}
 	}
 	if (!n)
-		report(d, DOC_OK, NULL, "no IOMMU group of a claimed function has a member on a "
+		say(d, DOC_OK, NULL, "no IOMMU group of a claimed function has a member on a "
 		       "host driver");
 }
 
@@ -584,16 +574,16 @@ static void check_framebuffer(struct doctor *d)
 	for (size_t i = 0; i < l->n && !any; i++)
 		any = claimed(&d->m, &l->devs[i]);
 	if (!any) {
-		report(d, DOC_OK, NULL, "no claimed function, no BAR to check");
+		say(d, DOC_OK, NULL, "no claimed function, no BAR to check");
 		return;
 	}
 	r = read_fb_ranges(d->c->root, &fb, &nfb, &hidden);
 	if (r < 0) {
-		report(d, DOC_WARN, NULL, "cannot read /proc/iomem: %s", strerror(-r));
+		say(d, DOC_WARN, NULL, "cannot read /proc/iomem: %s", strerror(-r));
 		return;
 	}
 	if (hidden) {
-		report(d, DOC_WARN, "run it as root", "/proc/iomem shows no addresses: cannot "
+		say(d, DOC_WARN, "run it as root", "/proc/iomem shows no addresses: cannot "
 		       "tell whether the firmware framebuffer holds a claimed BAR");
 		free(fb);
 		return;
@@ -622,7 +612,7 @@ static void check_framebuffer(struct doctor *d)
 					continue;
 				n++;
 				ctl_describe(dev, desc, sizeof(desc));
-				report(d, DOC_FAIL, "add video=efifb:off initcall_blacklist=sysfb_init to "
+				say(d, DOC_FAIL, "add video=efifb:off initcall_blacklist=sysfb_init to "
 				       "the kernel command line",
 				       "%s: BAR %d (%llx-%llx) is held by the firmware framebuffer "
 				       "(%s)", desc, bar, s, e, fb[k].name);
@@ -632,7 +622,7 @@ static void check_framebuffer(struct doctor *d)
 	}
 	free(fb);
 	if (!n)
-		report(d, DOC_OK, NULL,
+		say(d, DOC_OK, NULL,
 		       "the firmware framebuffer holds no BAR of a claimed function");
 }
 
@@ -684,16 +674,16 @@ static void check_one_driver(struct doctor *d, const char *name)
 	char file[PATH_MAX], hint[256];
 
 	if (modalias_builtin(d->c->root, name) == 1) {
-		report(d, DOC_OK, NULL, "%s is built into kernel %s", name, d->release);
+		say(d, DOC_OK, NULL, "%s is built into kernel %s", name, d->release);
 		return;
 	}
 	if (module_file(d, name, file, sizeof(file)) == 1) {
-		report(d, DOC_OK, NULL, "%s is a module of kernel %s: %s", name, d->release, file);
+		say(d, DOC_OK, NULL, "%s is a module of kernel %s: %s", name, d->release, file);
 		return;
 	}
 	snprintf(hint, sizeof(hint), "install the modules of kernel %s, or a kernel that has %s",
 		 d->release, name);
-	report(d, DOC_FAIL, hint, "kernel %s has no %s: neither built in nor a module in "
+	say(d, DOC_FAIL, hint, "kernel %s has no %s: neither built in nor a module in "
 	       "/lib/modules/%s", d->release, name, d->release);
 }
 
@@ -703,7 +693,7 @@ static void check_drivers(struct doctor *d)
 	const struct manifest *mf = &d->m.manifest;
 
 	if (!d->release[0]) {
-		report(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/sys/kernel/osrelease");
+		say(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/sys/kernel/osrelease");
 		return;
 	}
 	check_one_driver(d, "vfio-pci");
@@ -740,13 +730,13 @@ static int read_small_file(const char *root, const char *file, char **out, size_
 static bool initrd_error(struct doctor *d, int r, const char *shown)
 {
 	if (r == -EMEDIUMTYPE)
-		report(d, DOC_WARN, "lsinitrd | grep earlybind",
+		say(d, DOC_WARN, "lsinitrd | grep earlybind",
 		       "cannot inspect a compressed initramfs: %s", shown);
 	else if (r == -EBADMSG)
-		report(d, DOC_WARN, "lsinitrd | grep earlybind; dracut -f rebuilds it",
+		say(d, DOC_WARN, "lsinitrd | grep earlybind; dracut -f rebuilds it",
 		       "%s is not a cpio archive that can be read", shown);
 	else if (r < 0 && r != -ENOENT)
-		report(d, DOC_WARN, NULL, "cannot read %s: %s", shown, strerror(-r));
+		say(d, DOC_WARN, NULL, "cannot read %s: %s", shown, strerror(-r));
 	return r < 0 && r != -ENOENT;
 }
 
@@ -759,7 +749,7 @@ static void check_initramfs(struct doctor *d)
 	int r;
 
 	if (!d->release[0]) {
-		report(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/sys/kernel/osrelease");
+		say(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/sys/kernel/osrelease");
 		return;
 	}
 	/* Debian's name, then Fedora's. */
@@ -770,7 +760,7 @@ static void check_initramfs(struct doctor *d)
 		    access(path, F_OK) == 0)
 			shown = img[i];
 	if (!shown) {
-		report(d, DOC_WARN, "one elsewhere (a UKI, ostree)? lsinitrd | grep earlybind",
+		say(d, DOC_WARN, "one elsewhere (a UKI, ostree)? lsinitrd | grep earlybind",
 		       "no initramfs for kernel %s: neither %s nor %s", d->release, img[0],
 		       img[1]);
 		return;
@@ -784,10 +774,10 @@ static void check_initramfs(struct doctor *d)
 	if (r == -ENOENT) {
 		/* The dracut module leaves itself out when the manifest claims nothing. */
 		if (d->m.manifest.n_entries)
-			report(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has no earlybind module",
+			say(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has no earlybind module",
 			       shown);
 		else
-			report(d, DOC_OK, NULL, "the initramfs %s has no earlybind, and the manifest "
+			say(d, DOC_OK, NULL, "the initramfs %s has no earlybind, and the manifest "
 			       "claims nothing", shown);
 		return;
 	}
@@ -795,17 +785,17 @@ static void check_initramfs(struct doctor *d)
 	if (initrd_error(d, r, shown))
 		return;
 	if (r == -ENOENT) {
-		report(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has earlybind but no manifest",
+		say(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has earlybind but no manifest",
 		       shown);
 		return;
 	}
 	r = read_small_file(d->c->root, "/etc/earlybind.conf", &cur, &cur_len);
 	if (r < 0)
-		report(d, DOC_WARN, NULL, "cannot read /etc/earlybind.conf: %s", strerror(-r));
+		say(d, DOC_WARN, NULL, "cannot read /etc/earlybind.conf: %s", strerror(-r));
 	else if (cur_len != in_len || (in_len && memcmp(cur, in, in_len) != 0))
-		report(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has an old manifest", shown);
+		say(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has an old manifest", shown);
 	else
-		report(d, DOC_OK, NULL, "the initramfs %s has earlybind and the current manifest",
+		say(d, DOC_OK, NULL, "the initramfs %s has earlybind and the current manifest",
 		       shown);
 	free(cur);
 	free(in);
@@ -814,7 +804,7 @@ static void check_initramfs(struct doctor *d)
 /* 10. libvirt's domains (ctl_vm_uses.c): managed='yes' on a pci-stub function. */
 static void report_vm(void *userdata, int level, const char *hint, const char *text)
 {
-	report(userdata, (enum level)level, hint, "%s", text);
+	say(userdata, (enum level)level, hint, "%s", text);
 }
 
 int cmd_doctor(struct ctl *c, int argc, char **argv)
@@ -838,8 +828,8 @@ int cmd_doctor(struct ctl *c, int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	}
 	r = ctl_machine_load(c, &d.m);
-	if (r)
-		return r;
+	if (r < 0)
+		return CTL_EXIT_FAIL;
 	d.have_cpuinfo = host_cpu_read(c->root, &d.cpu) == 0;
 	if (root_read_line(c->root, "/proc/cmdline", cmdline, sizeof(cmdline)) >= 0) {
 		if (kargs_split(&d.cmdline, cmdline) < 0) {

@@ -161,8 +161,8 @@ int cmd_kargs(struct ctl *c, int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	}
 	r = ctl_machine_load(c, &m);
-	if (r)
-		return r;
+	if (r < 0)
+		return CTL_EXIT_FAIL;
 	r = ctl_wanted_kargs(c, &m, mode, &res);
 	if (r < 0) { /* said already */
 		ctl_machine_free(&m);

@@ -225,8 +225,8 @@ int cmd_list(struct ctl *c, int argc, char **argv)
 	if (r)
 		return r;
 	r = ctl_machine_load(c, &m);
-	if (r)
-		return r;
+	if (r < 0)
+		return CTL_EXIT_FAIL;
 	order = malloc((m.devs.n ? m.devs.n : 1) * sizeof(*order));
 	if (!order) {
 		ctl_machine_free(&m);

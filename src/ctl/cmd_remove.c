@@ -52,9 +52,9 @@ int cmd_remove(struct ctl *c, int argc, char **argv)
 			return CTL_EXIT_USAGE;
 		}
 	}
-	r = open_manifest(c, &doc, path, sizeof(path));
-	if (r)
-		return r;
+	r = ctl_manifest_open(c, &doc, path, sizeof(path));
+	if (r < 0)
+		return CTL_EXIT_FAIL;
 	r = manifest_doc_parse(&doc, &cur, NULL, NULL);
 	/* From the last line up, so that the line numbers stay right. */
 	for (size_t i = cur.n_entries; r >= 0 && i-- > 0;) {

@@ -24,12 +24,12 @@ int cmd_show(struct ctl *c, int argc, char **argv)
 	if (r)
 		return r;
 	r = ctl_machine_load(c, &m);
-	if (r)
-		return r;
+	if (r < 0)
+		return CTL_EXIT_FAIL;
 	r = ctl_resolve(&m, argv[optind], &d);
-	if (r) {
+	if (r < 0) {
 		ctl_machine_free(&m);
-		return r;
+		return r == -EINVAL ? CTL_EXIT_USAGE : CTL_EXIT_FAIL;
 	}
 	m.uses = ctl_vm_uses_load(c);
 	if (json) {

@@ -71,8 +71,8 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	}
 	r = ctl_machine_load(c, &m);
-	if (r)
-		return r;
+	if (r < 0)
+		return CTL_EXIT_FAIL;
 	r = applied_load(c->root, &a);
 	if (r < 0) {
 		ctl_error("cannot read %s under %s: %s", APPLIED_PATH, c->root, strerror(-r));

@@ -201,8 +201,7 @@ static bool held_for_guest(const struct ctl_machine *m, const struct pcidev *o)
 	bool mismatch;
 	const struct manifest_entry *e = ctl_manifest_entry(m, o, &mismatch);
 
-	return e && !mismatch &&
-	       (vfio_driver_is(e->driver) || strcmp(e->driver, "pci-stub") == 0);
+	return e && !mismatch && vfio_driver_leaves_group_viable(e->driver);
 }
 
 /* A member of @d's group on a host driver that the manifest leaves there, or NULL. */
@@ -639,8 +638,8 @@ int cmd_vm(struct ctl *c, int argc, char **argv)
 	if (o.undo)
 		return run_domain(c, &o, NULL);
 	r = ctl_machine_load(c, &m);
-	if (r)
-		return r;
+	if (r < 0)
+		return CTL_EXIT_FAIL;
 	if (m.manifest_bad) {
 		/* A bad line may be a function meant for the guest: leave none out quietly. */
 		ctl_error("/etc/earlybind.conf has %d bad line%s (above): fix %s first",

@@ -2,6 +2,15 @@
 /*
  * What every earlybindctl command shares: the root it works on, how it
  * talks to the user, and the command entry points (one file each).
+ *
+ * One error contract: every function below a cmd_X() returns 0 or -errno.
+ * Library code (pcidev, blockdev, modalias, verdict, vm_xml, vm_libvirt,
+ * src/shared, kargs/) says nothing, or says it through the reporter it is
+ * handed (ctl_reporter()); the helpers here that know the words say them
+ * once, with ctl_error() or ctl_warn(), before they return ("-errno after
+ * saying why"), and their callers add nothing.  Only cmd_X() turns a
+ * result into an exit status (CTL_EXIT_*).  A message about a place in a
+ * file is "FILE:LINE: reason", as compilers write it.
  */
 #ifndef EARLYBIND_CTL_H
 #define EARLYBIND_CTL_H
@@ -14,12 +23,16 @@
 #include "kargs.h"
 #include "manifest.h"
 #include "pcidev.h"
+#include "report.h"
 #include "verdict.h"
 
 #define CTL_EXIT_OK 0
 #define CTL_EXIT_FAIL 1
 #define CTL_EXIT_USAGE 2
 #define CTL_EXIT_PENDING 3 /* status: something waits for a reboot or an apply */
+
+/* The manifest, as messages name it: its path inside the root. */
+#define CTL_MANIFEST "/etc/earlybind.conf"
 
 struct ctl {
 	const char *root; /* "/" on a real system */
@@ -42,9 +55,26 @@ void ctl_vprint_text(FILE *f, const char *fmt, va_list ap) __attribute__((format
  * "earlybindctl: " and the message, on stderr.
  */
 void ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "earlybindctl: warning: " and the message, on stderr, unless -q. */
 void ctl_warn(const struct ctl *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Informational output on stdout, unless -q. */
 void ctl_info(const struct ctl *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * A line that goes on with the error (@warning false; @c may be NULL) or
+ * the warning just said, as it is, on stderr: "  ITEM" of a list.  -q
+ * silences a warning's lines with it.
+ */
+void ctl_more(const struct ctl *c, bool warning, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* @usage on stderr; -EINVAL, for an option parser to return. */
+int ctl_usage_error(const char *usage);
+/*
+ * The reporter earlybindctl hands to library and back-end code: its
+ * errors said as ctl_error() says them, its warnings as ctl_warn() and
+ * what it did as ctl_info(), so that -q silences the same words whoever
+ * says them.  Valid while @c is.
+ */
+struct reporter ctl_reporter(const struct ctl *c);
 /* The manifest's path under the root. */
 int ctl_manifest_path(const struct ctl *c, char *buf, size_t size);
 /* An escape sequence when colour is on (a terminal, no NO_COLOR), else "". */
@@ -75,15 +105,16 @@ struct ctl_machine {
 	struct ctl_vm_uses *uses; /* libvirt's domains: NULL unless the command loads them */
 };
 
-/* 0, or an exit code after saying why. */
+/* 0, or -errno after saying why. */
 int ctl_machine_load(const struct ctl *c, struct ctl_machine *m);
 void ctl_machine_free(struct ctl_machine *m);
 /* "0000:0b:00.0 [1002:73bf] Navi 21 ...", for messages. */
 void ctl_describe(const struct pcidev *d, char *buf, size_t size);
 /*
  * A DEVICE argument: an address, or a vendor:device id that names exactly
- * one function.  0, or an exit code after saying why (listing the
- * functions when an id names several).
+ * one function.  0, or -errno after saying why: -EINVAL when @arg is
+ * neither (a usage error), -ENODEV when no function is at the address or
+ * has the id, -ENOTUNIQ when several have it (they are listed).
  */
 int ctl_resolve(const struct ctl_machine *m, const char *arg, const struct pcidev **out);
 
@@ -165,15 +196,20 @@ typedef void (*ctl_vm_report_fn)(void *userdata, int level, const char *hint, co
 void ctl_vm_doctor(const struct ctl *c, const struct ctl_machine *m, ctl_vm_report_fn report,
 		   void *userdata);
 
-/* Shared by list and show (cmd_list.c), and by add and remove (cmd_add.c). */
+/*
+ * Locks and reads the manifest for add and remove (manifest_doc_open()),
+ * its path under the root into @path.  0, or -errno after saying why.
+ */
+struct manifest_doc;
+int ctl_manifest_open(const struct ctl *c, struct manifest_doc *doc, char *path, size_t size);
+
+/* Shared by list and show (cmd_list.c). */
 struct json;
 void manifest_says(const struct ctl_machine *m, const struct pcidev *d, char *buf, size_t size);
 void json_function(struct json *j, const struct ctl_machine *m, const struct pcidev *d,
 		   bool full, const char *root);
 int parse_json_flag(struct ctl *c, int argc, char **argv, const char *usage, bool *json,
 		    int want_args);
-struct manifest_doc;
-int open_manifest(const struct ctl *c, struct manifest_doc *doc, char *path, size_t size);
 
 int cmd_apply(struct ctl *c, int argc, char **argv);
 int cmd_list(struct ctl *c, int argc, char **argv);

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "manifest_edit.h"
+#include "rootpath.h"
 
 struct bad_lines {
 	const char *path;
@@ -32,7 +34,7 @@ int ctl_machine_load(const struct ctl *c, struct ctl_machine *m)
 	if (r < 0) {
 		ctl_error("cannot read the PCI functions under %s: %s", c->root,
 			  msg[0] ? msg : strerror(-r));
-		return CTL_EXIT_FAIL;
+		return r;
 	}
 	r = ctl_manifest_path(c, path, sizeof(path));
 	if (r == 0)
@@ -40,16 +42,32 @@ int ctl_machine_load(const struct ctl *c, struct ctl_machine *m)
 	if (r < 0 && r != -ENOENT) {
 		ctl_error("%s: %s", path, manifest_file_strerror(r));
 		ctl_machine_free(m);
-		return CTL_EXIT_FAIL;
+		return r;
 	}
 	m->manifest_bad = bad.count;
 	r = verdict_ctx_init(&m->vc, c->root, &m->devs);
 	if (r < 0) {
 		ctl_error("%s", strerror(-r));
 		ctl_machine_free(m);
-		return CTL_EXIT_FAIL;
+		return r;
 	}
 	return 0;
+}
+
+int ctl_manifest_open(const struct ctl *c, struct manifest_doc *doc, char *path, size_t size)
+{
+	int r = ctl_manifest_path(c, path, size) < 0 ? -ENAMETOOLONG :
+		manifest_doc_open(doc, c->root, CTL_MANIFEST);
+
+	if (r == -EBADMSG)
+		ctl_error(CTL_MANIFEST ":%u: contains a NUL byte; earlybindctl does not "
+			  "rewrite such a file: remove the byte (tr -d '\\000') and try again",
+			  doc->nul_line);
+	else if (r == -EXDEV)
+		ctl_error("%s: %s", path, root_strerror(r));
+	else if (r < 0)
+		ctl_error("%s: %s", path, manifest_file_strerror(r));
+	return r < 0 ? r : 0;
 }
 
 void ctl_machine_free(struct ctl_machine *m)
@@ -79,12 +97,12 @@ int ctl_resolve(const struct ctl_machine *m, const char *arg, const struct pcide
 		if (*out)
 			return 0;
 		ctl_error("no PCI function at %s; 'earlybindctl list' shows them", arg);
-		return CTL_EXIT_FAIL;
+		return -ENODEV;
 	}
 	if (pci_id_parse(arg, &id) < 0) {
 		ctl_error("'%s' is neither a PCI address (0000:0b:00.0) nor an id (1002:73bf)",
 			  arg);
-		return CTL_EXIT_USAGE;
+		return -EINVAL;
 	}
 	n = pcidev_find_id(&m->devs, &id, hits, sizeof(hits) / sizeof(*hits));
 	if (n == 1) {
@@ -93,16 +111,16 @@ int ctl_resolve(const struct ctl_machine *m, const char *arg, const struct pcide
 	}
 	if (n == 0) {
 		ctl_error("no PCI function has the id %s", arg);
-		return CTL_EXIT_FAIL;
+		return -ENODEV;
 	}
 	ctl_error("%zu functions have the id %s; name one by its address:", n, arg);
 	for (size_t i = 0; i < n && i < sizeof(hits) / sizeof(*hits); i++) {
 		char d[400];
 
 		ctl_describe(hits[i], d, sizeof(d));
-		fprintf(stderr, "  %s\n", ctl_text(stderr, d));
+		ctl_more(NULL, false, "  %s", d);
 	}
-	return CTL_EXIT_FAIL;
+	return -ENOTUNIQ;
 }
 
 void ctl_pci_id(const struct pcidev *d, struct pci_id *id)

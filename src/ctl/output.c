@@ -8,6 +8,7 @@
  * overwrite or add one.  So on a terminal every such byte is shown
  * written out; into a pipe or a file the text goes as it is, for scripts.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -144,7 +145,8 @@ void ctl_warn(const struct ctl *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	(void)c;
+	if (c->quiet)
+		return;
 	va_start(ap, fmt);
 	message(stderr, "earlybindctl: warning: ", fmt, ap);
 	va_end(ap);
@@ -159,6 +161,41 @@ void ctl_info(const struct ctl *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	message(stdout, "", fmt, ap);
 	va_end(ap);
+}
+
+void ctl_more(const struct ctl *c, bool warning, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (warning && c->quiet)
+		return;
+	va_start(ap, fmt);
+	message(stderr, "", fmt, ap);
+	va_end(ap);
+}
+
+int ctl_usage_error(const char *usage)
+{
+	fputs(usage, stderr);
+	return -EINVAL;
+}
+
+static void report_to_user(void *userdata, enum report_level level, const char *msg)
+{
+	const struct ctl *c = userdata;
+
+	if (level == REPORT_ERROR)
+		ctl_error("%s", msg);
+	else if (level == REPORT_WARNING)
+		ctl_warn(c, "%s", msg);
+	else
+		ctl_info(c, "%s", msg);
+}
+
+struct reporter ctl_reporter(const struct ctl *c)
+{
+	/* report() takes a mutable userdata; the reporter only reads it. */
+	return (struct reporter){ .fn = report_to_user, .userdata = (void *)c };
 }
 
 const char *ctl_color(const struct ctl *c, enum ctl_color which)

@@ -141,7 +141,7 @@ void ctl_vm_uses_json(const struct ctl_vm_uses *u, struct json *j, const struct 
 	json_array_end(j);
 }
 
-void ctl_vm_doctor(const struct ctl *c, const struct ctl_machine *m, ctl_vm_report_fn report,
+void ctl_vm_doctor(const struct ctl *c, const struct ctl_machine *m, ctl_vm_report_fn say,
 		   void *userdata)
 {
 	struct ctl_vm_uses *u = m->uses ? m->uses : ctl_vm_uses_load(c);
@@ -152,13 +152,13 @@ void ctl_vm_doctor(const struct ctl *c, const struct ctl_machine *m, ctl_vm_repo
 		goto out;
 	if (u->err == -ECONNREFUSED) {
 		snprintf(text, sizeof(text), "no libvirt daemon at %s: no domain to check", u->uri);
-		report(userdata, 0, NULL, text);
+		say(userdata, 0, NULL, text);
 		goto out;
 	}
 	if (u->err < 0) {
 		snprintf(text, sizeof(text), "cannot read libvirt's domains at %s: %s", u->uri,
 			 u->msg);
-		report(userdata, 1, "is libvirtd (virtqemud) running, and may this user read it?",
+		say(userdata, 1, "is libvirtd (virtqemud) running, and may this user read it?",
 		       text);
 		goto out;
 	}
@@ -184,7 +184,7 @@ void ctl_vm_doctor(const struct ctl *c, const struct ctl_machine *m, ctl_vm_repo
 			 "earlybind puts it on pci-stub: libvirt moves it to vfio-pci when %s "
 			 "starts and hands it back to the host driver when it stops", v->domain,
 			 desc, v->domain);
-		report(userdata, 2, hint, text);
+		say(userdata, 2, hint, text);
 	}
 	if (!bad) {
 		if (uses)
@@ -194,7 +194,7 @@ void ctl_vm_doctor(const struct ctl *c, const struct ctl_machine *m, ctl_vm_repo
 		else
 			snprintf(text, sizeof(text), "no libvirt domain at %s has a claimed "
 				 "function", u->uri);
-		report(userdata, 0, NULL, text);
+		say(userdata, 0, NULL, text);
 	}
 out:
 	if (u != m->uses)
