@@ -344,17 +344,14 @@ static int write_plan(const struct ctl *c, const struct ctl_machine *m,
 	for (size_t i = 0; r >= 0 && i < m->devs.n; i++)
 		if (p->in[i])
 			r = claim(c, p, o, &m->devs.devs[i], &cur, &doc, &changed);
-	if (r >= 0 && changed)
-		r = manifest_doc_save(&doc);
-	if (r < 0)
-		ctl_error("%s: %s; the manifest is unchanged", path, strerror(-r));
-	else if (!changed)
+	r = ctl_manifest_save(&doc, path, r, changed);
+	if (r == 0 && !changed)
 		ctl_info(c, "nothing to change in %s", path);
-	else
+	else if (r == 0)
 		ctl_info(c, "%s updated; 'earlybindctl apply' puts it into the initramfs", path);
 	manifest_free(&cur);
 	manifest_doc_close(&doc);
-	return r < 0 ? r : 0;
+	return r;
 }
 
 int cmd_add(struct ctl *c, int argc, char **argv)

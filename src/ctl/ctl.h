@@ -93,6 +93,12 @@ const char *ctl_color(const struct ctl *c, enum ctl_color which);
 		"help", no_argument, NULL, 'h'                                    \
 	}
 int ctl_common_option(struct ctl *c, int opt, const char *arg, const char *usage);
+/*
+ * The options of a command that takes the common ones, --json (*@json)
+ * and @nargs arguments (from optind).  0, or -EINVAL after the usage.
+ */
+int ctl_parse_json_only(struct ctl *c, int argc, char **argv, const char *usage, bool *json,
+			int nargs);
 
 struct ctl_vm_uses;
 
@@ -202,14 +208,13 @@ void ctl_vm_doctor(const struct ctl *c, const struct ctl_machine *m, ctl_vm_repo
  */
 struct manifest_doc;
 int ctl_manifest_open(const struct ctl *c, struct manifest_doc *doc, char *path, size_t size);
+/*
+ * After the edits to @doc (opened at @path) ended in @r (0 or -errno):
+ * saves it when @r is 0 and @changed.  0, or -errno after saying that the
+ * manifest is unchanged.
+ */
+int ctl_manifest_save(struct manifest_doc *doc, const char *path, int r, bool changed);
 
-/* Shared by list and show (cmd_list.c). */
-struct json;
-void manifest_says(const struct ctl_machine *m, const struct pcidev *d, char *buf, size_t size);
-void json_function(struct json *j, const struct ctl_machine *m, const struct pcidev *d,
-		   bool full, const char *root);
-int parse_json_flag(struct ctl *c, int argc, char **argv, const char *usage, bool *json,
-		    int want_args);
 
 int cmd_apply(struct ctl *c, int argc, char **argv);
 int cmd_list(struct ctl *c, int argc, char **argv);

@@ -81,6 +81,26 @@ int ctl_common_option(struct ctl *c, int opt, const char *arg, const char *usage
 	}
 }
 
+int ctl_parse_json_only(struct ctl *c, int argc, char **argv, const char *usage_text,
+			bool *json, int nargs)
+{
+	static const struct option opts[] = {
+		CTL_COMMON_LONG,
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, CTL_COMMON_SHORT "j", opts, NULL)) != -1) {
+		if (ctl_common_option(c, opt, optarg, usage_text))
+			continue;
+		if (opt != 'j')
+			return ctl_usage_error(usage_text);
+		*json = true;
+	}
+	return argc - optind == nargs ? 0 : ctl_usage_error(usage_text);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {

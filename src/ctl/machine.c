@@ -70,6 +70,15 @@ int ctl_manifest_open(const struct ctl *c, struct manifest_doc *doc, char *path,
 	return r < 0 ? r : 0;
 }
 
+int ctl_manifest_save(struct manifest_doc *doc, const char *path, int r, bool changed)
+{
+	if (r >= 0 && changed)
+		r = manifest_doc_save(doc);
+	if (r < 0)
+		ctl_error("%s: %s; the manifest is unchanged", path, strerror(-r));
+	return r < 0 ? r : 0;
+}
+
 void ctl_machine_free(struct ctl_machine *m)
 {
 	verdict_ctx_free(&m->vc);

@@ -99,7 +99,7 @@ void ctl_vm_uses_say(const struct ctl_vm_uses *u, const struct pci_addr *a, char
 {
 	char list[256];
 	size_t n = names(u, a, list, sizeof(list)), len = strlen(buf);
-	/* Inside list's parentheses: "vfio-pci (line 2; libvirt domain win11)". */
+	/* Inside list's parentheses: "vfio-pci (/etc/earlybind.conf:2; libvirt domain win11)". */
 	bool paren = len && buf[len - 1] == ')';
 
 	if (!n || len >= size)

@@ -150,6 +150,15 @@ int pci_id_parse(const char *s, struct pci_id *out)
 	return pci_id_parse_n(s, strlen(s), out);
 }
 
+void pci_id_format(const struct pci_id *id, char buf[PCI_ID_STRLEN])
+{
+	if (id->has_subsys)
+		snprintf(buf, PCI_ID_STRLEN, "%04x:%04x:%04x:%04x", id->vendor, id->device,
+			 id->subvendor, id->subdevice);
+	else
+		snprintf(buf, PCI_ID_STRLEN, "%04x:%04x", id->vendor, id->device);
+}
+
 bool manifest_entry_id_matches(const struct manifest_entry *e, const struct pci_id *have)
 {
 	if (e->any_id)

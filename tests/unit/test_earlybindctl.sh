@@ -859,7 +859,7 @@ for cmd in list "show 01:00.0" "show 05:00.0" status doctor "remove 05:00.0"; do
 		fail "show: $(grep LABEL=r "$R.tty")" ;;
 	"show 05:00.0") grep -aqF 'Driver:       ig\x1b[31mb\xff\u009b' "$R.tty" ||
 		fail "show: $(grep Driver: "$R.tty")" ;;
-	"remove 05:00.0") grep -aqF 'removed line 1: vfio-pci 0000:05:00.0 8086:1539 # \x1b[8mhidden' "$R.tty" ||
+	"remove 05:00.0") grep -aqF '/etc/earlybind.conf:1: removed: vfio-pci 0000:05:00.0 8086:1539 # \x1b[8mhidden' "$R.tty" ||
 		fail "remove: $(cat "$R.tty")" ;;
 	esac
 done
