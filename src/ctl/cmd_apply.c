@@ -222,14 +222,8 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 			break;
 		case 'm':
 			/* The last --mode wins, as with every other option. */
-			if (strcmp(optarg, "ids") == 0)
-				mode = KARGS_MODE_IDS;
-			else if (strcmp(optarg, "address") == 0)
-				mode = KARGS_MODE_ADDRESS;
-			else {
-				ctl_error("--mode: '%s' is not address or ids", optarg);
+			if (ctl_parse_mode(optarg, &mode) < 0)
 				return CTL_EXIT_USAGE;
-			}
 			break;
 		case 'u':
 			undo = true;

@@ -1,15 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* earlybindctl kargs: the kernel arguments the manifest needs on this machine. */
 #include <errno.h>
-#include <limits.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "ctl.h"
-#include "host.h"
-#include "json.h"
 #include "kargs.h"
-#include "rootpath.h"
 
 static const char kargs_usage[] =
 	"Usage: earlybindctl kargs [--mode address|ids] [--format FORMAT] [--force]\n\n"
@@ -35,7 +29,14 @@ static void warn_boot_vga(const struct ctl *c, const struct ctl_machine *m)
 	}
 }
 
-int cmd_kargs(struct ctl *c, int argc, char **argv)
+struct kargs_opts {
+	enum kargs_mode mode;
+	enum kargs_format format;
+	bool force;
+};
+
+/* 0, or -EINVAL after saying why. */
+static int parse_opts(struct ctl *c, int argc, char **argv, struct kargs_opts *o)
 {
 	static const struct option opts[] = {
 		CTL_COMMON_LONG,
@@ -44,83 +45,89 @@ int cmd_kargs(struct ctl *c, int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum kargs_mode mode = KARGS_MODE_ADDRESS;
-	enum kargs_format format = KARGS_FORMAT_PLAIN;
-	bool force = false;
-	struct ctl_machine m;
-	struct kargs_result res;
-	int opt, r;
+	int opt;
 
+	*o = (struct kargs_opts){ .mode = KARGS_MODE_ADDRESS, .format = KARGS_FORMAT_PLAIN };
 	while ((opt = getopt_long(argc, argv, CTL_COMMON_SHORT "m:F:f", opts, NULL)) != -1) {
 		if (ctl_common_option(c, opt, optarg, kargs_usage))
 			continue;
-		switch (opt) {
-		case 'm':
-			if (ctl_parse_mode(optarg, &mode) < 0) {
-				ctl_error("--mode: '%s' is not address or ids", optarg);
-				return CTL_EXIT_USAGE;
-			}
-			break;
-		case 'F':
-			if (kargs_format_parse(optarg, &format) < 0) {
+		if (opt == 'm') {
+			if (ctl_parse_mode(optarg, &o->mode) < 0)
+				return -EINVAL;
+		} else if (opt == 'F') {
+			if (kargs_format_parse(optarg, &o->format) < 0) {
 				ctl_error("--format: '%s' is not plain, json, rpm-ostree, grubby, "
 					  "grub or bootc", optarg);
-				return CTL_EXIT_USAGE;
+				return -EINVAL;
 			}
-			break;
-		case 'f':
-			force = true;
-			break;
-		default:
-			fputs(kargs_usage, stderr);
-			return CTL_EXIT_USAGE;
+		} else if (opt == 'f') {
+			o->force = true;
+		} else {
+			return ctl_usage_error(kargs_usage);
 		}
 	}
-	if (optind != argc) {
-		fputs(kargs_usage, stderr);
-		return CTL_EXIT_USAGE;
+	return optind == argc ? 0 : ctl_usage_error(kargs_usage);
+}
+
+/*
+ * What keeps @res from being printed: a line an id list cannot say, or
+ * (unless --force) ids that would take functions the manifest does not
+ * claim.  0, or -EPERM after saying why.
+ */
+static int refusals(const struct ctl_machine *m, const struct kargs_result *res, bool force)
+{
+	int r = 0;
+
+	if (res->inexpressible_line) {
+		ctl_error(CTL_MANIFEST ":%u: cannot be written as an id list (only vfio-pci "
+			  "and pci-stub lines with an id can); use --mode address",
+			  res->inexpressible_line);
+		r = -EPERM;
 	}
-	r = ctl_machine_load(c, &m);
-	if (r < 0)
+	if (!res->n_conflicts || force)
+		return r;
+	ctl_error("refusing --mode ids: the ids would also take %zu function%s the manifest "
+		  "does not claim:", res->n_conflicts, res->n_conflicts == 1 ? "" : "s");
+	for (size_t i = 0; i < res->n_conflicts; i++) {
+		const struct pcidev *d = pcidev_find(&m->devs, &res->conflicts[i]);
+		char desc[400];
+
+		if (d)
+			ctl_describe(d, desc, sizeof(desc));
+		else
+			pci_addr_format(&res->conflicts[i], desc);
+		ctl_more(NULL, false, "  %s", desc);
+	}
+	ctl_error("--mode address (the default) claims by address; --force prints the ids "
+		  "anyway");
+	return -EPERM;
+}
+
+int cmd_kargs(struct ctl *c, int argc, char **argv)
+{
+	struct kargs_opts o;
+	struct ctl_machine m;
+	struct kargs_result res;
+	int r;
+
+	if (parse_opts(c, argc, argv, &o) < 0)
+		return CTL_EXIT_USAGE;
+	if (ctl_machine_load(c, &m) < 0)
 		return CTL_EXIT_FAIL;
-	r = ctl_wanted_kargs(c, &m, mode, &res);
-	if (r < 0) { /* said already */
+	r = ctl_wanted_kargs(c, &m, o.mode, &res);
+	if (r < 0) {
 		ctl_machine_free(&m);
 		return CTL_EXIT_FAIL;
 	}
-	r = CTL_EXIT_OK;
-	if (res.inexpressible_line) {
-		ctl_error("/etc/earlybind.conf:%u: cannot be written as an id list (only "
-			  "vfio-pci and pci-stub lines with an id can); use --mode address",
-			  res.inexpressible_line);
-		r = CTL_EXIT_FAIL;
-	}
-	if (res.n_conflicts && !force) {
-		ctl_error("refusing --mode ids: the ids would also take %zu function%s the "
-			  "manifest does not claim:", res.n_conflicts,
-			  res.n_conflicts == 1 ? "" : "s");
-		for (size_t i = 0; i < res.n_conflicts; i++) {
-			const struct pcidev *d = pcidev_find(&m.devs, &res.conflicts[i]);
-			char desc[400];
-
-			if (d)
-				ctl_describe(d, desc, sizeof(desc));
-			else
-				pci_addr_format(&res.conflicts[i], desc);
-			fprintf(stderr, "  %s\n", ctl_text(stderr, desc));
-		}
-		fputs("earlybindctl: --mode address (the default) claims by address; --force "
-		      "prints the ids anyway\n", stderr);
-		r = CTL_EXIT_FAIL;
-	}
-	if (r == CTL_EXIT_OK) {
-		if (res.args.n && mode == KARGS_MODE_ADDRESS && !m.manifest.n_entries)
+	r = refusals(&m, &res, o.force);
+	if (r == 0) {
+		if (res.args.n && o.mode == KARGS_MODE_ADDRESS && !m.manifest.n_entries)
 			ctl_warn(c, "the manifest claims nothing; these are the IOMMU arguments only");
 		if (kargs_has(&res.args, "video=efifb:off"))
 			warn_boot_vga(c, &m);
-		kargs_print(stdout, &res.args, format, mode);
+		kargs_print(stdout, &res.args, o.format, o.mode);
 	}
 	kargs_result_free(&res);
 	ctl_machine_free(&m);
-	return r;
+	return r < 0 ? CTL_EXIT_FAIL : CTL_EXIT_OK;
 }

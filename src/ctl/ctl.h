@@ -176,7 +176,7 @@ int ctl_machine_kargs(const struct ctl *c, const struct ctl_machine *m, enum kar
  */
 int ctl_wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum kargs_mode mode,
 		     struct kargs_result *res);
-/* "address" or "ids".  0, or -EINVAL. */
+/* --mode's "address" or "ids".  0, or -EINVAL after saying why. */
 int ctl_parse_mode(const char *s, enum kargs_mode *mode);
 
 /*

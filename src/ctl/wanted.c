@@ -82,11 +82,13 @@ int ctl_wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum karg
 
 int ctl_parse_mode(const char *s, enum kargs_mode *mode)
 {
-	if (strcmp(s, "address") == 0)
+	if (strcmp(s, "address") == 0) {
 		*mode = KARGS_MODE_ADDRESS;
-	else if (strcmp(s, "ids") == 0)
+	} else if (strcmp(s, "ids") == 0) {
 		*mode = KARGS_MODE_IDS;
-	else
+	} else {
+		ctl_error("--mode: '%s' is not address or ids", s);
 		return -EINVAL;
+	}
 	return 0;
 }
