@@ -15,6 +15,7 @@
 #include "applied.h"
 #include "backend.h"
 #include "ctl.h"
+#include "modname.h"
 #include "rootpath.h"
 #include "program.h"
 
@@ -102,12 +103,8 @@ static const struct backend *by_name(const char *name)
 
 static bool key_equal(const char *a, const char *b)
 {
-	size_t la = kargs_key_len(a), lb = kargs_key_len(b);
 	/* The kernel and kmod treat '-' and '_' in parameter names alike. */
-	for (size_t i = 0; la == lb && i < la; i++)
-		if (a[i] != b[i] && !(strchr("-_", a[i]) && strchr("-_", b[i])))
-			return false;
-	return la == lb;
+	return modname_eq(a, kargs_key_len(a), b, kargs_key_len(b));
 }
 
 /*

@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libkmod.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include "initrd.h"
 #include "kargs.h"
 #include "modalias.h"
+#include "modname.h"
 #include "readfile.h"
 #include "rootpath.h"
 #include "vfio_driver.h"
@@ -88,18 +88,10 @@ static bool has_word(const char *list, const char *seps, const char *w)
 	return false;
 }
 
-/* @a and @b equal, with '-' and '_' the same, as module names compare. */
-static bool modname_eq(const char *a, size_t alen, const char *b)
+/* Is the @len bytes at @s module or parameter name @name ('-' and '_' alike)? */
+static bool name_is(const char *s, size_t len, const char *name)
 {
-	if (alen != strlen(b))
-		return false;
-	for (size_t i = 0; i < alen; i++) {
-		char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
-
-		if (x != y)
-			return false;
-	}
-	return true;
+	return modname_eq(s, len, name, strlen(name));
 }
 
 /* 1 for a kernel release from 6.2 on, 0 before, -EINVAL when it is not a version. */
@@ -156,7 +148,7 @@ static unsigned virqfd_in_file(struct doctor *d, const char *file, enum level l,
 		n++;
 		if (l != DOC_OK)
 			say(d, l, "merged into vfio in 6.2; remove it",
-			       "%s line %u asks for vfio_virqfd, which %s", file, lineno, what);
+			    "%s:%u: asks for vfio_virqfd, which %s", file, lineno, what);
 	}
 	free(line);
 	fclose(f);
@@ -213,7 +205,7 @@ static void check_iommu(struct doctor *d)
 	}
 	if (groups) {
 		say(d, DOC_OK, NULL, "the IOMMU is on: %zu IOMMU group%s", groups,
-		       groups == 1 ? "" : "s");
+		    groups == 1 ? "" : "s");
 		return;
 	}
 	if (root_path(path, sizeof(path), d->c->root, "/sys/class/iommu") == 0) {
@@ -280,31 +272,31 @@ static void check_kargs(struct doctor *d)
 		const char *val = t[key] == '=' ? t + key + 1 : NULL;
 		const char *dot = memchr(t, '.', key);
 
-		if (val && modname_eq(t, key, "amd_iommu") &&
+		if (val && name_is(t, key, "amd_iommu") &&
 		    (has_word(val, ",", "on") || has_word(val, ",", "pt"))) {
 			n++;
 			say(d, DOC_WARN, "not an option of the AMD IOMMU driver; remove it: "
-			       "iommu=pt is the real one",
-			       "%s on the kernel command line does nothing", t);
-		} else if (dot && (modname_eq(t, key, "vfio_pci.id") ||
-				   modname_eq(t, key, "pci_stub.id"))) {
+			    "iommu=pt is the real one",
+			    "%s on the kernel command line does nothing", t);
+		} else if (dot && (name_is(t, key, "vfio_pci.id") ||
+				   name_is(t, key, "pci_stub.id"))) {
 			char hint[128];
 
 			n++;
 			snprintf(hint, sizeof(hint), "the parameter is %.*s.ids=",
 				 (int)(dot - t), t);
 			say(d, DOC_FAIL, hint,
-			       "%s on the kernel command line is misspelt: %.*s has no parameter "
-			       "'id'", t, (int)(dot - t), t);
+			    "%s on the kernel command line is misspelt: %.*s has no parameter "
+			    "'id'", t, (int)(dot - t), t);
 		} else if (d->cpu.vendor == CPU_AMD && strcmp(t, "intel_iommu=on") == 0) {
 			n++;
 			say(d, DOC_WARN, "remove it; the AMD IOMMU is on when the firmware "
-			       "enables it", "intel_iommu=on does nothing on an AMD CPU");
+			    "enables it", "intel_iommu=on does nothing on an AMD CPU");
 		}
 	}
 	if (!n)
 		say(d, DOC_OK, NULL,
-		       "no kernel argument that does nothing or is misspelt");
+		    "no kernel argument that does nothing or is misspelt");
 }
 
 /* 4. Since 6.2 there is no vfio_virqfd module: asking for it stops the boot. */
@@ -341,8 +333,8 @@ static void check_virqfd(struct doctor *d)
 		n++;
 		if (l != DOC_OK)
 			say(d, l, "merged into vfio in 6.2; remove it",
-			       "%s on the kernel command line asks for vfio_virqfd, which %s", t,
-			       what);
+			    "%s on the kernel command line asks for vfio_virqfd, which %s", t,
+			    what);
 	}
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++)
 		n += virqfd_in_dir(d, dirs[i], l, what);
@@ -352,18 +344,7 @@ static void check_virqfd(struct doctor *d)
 		say(d, DOC_OK, NULL, "nothing asks for vfio_virqfd");
 	else if (l == DOC_OK)
 		say(d, DOC_OK, NULL, "vfio_virqfd is asked for, and kernel %s has it",
-		       d->release);
-}
-
-static void format_entry_id(const struct manifest_entry *e, char *buf, size_t size)
-{
-	if (e->any_id)
-		snprintf(buf, size, "*");
-	else if (e->id.has_subsys)
-		snprintf(buf, size, "%04x:%04x:%04x:%04x", e->id.vendor, e->id.device,
-			 e->id.subvendor, e->id.subdevice);
-	else
-		snprintf(buf, size, "%04x:%04x", e->id.vendor, e->id.device);
+		    d->release);
 }
 
 static void report_system_claim(void *userdata, const struct ctl_system_claim *sc)
@@ -372,8 +353,36 @@ static void report_system_claim(void *userdata, const struct ctl_system_claim *s
 	char what[1024], fix[128];
 
 	ctl_system_claim_describe(sc, what, sizeof(what), fix, sizeof(fix));
-	say(d, DOC_FAIL, fix, "/etc/earlybind.conf line %u %s: the system runs from that "
-	       "disk, and at boot earlybind would take it away", sc->e->line, what);
+	say(d, DOC_FAIL, fix, CTL_MANIFEST ":%u: %s: the system runs from that disk, and at "
+	    "boot earlybind would take it away", sc->e->line, what);
+}
+
+/* An address line whose function is gone, or has another id: 1 when said, else 0. */
+static unsigned check_entry(struct doctor *d, const struct manifest_entry *e)
+{
+	enum level l = e->options & MANIFEST_OPT_OPTIONAL ? DOC_WARN : DOC_FAIL;
+	const struct pcidev *dev = pcidev_find(&d->m.devs, &e->addr);
+	char a[PCI_ADDR_STRLEN], desc[400], want[PCI_ID_STRLEN], hint[256];
+	struct pci_id id;
+
+	pci_addr_format(&e->addr, a);
+	if (!dev) {
+		snprintf(hint, sizeof(hint), "the card is gone or moved: 'earlybindctl list' "
+			 "shows the functions; 'earlybindctl remove %s' drops the line", a);
+		say(d, l, hint, CTL_MANIFEST ":%u: no function at %s%s", e->line, a,
+		    l == DOC_WARN ? " (optional)" : "");
+		return 1;
+	}
+	ctl_pci_id(dev, &id);
+	if (manifest_entry_id_matches(e, &id))
+		return 0;
+	ctl_describe(dev, desc, sizeof(desc));
+	pci_id_format(&e->id, want);
+	snprintf(hint, sizeof(hint), "another card in that slot? 'earlybindctl remove %s', "
+		 "then 'earlybindctl add %s'", a, a);
+	say(d, l, hint, CTL_MANIFEST ":%u: wants id %s%s, but the function is %s", e->line,
+	    want, l == DOC_WARN ? " (optional)" : "", desc);
+	return 1;
 }
 
 /*
@@ -390,49 +399,22 @@ static void check_manifest(struct doctor *d)
 	if (d->m.manifest_bad) {
 		n++;
 		say(d, DOC_FAIL, "fix them; earlybind.conf(5) has the format",
-		       "/etc/earlybind.conf has %d bad line%s (above): earlybind skips them",
-		       d->m.manifest_bad, d->m.manifest_bad == 1 ? "" : "s");
+		    CTL_MANIFEST " has %d bad line%s (above): earlybind skips them",
+		    d->m.manifest_bad, d->m.manifest_bad == 1 ? "" : "s");
 	}
 	if (!mf->n_entries) {
 		if (!n)
 			say(d, DOC_WARN, "earlybindctl add DEVICE",
-			       "the manifest (/etc/earlybind.conf) claims nothing");
+			    "the manifest (" CTL_MANIFEST ") claims nothing");
 		return;
 	}
-	for (size_t i = 0; i < mf->n_entries; i++) {
-		const struct manifest_entry *e = &mf->entries[i];
-		enum level l = e->options & MANIFEST_OPT_OPTIONAL ? DOC_WARN : DOC_FAIL;
-		const struct pcidev *dev;
-		char a[PCI_ADDR_STRLEN], desc[400], want[32], hint[256];
-		struct pci_id id;
-
-		if (e->any_addr)
-			continue;
-		pci_addr_format(&e->addr, a);
-		dev = pcidev_find(&d->m.devs, &e->addr);
-		if (!dev) {
-			n++;
-			snprintf(hint, sizeof(hint), "the card is gone or moved: 'earlybindctl list' "
-				 "shows the functions; 'earlybindctl remove %s' drops the line", a);
-			say(d, l, hint, "/etc/earlybind.conf line %u: no function at %s%s",
-			       e->line, a, l == DOC_WARN ? " (optional)" : "");
-			continue;
-		}
-		ctl_pci_id(dev, &id);
-		if (manifest_entry_id_matches(e, &id))
-			continue;
-		n++;
-		ctl_describe(dev, desc, sizeof(desc));
-		format_entry_id(e, want, sizeof(want));
-		snprintf(hint, sizeof(hint), "another card in that slot? 'earlybindctl remove %s', "
-			 "then 'earlybindctl add %s'", a, a);
-		say(d, l, hint, "/etc/earlybind.conf line %u wants id %s%s, but the function is "
-		       "%s", e->line, want, l == DOC_WARN ? " (optional)" : "", desc);
-	}
+	for (size_t i = 0; i < mf->n_entries; i++)
+		if (!mf->entries[i].any_addr)
+			n += check_entry(d, &mf->entries[i]);
 	if (!n)
 		say(d, DOC_OK, NULL, "the manifest's %zu entr%s name%s functions that are here, "
-		       "with their ids", mf->n_entries, mf->n_entries == 1 ? "y" : "ies",
-		       mf->n_entries == 1 ? "s" : "");
+		    "with their ids", mf->n_entries, mf->n_entries == 1 ? "y" : "ies",
+		    mf->n_entries == 1 ? "s" : "");
 }
 
 static bool claimed(const struct ctl_machine *m, const struct pcidev *dev)
@@ -480,12 +462,12 @@ static void check_groups(struct doctor *d)
 			pci_addr_format(&o->addr, oa);
 			snprintf(hint, sizeof(hint), "claim it too: earlybindctl add %s", oa);
 			say(d, DOC_FAIL, hint, "IOMMU group %d of %s is not viable: %s is on %s",
-			       dev->iommu_group, a, desc, o->driver);
+			    dev->iommu_group, a, desc, o->driver);
 		}
 	}
 	if (!n)
 		say(d, DOC_OK, NULL, "no IOMMU group of a claimed function has a member on a "
-		       "host driver");
+		    "host driver");
 }
 
 struct fb_range {
@@ -584,7 +566,7 @@ static void check_framebuffer(struct doctor *d)
 	}
 	if (hidden) {
 		say(d, DOC_WARN, "run it as root", "/proc/iomem shows no addresses: cannot "
-		       "tell whether the firmware framebuffer holds a claimed BAR");
+		    "tell whether the firmware framebuffer holds a claimed BAR");
 		free(fb);
 		return;
 	}
@@ -613,9 +595,9 @@ static void check_framebuffer(struct doctor *d)
 				n++;
 				ctl_describe(dev, desc, sizeof(desc));
 				say(d, DOC_FAIL, "add video=efifb:off initcall_blacklist=sysfb_init to "
-				       "the kernel command line",
-				       "%s: BAR %d (%llx-%llx) is held by the firmware framebuffer "
-				       "(%s)", desc, bar, s, e, fb[k].name);
+				    "the kernel command line",
+				    "%s: BAR %d (%llx-%llx) is held by the firmware framebuffer "
+				    "(%s)", desc, bar, s, e, fb[k].name);
 			}
 		}
 		fclose(f);
@@ -623,68 +605,25 @@ static void check_framebuffer(struct doctor *d)
 	free(fb);
 	if (!n)
 		say(d, DOC_OK, NULL,
-		       "the firmware framebuffer holds no BAR of a claimed function");
-}
-
-/*
- * The file of module @name in ROOT/lib/modules/RELEASE, as modules.dep
- * has it, into @buf (as the running system names it).  1 when it is there,
- * 0 when not, -errno.
- */
-static int module_file(const struct doctor *d, const char *name, char *buf, size_t size)
-{
-	const char *configs[] = { NULL };
-	char sub[PATH_MAX], dir[PATH_MAX];
-	struct kmod_list *list = NULL, *it;
-	struct kmod_ctx *ctx;
-	size_t dirlen;
-	int found = 0, r;
-
-	snprintf(sub, sizeof(sub), "/lib/modules/%s", d->release);
-	r = root_path(dir, sizeof(dir), d->c->root, sub);
-	if (r < 0)
-		return r;
-	dirlen = strlen(dir);
-	/* No configs: the module files only, not the admin's aliases. */
-	ctx = kmod_new(dir, configs);
-	if (!ctx)
-		return -ENOMEM;
-	kmod_set_log_priority(ctx, 0);
-	r = kmod_module_new_from_lookup(ctx, name, &list);
-	kmod_list_foreach(it, list) {
-		struct kmod_module *mod = kmod_module_get_module(it);
-		const char *p = kmod_module_get_path(mod);
-
-		if (!found && p && access(p, F_OK) == 0) {
-			found = 1;
-			if (strncmp(p, dir, dirlen) == 0 && p[dirlen] == '/')
-				snprintf(buf, size, "%s%s", sub, p + dirlen);
-			else
-				snprintf(buf, size, "%s", p);
-		}
-		kmod_module_unref(mod);
-	}
-	kmod_module_unref_list(list);
-	kmod_unref(ctx);
-	return r < 0 && !found ? r : found;
+		    "the firmware framebuffer holds no BAR of a claimed function");
 }
 
 static void check_one_driver(struct doctor *d, const char *name)
 {
 	char file[PATH_MAX], hint[256];
 
-	if (modalias_builtin(d->c->root, name) == 1) {
+	if (modalias_builtin(d->m.kmod, name) == 1) {
 		say(d, DOC_OK, NULL, "%s is built into kernel %s", name, d->release);
 		return;
 	}
-	if (module_file(d, name, file, sizeof(file)) == 1) {
+	if (modalias_module_file(d->m.kmod, name, file, sizeof(file)) == 1) {
 		say(d, DOC_OK, NULL, "%s is a module of kernel %s: %s", name, d->release, file);
 		return;
 	}
 	snprintf(hint, sizeof(hint), "install the modules of kernel %s, or a kernel that has %s",
 		 d->release, name);
 	say(d, DOC_FAIL, hint, "kernel %s has no %s: neither built in nor a module in "
-	       "/lib/modules/%s", d->release, name, d->release);
+	    "/lib/modules/%s", d->release, name, d->release);
 }
 
 /* 8. vfio-pci, and every other driver the manifest names, in the running kernel. */
@@ -701,10 +640,10 @@ static void check_drivers(struct doctor *d)
 		const char *drv = mf->entries[i].driver;
 		size_t j;
 
-		if (modname_eq(drv, strlen(drv), "vfio-pci"))
+		if (name_is(drv, strlen(drv), "vfio-pci"))
 			continue;
 		for (j = 0; j < i; j++)
-			if (modname_eq(drv, strlen(drv), mf->entries[j].driver))
+			if (name_is(drv, strlen(drv), mf->entries[j].driver))
 				break;
 		if (j == i)
 			check_one_driver(d, drv);
@@ -731,10 +670,10 @@ static bool initrd_error(struct doctor *d, int r, const char *shown)
 {
 	if (r == -EMEDIUMTYPE)
 		say(d, DOC_WARN, "lsinitrd | grep earlybind",
-		       "cannot inspect a compressed initramfs: %s", shown);
+		    "cannot inspect a compressed initramfs: %s", shown);
 	else if (r == -EBADMSG)
 		say(d, DOC_WARN, "lsinitrd | grep earlybind; dracut -f rebuilds it",
-		       "%s is not a cpio archive that can be read", shown);
+		    "%s is not a cpio archive that can be read", shown);
 	else if (r < 0 && r != -ENOENT)
 		say(d, DOC_WARN, NULL, "cannot read %s: %s", shown, strerror(-r));
 	return r < 0 && r != -ENOENT;
@@ -761,8 +700,8 @@ static void check_initramfs(struct doctor *d)
 			shown = img[i];
 	if (!shown) {
 		say(d, DOC_WARN, "one elsewhere (a UKI, ostree)? lsinitrd | grep earlybind",
-		       "no initramfs for kernel %s: neither %s nor %s", d->release, img[0],
-		       img[1]);
+		    "no initramfs for kernel %s: neither %s nor %s", d->release, img[0],
+		    img[1]);
 		return;
 	}
 	/* Merged /usr has sbin -> usr/sbin; an older layout has sbin/earlybind. */
@@ -775,10 +714,10 @@ static void check_initramfs(struct doctor *d)
 		/* The dracut module leaves itself out when the manifest claims nothing. */
 		if (d->m.manifest.n_entries)
 			say(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has no earlybind module",
-			       shown);
+			    shown);
 		else
 			say(d, DOC_OK, NULL, "the initramfs %s has no earlybind, and the manifest "
-			       "claims nothing", shown);
+			    "claims nothing", shown);
 		return;
 	}
 	r = initrd_find(path, "etc/earlybind.conf", &in, &in_len);
@@ -786,7 +725,7 @@ static void check_initramfs(struct doctor *d)
 		return;
 	if (r == -ENOENT) {
 		say(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has earlybind but no manifest",
-		       shown);
+		    shown);
 		return;
 	}
 	r = read_small_file(d->c->root, "/etc/earlybind.conf", &cur, &cur_len);
@@ -796,7 +735,7 @@ static void check_initramfs(struct doctor *d)
 		say(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has an old manifest", shown);
 	else
 		say(d, DOC_OK, NULL, "the initramfs %s has earlybind and the current manifest",
-		       shown);
+		    shown);
 	free(cur);
 	free(in);
 }
@@ -830,6 +769,8 @@ int cmd_doctor(struct ctl *c, int argc, char **argv)
 	r = ctl_machine_load(c, &d.m);
 	if (r < 0)
 		return CTL_EXIT_FAIL;
+	/* One libkmod context for every driver check_drivers() looks up. */
+	d.m.kmod = modalias_open(c->root);
 	d.have_cpuinfo = host_cpu_read(c->root, &d.cpu) == 0;
 	if (root_read_line(c->root, "/proc/cmdline", cmdline, sizeof(cmdline)) >= 0) {
 		if (kargs_split(&d.cmdline, cmdline) < 0) {

@@ -7,6 +7,7 @@
 #include "ctl.h"
 #include "fninfo.h"
 #include "json.h"
+#include "modalias.h"
 
 static const char show_usage[] =
 	"Usage: earlybindctl show DEVICE [--json]\n\n"
@@ -87,6 +88,7 @@ int cmd_show(struct ctl *c, int argc, char **argv)
 		return r == -EINVAL ? CTL_EXIT_USAGE : CTL_EXIT_FAIL;
 	}
 	m.uses = ctl_vm_uses_load(c);
+	m.kmod = modalias_open(c->root);
 	fninfo_get(c, &m, d, true, &fi);
 	if (json) {
 		struct json j;

@@ -101,6 +101,7 @@ int ctl_parse_json_only(struct ctl *c, int argc, char **argv, const char *usage,
 			int nargs);
 
 struct ctl_vm_uses;
+struct modalias;
 
 /* The machine as the commands see it: functions, manifest, verdicts. */
 struct ctl_machine {
@@ -109,6 +110,8 @@ struct ctl_machine {
 	int manifest_bad; /* bad lines in the manifest */
 	struct verdict_ctx vc;
 	struct ctl_vm_uses *uses; /* libvirt's domains: NULL unless the command loads them */
+	/* the running kernel's modules (modalias_open()): NULL unless the command opens them */
+	struct modalias *kmod;
 };
 
 /* 0, or -errno after saying why. */

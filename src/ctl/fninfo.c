@@ -33,7 +33,7 @@ void fninfo_get(const struct ctl *c, const struct ctl_machine *m, const struct p
 	manifest_says(m, fi);
 	if (!full)
 		return;
-	fi->mods_err = modalias_lookup(c->root, d->modalias, fi->mods, sizeof(fi->mods));
+	fi->mods_err = modalias_lookup(m->kmod, d->modalias, fi->mods, sizeof(fi->mods));
 	if (blockdev_behind(c->root, d->syspath, &fi->b, &fi->n_b) < 0) {
 		fi->b = NULL;
 		fi->n_b = 0;

@@ -34,7 +34,7 @@ struct fninfo {
 
 /*
  * @d as @m has it: its verdict and manifest line, and with @full what show
- * adds (the host driver, the block devices behind it).  Never fails: what
+ * adds (the host driver, from @m->kmod, and the block devices behind it).  Never fails: what
  * cannot be read is left out, as list and show have always shown it.
  */
 void fninfo_get(const struct ctl *c, const struct ctl_machine *m, const struct pcidev *d,

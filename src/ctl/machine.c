@@ -7,6 +7,7 @@
 
 #include "ctl.h"
 #include "manifest_edit.h"
+#include "modalias.h"
 #include "rootpath.h"
 
 struct bad_lines {
@@ -81,6 +82,8 @@ int ctl_manifest_save(struct manifest_doc *doc, const char *path, int r, bool ch
 
 void ctl_machine_free(struct ctl_machine *m)
 {
+	modalias_close(m->kmod);
+	m->kmod = NULL;
 	verdict_ctx_free(&m->vc);
 	manifest_free(&m->manifest);
 	pcidev_list_free(&m->devs);

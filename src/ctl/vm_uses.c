@@ -159,7 +159,7 @@ void ctl_vm_doctor(const struct ctl *c, const struct ctl_machine *m, ctl_vm_repo
 		snprintf(text, sizeof(text), "cannot read libvirt's domains at %s: %s", u->uri,
 			 u->msg);
 		say(userdata, 1, "is libvirtd (virtqemud) running, and may this user read it?",
-		       text);
+		    text);
 		goto out;
 	}
 	for (size_t i = 0; i < u->n; i++) {
