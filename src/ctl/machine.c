@@ -27,7 +27,7 @@ static void report_bad_line(void *userdata, unsigned line, const char *reason)
 int ctl_machine_load(const struct ctl *c, struct ctl_machine *m)
 {
 	char path[PATH_MAX], msg[256];
-	struct bad_lines bad = { .path = "/etc/earlybind.conf" };
+	struct bad_lines bad = { .path = CTL_MANIFEST };
 	int r;
 
 	*m = (struct ctl_machine){ 0 };
@@ -165,15 +165,6 @@ const struct manifest_entry *ctl_manifest_entry(const struct ctl_machine *m,
 	return NULL;
 }
 
-static void format_id(const struct pci_id *id, char *buf, size_t size)
-{
-	if (id->has_subsys)
-		snprintf(buf, size, "%04x:%04x:%04x:%04x", id->vendor, id->device, id->subvendor,
-			 id->subdevice);
-	else
-		snprintf(buf, size, "%04x:%04x", id->vendor, id->device);
-}
-
 /* Does @e take @d at boot: its address (or '*') and its id? */
 static bool entry_takes(const struct manifest_entry *e, const struct pcidev *d)
 {
@@ -229,10 +220,10 @@ size_t ctl_system_claims(const struct ctl_machine *m, const struct kargs_result 
 void ctl_system_claim_describe(const struct ctl_system_claim *sc, char *what, size_t wsize,
 			       char *fix, size_t fsize)
 {
-	char desc[400], id[24], a[PCI_ADDR_STRLEN];
+	char desc[400], id[PCI_ID_STRLEN], a[PCI_ADDR_STRLEN];
 
 	ctl_describe(sc->d, desc, sizeof(desc));
-	format_id(&sc->e->id, id, sizeof(id));
+	pci_id_format(&sc->e->id, id);
 	pci_addr_format(&sc->e->addr, a);
 	if (sc->by_ids) {
 		snprintf(what, wsize, "has the id %s, and so --mode ids' id list would also take "
@@ -255,7 +246,7 @@ static void refuse_one(void *userdata, const struct ctl_system_claim *sc)
 
 	(void)userdata;
 	ctl_system_claim_describe(sc, what, sizeof(what), fix, sizeof(fix));
-	ctl_error("/etc/earlybind.conf:%u: %s: the system runs from that disk, and at boot "
+	ctl_error(CTL_MANIFEST ":%u: %s: the system runs from that disk, and at boot "
 		  "earlybind would take it away; %s", sc->e->line, what, fix);
 }
 

@@ -145,7 +145,7 @@ expect_rc 1
 expect_file "$(dev 0000:00:03.0)/driver_override" "(null)"
 expect_file "$R/sys/bus/pci/drivers/e1000e/unbind" ""
 expect_file "$R/sys/bus/pci/drivers_probe" ""
-log_has "0000:00:03.0 [8086:10d3]: /etc/earlybind.conf line 1 expects 8086:1533; function left alone"
+log_has "0000:00:03.0 [8086:10d3]: /etc/earlybind.conf: line 1: expects 8086:1533; function left alone"
 end
 
 begin subsystem_id_mismatch_leaves_the_function_alone
@@ -166,7 +166,7 @@ vfio-pci 0000:09:00.0 10de:1b80
 EOF
 run_eb
 expect_rc 1
-log_has "earlybind: 0000:09:00.0: not present (/etc/earlybind.conf line 1); add 'optional'"
+log_has "earlybind: 0000:09:00.0: not present (/etc/earlybind.conf: line 1); add 'optional'"
 log_has "0 bound, 0 already on their driver, 0 optional absent, 1 failed"
 end
 
@@ -178,7 +178,7 @@ pci-stub 0000:00:07.0 1b36:0001
 EOF
 run_eb
 expect_rc 0
-log_has "earlybind: 0000:09:00.0: not present (/etc/earlybind.conf line 1, optional)"
+log_has "earlybind: 0000:09:00.0: not present (/etc/earlybind.conf: line 1, optional)"
 log_has "0 bound, 1 already on their driver, 1 optional absent, 0 failed"
 end
 
