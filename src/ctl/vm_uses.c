@@ -69,6 +69,17 @@ static bool known(const struct ctl_vm_uses *u)
 	return u && u->asked && u->err == 0;
 }
 
+/* Is use @i of @a, by a domain no earlier use of @a names? */
+static bool first_use(const struct ctl_vm_uses *u, size_t i, const struct pci_addr *a)
+{
+	if (!pci_addr_equal(&u->v[i].host, a))
+		return false;
+	for (size_t k = 0; k < i; k++)
+		if (pci_addr_equal(&u->v[k].host, a) && strcmp(u->v[k].domain, u->v[i].domain) == 0)
+			return false;
+	return true;
+}
+
 /* The domains that use @a, "win11, win10", each once; how many. */
 static size_t names(const struct ctl_vm_uses *u, const struct pci_addr *a, char *buf,
 		    size_t size)
@@ -77,14 +88,7 @@ static size_t names(const struct ctl_vm_uses *u, const struct pci_addr *a, char 
 
 	buf[0] = '\0';
 	for (size_t i = 0; known(u) && i < u->n; i++) {
-		bool seen = false;
-
-		if (!pci_addr_equal(&u->v[i].host, a))
-			continue;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = pci_addr_equal(&u->v[k].host, a) &&
-			       strcmp(u->v[k].domain, u->v[i].domain) == 0;
-		if (seen)
+		if (!first_use(u, i, a))
 			continue;
 		n++;
 		if (len < size)
@@ -127,17 +131,9 @@ void ctl_vm_uses_json(const struct ctl_vm_uses *u, struct json *j, const struct 
 		return;
 	}
 	json_array_begin(j);
-	for (size_t i = 0; i < u->n; i++) {
-		bool seen = false;
-
-		if (!pci_addr_equal(&u->v[i].host, a))
-			continue;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = pci_addr_equal(&u->v[k].host, a) &&
-			       strcmp(u->v[k].domain, u->v[i].domain) == 0;
-		if (!seen)
+	for (size_t i = 0; i < u->n; i++)
+		if (first_use(u, i, a))
 			json_string(j, u->v[i].domain);
-	}
 	json_array_end(j);
 }
 
