@@ -543,6 +543,41 @@ static int read_fb_ranges(const char *root, struct fb_range **out, size_t *n, bo
 	return 0;
 }
 
+/* The memory BARs of @dev that a firmware framebuffer range holds, each said; how many. */
+static unsigned bars_held(struct doctor *d, const struct pcidev *dev, const struct fb_range *fb,
+			  size_t nfb)
+{
+	char path[PATH_MAX], line[256], desc[400];
+	unsigned n = 0;
+	FILE *f;
+
+	if (snprintf(path, sizeof(path), "%s/resource", dev->syspath) >= (int)sizeof(path))
+		return 0;
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	/* Lines 0-5 are the BARs: "0xSTART 0xEND 0xFLAGS". */
+	for (int bar = 0; bar < 6 && fgets(line, sizeof(line), f); bar++) {
+		unsigned long long s, e, flags;
+
+		/* IORESOURCE_MEM: I/O ports are not in /proc/iomem's space. */
+		if (sscanf(line, "%llx %llx %llx", &s, &e, &flags) != 3 || !(flags & 0x200) ||
+		    e <= s)
+			continue;
+		for (size_t k = 0; k < nfb; k++) {
+			if (fb[k].start > e || s > fb[k].end)
+				continue;
+			n++;
+			ctl_describe(dev, desc, sizeof(desc));
+			say(d, DOC_FAIL, "add video=efifb:off initcall_blacklist=sysfb_init to the "
+			    "kernel command line", "%s: BAR %d (%llx-%llx) is held by the firmware "
+			    "framebuffer (%s)", desc, bar, s, e, fb[k].name);
+		}
+	}
+	fclose(f);
+	return n;
+}
+
 /* 7. "BAR 0: can't reserve": efifb or simpledrm still holds the GPU's memory. */
 static void check_framebuffer(struct doctor *d)
 {
@@ -564,48 +599,15 @@ static void check_framebuffer(struct doctor *d)
 		say(d, DOC_WARN, NULL, "cannot read /proc/iomem: %s", strerror(-r));
 		return;
 	}
-	if (hidden) {
+	if (hidden)
 		say(d, DOC_WARN, "run it as root", "/proc/iomem shows no addresses: cannot "
 		    "tell whether the firmware framebuffer holds a claimed BAR");
-		free(fb);
-		return;
-	}
-	for (size_t i = 0; i < l->n; i++) {
-		const struct pcidev *dev = &l->devs[i];
-		char path[PATH_MAX], line[256], desc[400];
-		FILE *f;
-
-		if (!claimed(&d->m, dev) ||
-		    snprintf(path, sizeof(path), "%s/resource", dev->syspath) >= (int)sizeof(path))
-			continue;
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		/* Lines 0-5 are the BARs: "0xSTART 0xEND 0xFLAGS". */
-		for (int bar = 0; bar < 6 && fgets(line, sizeof(line), f); bar++) {
-			unsigned long long s, e, flags;
-
-			/* IORESOURCE_MEM: I/O ports are not in /proc/iomem's space. */
-			if (sscanf(line, "%llx %llx %llx", &s, &e, &flags) != 3 ||
-			    !(flags & 0x200) || e <= s)
-				continue;
-			for (size_t k = 0; k < nfb; k++) {
-				if (fb[k].start > e || s > fb[k].end)
-					continue;
-				n++;
-				ctl_describe(dev, desc, sizeof(desc));
-				say(d, DOC_FAIL, "add video=efifb:off initcall_blacklist=sysfb_init to "
-				    "the kernel command line",
-				    "%s: BAR %d (%llx-%llx) is held by the firmware framebuffer "
-				    "(%s)", desc, bar, s, e, fb[k].name);
-			}
-		}
-		fclose(f);
-	}
+	for (size_t i = 0; i < l->n && !hidden; i++)
+		if (claimed(&d->m, &l->devs[i]))
+			n += bars_held(d, &l->devs[i], fb, nfb);
 	free(fb);
-	if (!n)
-		say(d, DOC_OK, NULL,
-		    "the firmware framebuffer holds no BAR of a claimed function");
+	if (!n && !hidden)
+		say(d, DOC_OK, NULL, "the firmware framebuffer holds no BAR of a claimed function");
 }
 
 static void check_one_driver(struct doctor *d, const char *name)
@@ -740,7 +742,7 @@ static void check_initramfs(struct doctor *d)
 	free(in);
 }
 
-/* 10. libvirt's domains (ctl_vm_uses.c): managed='yes' on a pci-stub function. */
+/* 10. libvirt's domains (vm_uses.c): managed='yes' on a pci-stub function. */
 static void report_vm(void *userdata, int level, const char *hint, const char *text)
 {
 	say(userdata, (enum level)level, hint, "%s", text);

@@ -183,7 +183,7 @@ int ctl_wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum karg
 int ctl_parse_mode(const char *s, enum kargs_mode *mode);
 
 /*
- * Which libvirt domains pass which host functions through (ctl_vm_uses.c),
+ * Which libvirt domains pass which host functions through (vm_uses.c),
  * read once from the domains' XML at qemu:///system (LIBVIRT_DEFAULT_URI
  * when set), read-only.  Under a --root other than "/" only from
  * LIBVIRT_DEFAULT_URI: the machine there is not the one libvirt runs on.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * earlybindctl: the admin side of earlybind.  This file is options and
- * dispatch; each command lives in its own file (ctl_*.c).
+ * dispatch; each command lives in its own file (cmd_X.c, holding cmd_X()).
  */
 #include <errno.h>
 #include <stdlib.h>
