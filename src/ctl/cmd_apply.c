@@ -219,8 +219,10 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 			break;
 		case 'm':
 			/* The last --mode wins, as with every other option. */
-			if (ctl_parse_mode(optarg, &mode) < 0)
+			if (ctl_parse_mode(optarg, &mode) < 0) {
+				ctl_error(CTL_MODE_ERROR, optarg);
 				return CTL_EXIT_USAGE;
+			}
 			break;
 		case 'u':
 			undo = true;

@@ -52,8 +52,10 @@ static int parse_opts(struct ctl *c, int argc, char **argv, struct kargs_opts *o
 		if (ctl_common_option(c, opt, optarg, kargs_usage))
 			continue;
 		if (opt == 'm') {
-			if (ctl_parse_mode(optarg, &o->mode) < 0)
+			if (ctl_parse_mode(optarg, &o->mode) < 0) {
+				ctl_error(CTL_MODE_ERROR, optarg);
 				return -EINVAL;
+			}
 		} else if (opt == 'F') {
 			if (kargs_format_parse(optarg, &o->format) < 0) {
 				ctl_error("--format: '%s' is not plain, json, rpm-ostree, grubby, "

@@ -74,14 +74,17 @@ static int parse_opts(struct ctl *c, int argc, char **argv, struct status_opts *
 	while ((opt = getopt_long(argc, argv, CTL_COMMON_SHORT "jm:", opts, NULL)) != -1) {
 		if (ctl_common_option(c, opt, optarg, status_usage))
 			continue;
-		if (opt == 'j')
+		if (opt == 'j') {
 			o->json = true;
-		else if (opt == 'm' && ctl_parse_mode(optarg, &o->mode) == 0)
+		} else if (opt == 'm') {
+			if (ctl_parse_mode(optarg, &o->mode) < 0) {
+				ctl_error(CTL_MODE_ERROR, optarg);
+				return -EINVAL;
+			}
 			o->mode_given = true;
-		else if (opt == 'm')
-			return -EINVAL;
-		else
+		} else {
 			return ctl_usage_error(status_usage);
+		}
 	}
 	return optind == argc ? 0 : ctl_usage_error(status_usage);
 }

@@ -5,10 +5,11 @@
  *
  * One error contract: every function below a cmd_X() returns 0 or -errno.
  * Library code (pcidev, blockdev, modalias, verdict, vm_xml, vm_libvirt,
- * src/shared, kargs/) says nothing, or says it through the reporter it is
- * handed (ctl_reporter()); the helpers here that know the words say them
- * once, with ctl_error() or ctl_warn(), before they return ("-errno after
- * saying why"), and their callers add nothing.  Only cmd_X() turns a
+ * src/shared, kargs/) says nothing: it hands its words back (a message
+ * buffer) or says them through the reporter it is given (report.h; apply's
+ * back ends).  The helpers here that know the words say them once, with
+ * ctl_error() or ctl_warn(), before they return ("-errno after saying
+ * why"), and their callers add nothing.  Only cmd_X() turns a
  * result into an exit status (CTL_EXIT_*).  A message about a place in a
  * file is "FILE:LINE: reason", as compilers write it.
  */
@@ -23,7 +24,6 @@
 #include "kargs.h"
 #include "manifest.h"
 #include "pcidev.h"
-#include "report.h"
 #include "verdict.h"
 
 #define CTL_EXIT_OK 0
@@ -68,13 +68,6 @@ void ctl_more(const struct ctl *c, bool warning, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* @usage on stderr; -EINVAL, for an option parser to return. */
 int ctl_usage_error(const char *usage);
-/*
- * The reporter earlybindctl hands to library and back-end code: its
- * errors said as ctl_error() says them, its warnings as ctl_warn() and
- * what it did as ctl_info(), so that -q silences the same words whoever
- * says them.  Valid while @c is.
- */
-struct reporter ctl_reporter(const struct ctl *c);
 /* The manifest's path under the root. */
 int ctl_manifest_path(const struct ctl *c, char *buf, size_t size);
 /* An escape sequence when colour is on (a terminal, no NO_COLOR), else "". */
@@ -179,8 +172,9 @@ int ctl_machine_kargs(const struct ctl *c, const struct ctl_machine *m, enum kar
  */
 int ctl_wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum kargs_mode mode,
 		     struct kargs_result *res);
-/* --mode's "address" or "ids".  0, or -EINVAL after saying why. */
+/* --mode's "address" or "ids".  0, or -EINVAL (the caller says CTL_MODE_ERROR). */
 int ctl_parse_mode(const char *s, enum kargs_mode *mode);
+#define CTL_MODE_ERROR "--mode: '%s' is not address or ids"
 
 /*
  * Which libvirt domains pass which host functions through (vm_uses.c),

@@ -180,24 +180,6 @@ int ctl_usage_error(const char *usage)
 	return -EINVAL;
 }
 
-static void report_to_user(void *userdata, enum report_level level, const char *msg)
-{
-	const struct ctl *c = userdata;
-
-	if (level == REPORT_ERROR)
-		ctl_error("%s", msg);
-	else if (level == REPORT_WARNING)
-		ctl_warn(c, "%s", msg);
-	else
-		ctl_info(c, "%s", msg);
-}
-
-struct reporter ctl_reporter(const struct ctl *c)
-{
-	/* report() takes a mutable userdata; the reporter only reads it. */
-	return (struct reporter){ .fn = report_to_user, .userdata = (void *)c };
-}
-
 const char *ctl_color(const struct ctl *c, enum ctl_color which)
 {
 	static const char *const esc[] = {

@@ -82,13 +82,11 @@ int ctl_wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum karg
 
 int ctl_parse_mode(const char *s, enum kargs_mode *mode)
 {
-	if (strcmp(s, "address") == 0) {
+	if (strcmp(s, "address") == 0)
 		*mode = KARGS_MODE_ADDRESS;
-	} else if (strcmp(s, "ids") == 0) {
+	else if (strcmp(s, "ids") == 0)
 		*mode = KARGS_MODE_IDS;
-	} else {
-		ctl_error("--mode: '%s' is not address or ids", s);
+	else
 		return -EINVAL;
-	}
 	return 0;
 }
