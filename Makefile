@@ -177,7 +177,7 @@ $(FUZZERS):
 
 # libpci and libblkid against fake roots and real filesystem images.
 PCIDEV_TEST := $(BUILDDIR)/asan/test_pcidev
-$(PCIDEV_TEST): tests/unit/test_pcidev.c src/ctl/pcidev.c src/ctl/blockdev.c src/shared/manifest.c src/shared/readfile.c \
+$(PCIDEV_TEST): tests/unit/test_pcidev.c src/ctl/pcidev.c src/ctl/blockdev.c src/shared/manifest.c src/shared/readfile.c src/shared/strcopy.c \
 		src/shared/rootpath.c src/ctl/pcidev.h src/ctl/blockdev.h src/shared/manifest.h src/shared/rootpath.h tests/check.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) $(CTL_INC) \

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The order of the kernel writes matters (REFERENCE.md §6):
+ * The order of the kernel writes matters (docs/kernel-interfaces.md has
+ * the kernel's side of each, with its upstream source):
  *   1. driver_override on every claimed function, so that from here on no
  *      other driver can bind it, whatever loads;
  *   2. the driver modules, once each; loading a module already binds the
@@ -14,6 +15,7 @@
 #include "group.h"
 #include "modload.h"
 #include "sysfs.h"
+#include "vfio_driver.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -53,15 +55,6 @@ struct binder {
 static const char *driver_or_none(const char *driver)
 {
 	return driver[0] ? driver : "no driver";
-}
-
-static void format_id(const struct pci_id *id, char buf[24])
-{
-	if (id->has_subsys)
-		snprintf(buf, 24, "%04x:%04x:%04x:%04x", id->vendor, id->device,
-			 id->subvendor, id->subdevice);
-	else
-		snprintf(buf, 24, "%04x:%04x", id->vendor, id->device);
 }
 
 static int add_target(struct binder *b, const struct manifest_entry *e, const char *addr,
@@ -115,16 +108,16 @@ static int add_claim(struct binder *b, const struct manifest_entry *e, const cha
 static int resolve_function(struct binder *b, const struct manifest_entry *e, const char *addr,
 			    struct pci_id *id, const char *driver)
 {
-	char have[24], want[24];
+	char have[PCI_ID_STRLEN], want[PCI_ID_STRLEN];
 	int r;
 
 	/* The subsystem ids are shown (and compared) when the line gives them. */
 	if (!e->id.has_subsys)
 		id->has_subsys = false;
-	format_id(id, have);
+	pci_id_format(id, have);
 	if (!manifest_entry_id_matches(e, id)) {
-		format_id(&e->id, want);
-		kmsg_log(b->log, LOG_ERR, "%s [%s]: %s line %u expects %s; function left alone "
+		pci_id_format(&e->id, want);
+		kmsg_log(b->log, LOG_ERR, "%s [%s]: %s: line %u: expects %s; function left alone "
 			 "(moved card? fix the line, or run earlybindctl add again)",
 			 addr, have, b->opts->config_name, e->line, want);
 		b->stats->failed++;
@@ -148,11 +141,11 @@ static int resolve_function(struct binder *b, const struct manifest_entry *e, co
 static void report_absent(struct binder *b, const struct manifest_entry *e, const char *what)
 {
 	if (e->options & MANIFEST_OPT_OPTIONAL) {
-		kmsg_log(b->log, LOG_INFO, "%s: not present (%s line %u, optional)",
+		kmsg_log(b->log, LOG_INFO, "%s: not present (%s: line %u, optional)",
 			 what, b->opts->config_name, e->line);
 		b->stats->optional++;
 	} else {
-		kmsg_log(b->log, LOG_ERR, "%s: not present (%s line %u); "
+		kmsg_log(b->log, LOG_ERR, "%s: not present (%s: line %u); "
 			 "add 'optional' to the line if that is expected",
 			 what, b->opts->config_name, e->line);
 		b->stats->failed++;
@@ -188,7 +181,7 @@ static int resolve_wildcard_one(void *userdata, const char *addr)
 
 static int resolve_entry(struct binder *b, const struct manifest_entry *e)
 {
-	char addr[PCI_ADDR_STRLEN], want[24], driver[SYSFS_DRIVER_MAX];
+	char addr[PCI_ADDR_STRLEN], want[PCI_ID_STRLEN], driver[SYSFS_DRIVER_MAX];
 	struct pci_id id;
 	int r;
 
@@ -201,7 +194,7 @@ static int resolve_entry(struct binder *b, const struct manifest_entry *e)
 		if (b->scan_matches == 0) {
 			char what[48];
 
-			format_id(&e->id, want);
+			pci_id_format(&e->id, want);
 			snprintf(what, sizeof(what), "no function with id %s", want);
 			report_absent(b, e, what);
 		}
@@ -349,7 +342,7 @@ static void explain_unbound(struct binder *b, const struct target *t, const char
 			    const char *have)
 {
 	/* Driverless after a vfio driver's probe: most often, no IOMMU. */
-	if (!now[0] && strncmp(t->e->driver, "vfio", 4) == 0 &&
+	if (!now[0] && vfio_driver_is(t->e->driver) &&
 	    sysfs_read_iommu_group(&b->sysfs, t->addr) < 0) {
 		kmsg_log(b->log, LOG_ERR, "%s [%s]: %s did not bind it: the function has no "
 			 "IOMMU group; enable VT-d/AMD-Vi in the firmware (and intel_iommu=on "
@@ -363,10 +356,10 @@ static void explain_unbound(struct binder *b, const struct target *t, const char
 
 static void finish_target(struct binder *b, struct target *t)
 {
-	char now[SYSFS_DRIVER_MAX], have[24];
+	char now[SYSFS_DRIVER_MAX], have[PCI_ID_STRLEN];
 	int r;
 
-	format_id(&t->id, have);
+	pci_id_format(&t->id, have);
 	if (b->opts->dry_run) {
 		if (t->was[0])
 			dry(b, "/sys/bus/pci/drivers/%s/unbind <- %s", t->was, t->addr);
@@ -456,9 +449,9 @@ int bind_manifest(const struct manifest *m, const struct bind_opts *opts, struct
 		struct target *t = &b.targets[i];
 
 		if (t->failed) {
-			char have[24];
+			char have[PCI_ID_STRLEN];
 
-			format_id(&t->id, have);
+			pci_id_format(&t->id, have);
 			kmsg_log(log, LOG_ERR, "%s [%s]: not bound to %s (%s)", t->addr, have,
 				 t->e->driver, t->override_set ? "driver_override is set, so "
 				 "no host driver takes it" : "see above");

@@ -8,6 +8,7 @@
  */
 #include "blockdev.h"
 #include "rootpath.h"
+#include "strcopy.h"
 
 #include <blkid.h>
 
@@ -51,16 +52,6 @@ struct source {
 	const char *path; /* "/dev/nvme0n1p2", without ROOT */
 	char name[64];    /* "nvme0n1p2": what the path resolves to under ROOT */
 };
-
-static int copy_str(char *dst, size_t size, const char *src)
-{
-	size_t len = strlen(src);
-
-	if (len >= size)
-		return -ENAMETOOLONG;
-	memcpy(dst, src, len + 1);
-	return 0;
-}
 
 /* "259:2", nothing before or after. */
 static bool parse_devnum(const char *s, unsigned *major, unsigned *minor)
@@ -160,7 +151,7 @@ static int read_holders(struct dev *d, const char *dir, int depth)
 		struct holder h = { 0 };
 		char sub[PATH_MAX], attr[PATH_MAX], buf[32];
 
-		if (de->d_name[0] == '.' || copy_str(h.name, sizeof(h.name), de->d_name) < 0)
+		if (de->d_name[0] == '.' || str_copy(h.name, sizeof(h.name), de->d_name) < 0)
 			continue;
 		if (snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name) >= (int)sizeof(sub) ||
 		    snprintf(attr, sizeof(attr), "%s/dev", sub) >= (int)sizeof(attr)) {
@@ -251,7 +242,7 @@ static int add_dev(struct devs *s, const char *real, unsigned major, unsigned mi
 	s->n++;
 	d->bd.major = major;
 	d->bd.minor = minor;
-	r = copy_str(d->bd.name, sizeof(d->bd.name), base_name(real));
+	r = str_copy(d->bd.name, sizeof(d->bd.name), base_name(real));
 	if (r == 0)
 		r = read_devpath(d);
 	if (r == 0 && read_attr(real, "size", buf, sizeof(buf)) > 0) {
@@ -289,7 +280,7 @@ static int collect(struct devs *s, const char *syspath)
 	DIR *bd;
 	int r;
 
-	r = copy_str(under, sizeof(under), syspath);
+	r = str_copy(under, sizeof(under), syspath);
 	if (r < 0)
 		return r;
 	ulen = strlen(under);
@@ -425,7 +416,7 @@ static bool resolve_source(const char *root, const char *path, struct source *sr
 		return true;
 	}
 	/* Too long a name is none of ours. */
-	if (copy_str(src->name, sizeof(src->name), base_name(realpath(full, real) ? real : path)))
+	if (str_copy(src->name, sizeof(src->name), base_name(realpath(full, real) ? real : path)))
 		src->name[0] = '\0';
 	return true;
 }

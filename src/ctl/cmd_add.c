@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* earlybindctl add and remove: the manifest, edited safely. */
+/*
+ * earlybindctl add: the functions to claim are worked out on the machine
+ * as loaded (the named one, its card, its IOMMU group), checked, and only
+ * then written into the manifest, under its lock.
+ */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -7,7 +11,7 @@
 
 #include "ctl.h"
 #include "manifest_edit.h"
-#include "rootpath.h"
+#include "vfio_driver.h"
 
 static const char add_usage[] =
 	"Usage: earlybindctl add DEVICE [--driver NAME] [--only] [--force]\n\n"
@@ -20,10 +24,17 @@ static const char add_usage[] =
 	"so pci-stub holds a function no earlier, and a libvirt guest with managed='yes'\n"
 	"hands a pci-stub function back to its host driver when it stops.\n";
 
-static const char remove_usage[] =
-	"Usage: earlybindctl remove DEVICE|VVVV:DDDD|--all\n\n"
-	"Stops claiming a function (by address), every function claimed with an id,\n"
-	"or everything.  Comments and the other lines stay.\n";
+struct add_opts {
+	const char *device;
+	const char *driver; /* NULL: vfio-pci for new lines, and no change to old ones */
+	bool only, force;
+};
+
+/* What add claims: @d, and with it every function whose @in is set. */
+struct add_plan {
+	const struct pcidev *d;
+	bool *in; /* one per function of the machine */
+};
 
 /*
  * @arg for a message: bytes a terminal would act on (a newline, an escape)
@@ -45,209 +56,8 @@ static const char *shown_arg(const char *arg, char *buf, size_t size)
 	return buf;
 }
 
-/* Locks and reads the manifest; says why not, and returns an exit code. */
-static int open_manifest(const struct ctl *c, struct manifest_doc *doc, char *path,
-			 size_t size)
-{
-	int r = ctl_manifest_path(c, path, size) < 0 ? -ENAMETOOLONG :
-		manifest_doc_open(doc, c->root, "/etc/earlybind.conf");
-
-	if (r == -EBADMSG)
-		ctl_error("/etc/earlybind.conf:%u: contains a NUL byte; earlybindctl does not "
-			  "rewrite such a file: remove the byte (tr -d '\\000') and try again",
-			  doc->nul_line);
-	else if (r == -EXDEV)
-		ctl_error("%s: %s", path, root_strerror(r));
-	else if (r < 0)
-		ctl_error("%s: %s", path, manifest_file_strerror(r));
-	return r < 0 ? CTL_EXIT_FAIL : 0;
-}
-
-/* Drivers that give up DMA ownership: their functions never block a group. */
-static bool driver_managed_dma(const char *drv)
-{
-	static const char *const names[] = { "vfio-pci", "pci-stub", "pcieport" };
-
-	if (!drv[0] || strncmp(drv, "vfio", 4) == 0)
-		return true;
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-		if (strcmp(drv, names[i]) == 0)
-			return true;
-	return false;
-}
-
-static bool same_card(const struct pcidev *a, const struct pcidev *b)
-{
-	return a->addr.domain == b->addr.domain && a->addr.bus == b->addr.bus &&
-	       a->addr.dev == b->addr.dev;
-}
-
-/*
- * The functions add claims: @d, then (unless @only) every endpoint of the
- * same card or IOMMU group as one already in the set, until nothing is added.
- * Chipset functions (an SMBus in the group of the slot's root port) are
- * never taken along: the host keeps them, and refusals() names them.
- */
-static size_t collect(const struct ctl_machine *m, const struct pcidev *d, bool only,
-		      bool *in)
-{
-	size_t n = 1;
-	bool grew = !only;
-
-	in[d - m->devs.devs] = true;
-	while (grew) {
-		grew = false;
-		for (size_t i = 0; i < m->devs.n; i++) {
-			const struct pcidev *o = &m->devs.devs[i];
-
-			if (in[i] || pcidev_is_bridge(o) ||
-			    (verdict_own(&m->vc, o) & VERDICT_CHIPSET))
-				continue;
-			for (size_t k = 0; k < m->devs.n; k++) {
-				const struct pcidev *s = &m->devs.devs[k];
-
-				if (!in[k])
-					continue;
-				if (same_card(o, s) ||
-				    (o->iommu_group >= 0 && o->iommu_group == s->iommu_group)) {
-					in[i] = true;
-					n++;
-					grew = true;
-					break;
-				}
-			}
-		}
-	}
-	return n;
-}
-
-/* Why the host keeps a group member (a system disk is refused before this). */
-static const char *kept_because(unsigned own)
-{
-	if (own & VERDICT_BOOT_VGA)
-		return "the boot VGA device, the host's console";
-	return "a chipset function";
-}
-
-/* The k-th function when it shares @d's IOMMU group and is not being claimed. */
-static const struct pcidev *other_member(const struct ctl_machine *m, const bool *in,
-					 const struct pcidev *d, size_t k, unsigned *own)
-{
-	const struct pcidev *o = &m->devs.devs[k];
-
-	if (in[k] || o->iommu_group != d->iommu_group)
-		return NULL;
-	*own = verdict_own(&m->vc, o);
-	return o;
-}
-
-/*
- * The members of @d's IOMMU group that add does not claim and that cannot
- * be handed to a guest: refused unless @force, and named either way.
- */
-static int group_refusals(const struct ctl *c, const struct ctl_machine *m, const bool *in,
-			  const struct pcidev *d, bool only, bool force)
-{
-	char desc[400], odesc[400];
-	size_t nkept = 0;
-	int r = 0;
-
-	ctl_describe(d, desc, sizeof(desc));
-	for (size_t k = 0; k < m->devs.n; k++) {
-		unsigned oown;
-		const struct pcidev *o = other_member(m, in, d, k, &oown);
-
-		if (!o)
-			continue;
-		ctl_describe(o, odesc, sizeof(odesc));
-		if (oown & VERDICT_SYSTEM_DISK) {
-			ctl_error("refusing %s: its IOMMU group %d also holds %s, which holds %s "
-				  "(--force does not change this)", desc, d->iommu_group, odesc,
-				  m->vc.disks[k]);
-			return CTL_EXIT_FAIL;
-		}
-		if (oown & (VERDICT_CHIPSET | VERDICT_BOOT_VGA)) {
-			nkept++;
-		} else if (only && !pcidev_is_bridge(o) && !driver_managed_dma(o->driver) &&
-			   !force) {
-			ctl_error("refusing %s: its IOMMU group %d also holds %s on %s, which "
-				  "you did not ask to claim (drop --only, or --force)", desc,
-				  d->iommu_group, odesc, o->driver);
-			r = CTL_EXIT_FAIL;
-		}
-	}
-	if (!nkept)
-		return r;
-	if (force)
-		ctl_warn(c, "IOMMU group %d of %s is not viable for a guest: it also holds "
-			 "functions the host keeps (never added to the manifest):",
-			 d->iommu_group, desc);
-	else
-		ctl_error("refusing %s: its IOMMU group %d also holds functions that cannot be "
-			  "handed to a guest:", desc, d->iommu_group);
-	for (size_t k = 0; k < m->devs.n; k++) {
-		unsigned oown;
-		const struct pcidev *o = other_member(m, in, d, k, &oown);
-
-		if (!o || !(oown & (VERDICT_CHIPSET | VERDICT_BOOT_VGA)))
-			continue;
-		ctl_describe(o, odesc, sizeof(odesc));
-		fprintf(stderr, "  %s (%s)\n", ctl_text(stderr, odesc), kept_because(oown));
-	}
-	if (force)
-		fputs("earlybindctl: vfio-pci will not give the group to a guest while the host "
-		      "uses them; a slot with an IOMMU group of its own will\n", stderr);
-	else
-		fputs("earlybindctl: --force adds the others anyway (never the functions above); "
-		      "the group then is still not viable for a guest\n", stderr);
-	return force ? r : CTL_EXIT_FAIL;
-}
-
-/* Says why the set cannot be claimed; returns an exit code or 0. */
-static int refusals(const struct ctl *c, const struct ctl_machine *m, const bool *in,
-		    bool only, bool force)
-{
-	int r = 0;
-
-	for (size_t i = 0; i < m->devs.n; i++) {
-		const struct pcidev *d = &m->devs.devs[i];
-		unsigned own;
-		char desc[400];
-		bool group_seen = false;
-
-		if (!in[i])
-			continue;
-		own = verdict_own(&m->vc, d);
-		ctl_describe(d, desc, sizeof(desc));
-		if (own & VERDICT_SYSTEM_DISK) {
-			ctl_error("refusing %s: it holds %s; the host needs it (--force does not "
-				  "change this)", desc, m->vc.disks[i]);
-			return CTL_EXIT_FAIL;
-		}
-		if ((own & VERDICT_BOOT_VGA) && !force) {
-			ctl_error("refusing %s: it is the boot VGA device, the host's console; "
-				  "with --force the host boots without a display on it", desc);
-			r = CTL_EXIT_FAIL;
-		}
-		if (own & VERDICT_CHIPSET) {
-			ctl_error("refusing %s: a chipset function cannot be passed through", desc);
-			return CTL_EXIT_FAIL;
-		}
-		if (d->iommu_group < 0) {
-			ctl_warn(c, "%s has no IOMMU group (the IOMMU is off): vfio-pci will not "
-				 "bind it until the IOMMU is on", desc);
-			continue;
-		}
-		/* Each group once, under the first function of it that is claimed. */
-		for (size_t k = 0; k < i && !group_seen; k++)
-			group_seen = in[k] && m->devs.devs[k].iommu_group == d->iommu_group;
-		if (!group_seen && group_refusals(c, m, in, d, only, force))
-			r = CTL_EXIT_FAIL;
-	}
-	return r;
-}
-
-int cmd_add(struct ctl *c, int argc, char **argv)
+/* 0, or -EINVAL after saying why (the usage, or what is wrong with --driver). */
+static int parse_opts(struct ctl *c, int argc, char **argv, struct add_opts *o)
 {
 	static const struct option opts[] = {
 		CTL_COMMON_LONG,
@@ -256,195 +66,323 @@ int cmd_add(struct ctl *c, int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *driver = NULL;
-	bool only = false, force = false, *in = NULL, changed = false;
-	struct ctl_machine m;
-	struct manifest_doc doc;
-	struct manifest cur = { 0 };
-	const struct pcidev *d;
-	char path[PATH_MAX];
-	int opt, r = 0;
+	int opt;
 
+	*o = (struct add_opts){ 0 };
 	while ((opt = getopt_long(argc, argv, CTL_COMMON_SHORT "d:of", opts, NULL)) != -1) {
 		if (ctl_common_option(c, opt, optarg, add_usage))
 			continue;
-		switch (opt) {
-		case 'd':
-			driver = optarg;
-			break;
-		case 'o':
-			only = true;
-			break;
-		case 'f':
-			force = true;
-			break;
-		default:
-			fputs(add_usage, stderr);
-			return CTL_EXIT_USAGE;
-		}
+		if (opt == 'd')
+			o->driver = optarg;
+		else if (opt == 'o')
+			o->only = true;
+		else if (opt == 'f')
+			o->force = true;
+		else
+			return ctl_usage_error(add_usage);
 	}
-	if (argc - optind != 1) {
-		fputs(add_usage, stderr);
-		return CTL_EXIT_USAGE;
-	}
+	if (argc - optind != 1)
+		return ctl_usage_error(add_usage);
+	o->device = argv[optind];
 	/* The parser's own rule: what it would skip at boot is refused here. */
-	if (driver && !manifest_driver_valid(driver, strlen(driver))) {
+	if (o->driver && !manifest_driver_valid(o->driver, strlen(o->driver))) {
 		char shown[4 * 64 + 4];
 
 		ctl_error("--driver '%s' is not a driver name: a kernel module or driver name "
 			  "is letters, digits, '_' and '-', not starting with '-', at most %d "
 			  "characters (vfio-pci, pci-stub, mlx5_vfio_pci)",
-			  shown_arg(driver, shown, sizeof(shown)), MANIFEST_DRIVER_MAX);
-		return CTL_EXIT_USAGE;
+			  shown_arg(o->driver, shown, sizeof(shown)), MANIFEST_DRIVER_MAX);
+		return -EINVAL;
 	}
-	r = ctl_machine_load(c, &m);
-	if (r)
-		return r;
-	r = ctl_resolve(&m, argv[optind], &d);
-	if (r)
-		goto out;
-	in = calloc(m.devs.n, sizeof(*in));
-	if (!in) {
-		r = CTL_EXIT_FAIL;
-		goto out;
+	return 0;
+}
+
+static bool same_card(const struct pcidev *a, const struct pcidev *b)
+{
+	return a->addr.domain == b->addr.domain && a->addr.bus == b->addr.bus &&
+	       a->addr.dev == b->addr.dev;
+}
+
+/* Does @o join the set: an endpoint on the card or in the IOMMU group of one in it? */
+static bool joins(const struct ctl_machine *m, const bool *in, const struct pcidev *o)
+{
+	if (pcidev_is_bridge(o) || (verdict_own(&m->vc, o) & VERDICT_CHIPSET))
+		return false;
+	for (size_t k = 0; k < m->devs.n; k++) {
+		const struct pcidev *s = &m->devs.devs[k];
+
+		if (in[k] && (same_card(o, s) ||
+			      (o->iommu_group >= 0 && o->iommu_group == s->iommu_group)))
+			return true;
 	}
-	collect(&m, d, only, in);
-	r = refusals(c, &m, in, only, force);
-	if (r)
-		goto out;
+	return false;
+}
 
-	r = open_manifest(c, &doc, path, sizeof(path));
-	if (r)
-		goto out;
-	/* The text as it is now, under the lock, not as it was at load time. */
-	r = manifest_doc_parse(&doc, &cur, NULL, NULL);
-	for (size_t i = 0; r >= 0 && i < m.devs.n; i++) {
-		const struct pcidev *f = &m.devs.devs[i];
-		const struct manifest_entry *e;
-		struct manifest_entry add = { 0 };
-		char desc[400];
-		const char *want;
+/*
+ * The functions add claims: @p->d, then (unless @only) every endpoint of
+ * the same card or IOMMU group as one already in the set, until nothing is
+ * added.  Chipset functions (an SMBus in the group of the slot's root
+ * port) are never taken along: the host keeps them, and check_plan()
+ * names them.
+ */
+static void collect(const struct ctl_machine *m, bool only, struct add_plan *p)
+{
+	bool grew = !only;
 
-		if (!in[i])
-			continue;
-		ctl_describe(f, desc, sizeof(desc));
-		e = manifest_find_addr(&cur, &f->addr);
-		if (e) {
-			/* Only the named function's driver changes; its card stays. */
-			if (f == d && driver && strcmp(e->driver, driver) != 0) {
-				ctl_info(c, "%s: driver %s -> %s", desc, e->driver, driver);
-				r = manifest_doc_set_driver(&doc, e->line, driver);
-				changed = true;
-			} else {
-				ctl_info(c, "%s: already claimed for %s (line %u)", desc, e->driver,
-					 e->line);
+	p->in[p->d - m->devs.devs] = true;
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < m->devs.n; i++) {
+			if (!p->in[i] && joins(m, p->in, &m->devs.devs[i])) {
+				p->in[i] = true;
+				grew = true;
 			}
-			continue;
 		}
-		want = driver ? driver : "vfio-pci";
-		snprintf(add.driver, sizeof(add.driver), "%s", want);
-		add.addr = f->addr;
-		ctl_pci_id(f, &add.id);
-		add.id.has_subsys = false; /* vendor:device, as lspci -nn shows it */
-		r = manifest_doc_append_entry(&doc, &add, f->desc);
-		ctl_info(c, "%s: claimed for %s%s", desc, want, f == d ? "" :
-			 same_card(f, d) ? " (same card)" : " (same IOMMU group)");
-		changed = true;
 	}
-	if (r >= 0 && changed)
-		r = manifest_doc_save(&doc);
-	if (r < 0) {
-		ctl_error("%s: %s; the manifest is unchanged", path, strerror(-r));
-		r = CTL_EXIT_FAIL;
-	} else {
-		if (!changed)
-			ctl_info(c, "nothing to change in %s", path);
-		else
-			ctl_info(c, "%s updated; 'earlybindctl apply' puts it into the initramfs",
-				 path);
-		r = CTL_EXIT_OK;
+}
+
+/* Why the host keeps a group member (a system disk is refused before this). */
+static const char *kept_because(const struct pcidev *o, unsigned own, char *buf, size_t size)
+{
+	if (own & VERDICT_BOOT_VGA)
+		return "the boot VGA device, the host's console";
+	if (own & VERDICT_CHIPSET)
+		return "a chipset function";
+	snprintf(buf, size, "a bridge the host keeps on %s, which does not give up DMA "
+		 "ownership", o->driver);
+	return buf;
+}
+
+/* The k-th function when it shares @d's IOMMU group and is not being claimed. */
+static const struct pcidev *other_member(const struct ctl_machine *m, const bool *in,
+					 const struct pcidev *d, size_t k)
+{
+	const struct pcidev *o = &m->devs.devs[k];
+
+	return in[k] || o->iommu_group != d->iommu_group ? NULL : &m->devs.devs[k];
+}
+
+/* The members of @d's group that keep it from a guest, one line each, and what to do. */
+static void say_kept(const struct ctl *c, const struct ctl_machine *m, const bool *in,
+		     const struct pcidev *d, bool force, const char *desc)
+{
+	char odesc[400], why[384];
+
+	if (force)
+		ctl_warn(c, "IOMMU group %d of %s is not viable for a guest: it also holds "
+			 "functions the host keeps (never added to the manifest):",
+			 d->iommu_group, desc);
+	else
+		ctl_error("refusing %s: its IOMMU group %d also holds functions that cannot be "
+			  "handed to a guest:", desc, d->iommu_group);
+	for (size_t k = 0; k < m->devs.n; k++) {
+		const struct pcidev *o = other_member(m, in, d, k);
+
+		if (!o || !verdict_keeps_group(&m->vc, o))
+			continue;
+		ctl_describe(o, odesc, sizeof(odesc));
+		ctl_more(c, force, "  %s (%s)", odesc,
+			 kept_because(o, verdict_own(&m->vc, o), why, sizeof(why)));
 	}
-	manifest_free(&cur);
-	manifest_doc_close(&doc);
-out:
-	free(in);
-	ctl_machine_free(&m);
+	if (force)
+		ctl_more(c, true, "earlybindctl: vfio-pci will not give the group to a guest "
+			 "while the host uses them; a slot with an IOMMU group of its own will");
+	else
+		ctl_error("--force adds the others anyway (never the functions above); the "
+			  "group then is still not viable for a guest");
+}
+
+/*
+ * The members of @d's IOMMU group that add does not claim and that keep
+ * the group from a guest: refused unless @force, and named either way.
+ * 0, or -EPERM after saying why.
+ */
+static int check_group(const struct ctl *c, const struct ctl_machine *m, const bool *in,
+		       const struct pcidev *d, const struct add_opts *o)
+{
+	char desc[400], odesc[400];
+	bool kept = false;
+	int r = 0;
+
+	ctl_describe(d, desc, sizeof(desc));
+	for (size_t k = 0; k < m->devs.n; k++) {
+		const struct pcidev *s = other_member(m, in, d, k);
+
+		if (!s)
+			continue;
+		ctl_describe(s, odesc, sizeof(odesc));
+		if (verdict_own(&m->vc, s) & VERDICT_SYSTEM_DISK) {
+			ctl_error("refusing %s: its IOMMU group %d also holds %s, which holds %s "
+				  "(--force does not change this)", desc, d->iommu_group, odesc,
+				  m->vc.disks[k]);
+			return -EPERM;
+		}
+		if (verdict_keeps_group(&m->vc, s)) {
+			kept = true;
+		} else if (o->only && !o->force && !vfio_driver_leaves_group_viable(s->driver)) {
+			ctl_error("refusing %s: its IOMMU group %d also holds %s on %s, which "
+				  "you did not ask to claim (drop --only, or --force)", desc,
+				  d->iommu_group, odesc, s->driver);
+			r = -EPERM;
+		}
+	}
+	if (kept)
+		say_kept(c, m, in, d, o->force, desc);
+	return kept && !o->force ? -EPERM : r;
+}
+
+/* What stands in the way of claiming @d itself.  0, or -EPERM after saying why. */
+static int check_function(const struct ctl *c, const struct ctl_machine *m,
+			  const struct pcidev *d, bool force)
+{
+	unsigned own = verdict_own(&m->vc, d);
+	char desc[400];
+
+	ctl_describe(d, desc, sizeof(desc));
+	if (own & VERDICT_SYSTEM_DISK) {
+		ctl_error("refusing %s: it holds %s; the host needs it (--force does not "
+			  "change this)", desc, verdict_system_disks(&m->vc, d));
+		return -EPERM;
+	}
+	/* A VGA function is never a chipset one (class 03 against 06 and 0c05). */
+	if (own & VERDICT_CHIPSET) {
+		ctl_error("refusing %s: a chipset function cannot be passed through", desc);
+		return -EPERM;
+	}
+	if ((own & VERDICT_BOOT_VGA) && !force) {
+		ctl_error("refusing %s: it is the boot VGA device, the host's console; "
+			  "with --force the host boots without a display on it", desc);
+		return -EPERM;
+	}
+	if (d->iommu_group < 0)
+		ctl_warn(c, "%s has no IOMMU group (the IOMMU is off): vfio-pci will not "
+			 "bind it until the IOMMU is on", desc);
+	return 0;
+}
+
+/* Says why the set cannot be claimed.  0, or -EPERM after saying why. */
+static int check_plan(const struct ctl *c, const struct ctl_machine *m,
+		      const struct add_plan *p, const struct add_opts *o)
+{
+	int r = 0, k;
+
+	for (size_t i = 0; i < m->devs.n; i++) {
+		const struct pcidev *d = &m->devs.devs[i];
+		bool group_seen = false;
+
+		if (!p->in[i])
+			continue;
+		k = check_function(c, m, d, o->force);
+		/* A system disk or a chipset function: nothing more to say. */
+		if (k < 0 && (verdict_own(&m->vc, d) & (VERDICT_SYSTEM_DISK | VERDICT_CHIPSET)))
+			return k;
+		if (k < 0)
+			r = k;
+		if (d->iommu_group < 0)
+			continue;
+		/* Each group once, under the first function of it that is claimed. */
+		for (size_t j = 0; j < i && !group_seen; j++)
+			group_seen = p->in[j] && m->devs.devs[j].iommu_group == d->iommu_group;
+		if (!group_seen && check_group(c, m, p->in, d, o) < 0)
+			r = -EPERM;
+	}
 	return r;
 }
 
-int cmd_remove(struct ctl *c, int argc, char **argv)
+/*
+ * Puts @f into the document, which holds @cur: a new line, or (for the
+ * named function, with --driver) a new driver on its old one.  *@changed
+ * when the document changed.  0 or -errno.
+ */
+static int claim(const struct ctl *c, const struct add_plan *p, const struct add_opts *o,
+		 const struct pcidev *f, const struct manifest *cur, struct manifest_doc *doc,
+		 bool *changed)
 {
-	static const struct option opts[] = {
-		CTL_COMMON_LONG,
-		{ "all", no_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool all = false;
+	const struct manifest_entry *e = manifest_find_addr(cur, &f->addr);
+	struct manifest_entry add = { .addr = f->addr };
+	const char *want = o->driver ? o->driver : "vfio-pci";
+	char desc[400];
+
+	ctl_describe(f, desc, sizeof(desc));
+	/* Only the named function's driver changes; its card stays. */
+	if (e && (f != p->d || !o->driver || strcmp(e->driver, o->driver) == 0)) {
+		ctl_info(c, CTL_MANIFEST ":%u: %s: already claimed for %s", e->line, desc,
+			 e->driver);
+		return 0;
+	}
+	*changed = true;
+	if (e) {
+		ctl_info(c, "%s: driver %s -> %s", desc, e->driver, o->driver);
+		return manifest_doc_set_driver(doc, e->line, o->driver);
+	}
+	snprintf(add.driver, sizeof(add.driver), "%s", want);
+	ctl_pci_id(f, &add.id);
+	add.id.has_subsys = false; /* vendor:device, as lspci -nn shows it */
+	ctl_info(c, "%s: claimed for %s%s", desc, want, f == p->d ? "" :
+		 same_card(f, p->d) ? " (same card)" : " (same IOMMU group)");
+	return manifest_doc_append_entry(doc, &add, f->desc);
+}
+
+/*
+ * The plan, written: every function of it claimed in the manifest as it is
+ * now, under its lock, not as it was at load time.  0, or -errno after
+ * saying why.
+ */
+static int write_plan(const struct ctl *c, const struct ctl_machine *m,
+		      const struct add_plan *p, const struct add_opts *o)
+{
 	struct manifest_doc doc;
 	struct manifest cur = { 0 };
-	struct pci_addr addr;
-	struct pci_id id;
-	bool by_addr = false;
 	char path[PATH_MAX];
-	unsigned removed = 0;
-	int opt, r = 0;
+	bool changed = false;
+	int r;
 
-	while ((opt = getopt_long(argc, argv, CTL_COMMON_SHORT "a", opts, NULL)) != -1) {
-		if (ctl_common_option(c, opt, optarg, remove_usage))
-			continue;
-		if (opt == 'a') {
-			all = true;
-			continue;
-		}
-		fputs(remove_usage, stderr);
-		return CTL_EXIT_USAGE;
-	}
-	if (argc - optind != (all ? 0 : 1)) {
-		fputs(remove_usage, stderr);
-		return CTL_EXIT_USAGE;
-	}
-	if (!all) {
-		by_addr = pci_addr_parse(argv[optind], &addr) == 0;
-		if (!by_addr && pci_id_parse(argv[optind], &id) < 0) {
-			ctl_error("'%s' is neither a PCI address nor a vendor:device id",
-				  argv[optind]);
-			return CTL_EXIT_USAGE;
-		}
-	}
-	r = open_manifest(c, &doc, path, sizeof(path));
-	if (r)
+	r = ctl_manifest_open(c, &doc, path, sizeof(path));
+	if (r < 0)
 		return r;
 	r = manifest_doc_parse(&doc, &cur, NULL, NULL);
-	/* From the last line up, so that the line numbers stay right. */
-	for (size_t i = cur.n_entries; r >= 0 && i-- > 0;) {
-		const struct manifest_entry *e = &cur.entries[i];
-		bool hit = all;
-
-		if (!all && by_addr)
-			hit = !e->any_addr && pci_addr_equal(&e->addr, &addr);
-		else if (!all)
-			hit = !e->any_id && e->id.vendor == id.vendor &&
-			      e->id.device == id.device &&
-			      (!id.has_subsys || (e->id.has_subsys &&
-						  e->id.subvendor == id.subvendor &&
-						  e->id.subdevice == id.subdevice));
-		if (!hit)
-			continue;
-		ctl_info(c, "removed line %u: %s", e->line, doc.lines[e->line - 1]);
-		r = manifest_doc_remove_line(&doc, e->line);
-		removed++;
-	}
-	if (r >= 0 && removed)
-		r = manifest_doc_save(&doc);
-	if (r < 0) {
-		ctl_error("%s: %s; the manifest is unchanged", path, strerror(-r));
-		r = CTL_EXIT_FAIL;
-	} else {
-		if (!removed)
-			ctl_info(c, "%s claims no such function; nothing to change", path);
-		r = CTL_EXIT_OK;
-	}
+	for (size_t i = 0; r >= 0 && i < m->devs.n; i++)
+		if (p->in[i])
+			r = claim(c, p, o, &m->devs.devs[i], &cur, &doc, &changed);
+	r = ctl_manifest_save(&doc, path, r, changed);
+	if (r == 0 && !changed)
+		ctl_info(c, "nothing to change in %s", path);
+	else if (r == 0)
+		ctl_info(c, "%s updated; 'earlybindctl apply' puts it into the initramfs", path);
 	manifest_free(&cur);
 	manifest_doc_close(&doc);
 	return r;
+}
+
+int cmd_add(struct ctl *c, int argc, char **argv)
+{
+	struct add_opts o;
+	struct ctl_machine m;
+	struct add_plan p = { 0 };
+	int r;
+
+	if (parse_opts(c, argc, argv, &o) < 0)
+		return CTL_EXIT_USAGE;
+	if (ctl_machine_load(c, &m) < 0)
+		return CTL_EXIT_FAIL;
+	r = ctl_resolve(&m, o.device, &p.d);
+	if (r == -EINVAL) { /* DEVICE is neither an address nor an id */
+		ctl_machine_free(&m);
+		return CTL_EXIT_USAGE;
+	}
+	if (r == 0) {
+		p.in = calloc(m.devs.n, sizeof(*p.in));
+		r = p.in ? 0 : -ENOMEM;
+		if (r < 0)
+			ctl_error("%s", strerror(-r));
+	}
+	if (r == 0) {
+		collect(&m, o.only, &p);
+		r = check_plan(c, &m, &p, &o);
+	}
+	if (r == 0)
+		r = write_plan(c, &m, &p, &o);
+	free(p.in);
+	ctl_machine_free(&m);
+	return r < 0 ? CTL_EXIT_FAIL : CTL_EXIT_OK;
 }

@@ -15,6 +15,7 @@
 #include "applied.h"
 #include "backend.h"
 #include "ctl.h"
+#include "modname.h"
 #include "rootpath.h"
 #include "program.h"
 
@@ -102,12 +103,8 @@ static const struct backend *by_name(const char *name)
 
 static bool key_equal(const char *a, const char *b)
 {
-	size_t la = kargs_key_len(a), lb = kargs_key_len(b);
 	/* The kernel and kmod treat '-' and '_' in parameter names alike. */
-	for (size_t i = 0; la == lb && i < la; i++)
-		if (a[i] != b[i] && !(strchr("-_", a[i]) && strchr("-_", b[i])))
-			return false;
-	return la == lb;
+	return modname_eq(a, kargs_key_len(a), b, kargs_key_len(b));
 }
 
 /*
@@ -222,12 +219,8 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 			break;
 		case 'm':
 			/* The last --mode wins, as with every other option. */
-			if (strcmp(optarg, "ids") == 0)
-				mode = KARGS_MODE_IDS;
-			else if (strcmp(optarg, "address") == 0)
-				mode = KARGS_MODE_ADDRESS;
-			else {
-				ctl_error("--mode: '%s' is not address or ids", optarg);
+			if (ctl_parse_mode(optarg, &mode) < 0) {
+				ctl_error(CTL_MODE_ERROR, optarg);
 				return CTL_EXIT_USAGE;
 			}
 			break;
@@ -290,8 +283,8 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	}
 	r = ctl_machine_load(c, &m);
-	if (r)
-		return r;
+	if (r < 0)
+		return CTL_EXIT_FAIL;
 	r = CTL_EXIT_FAIL;
 	err = applied_load(c->root, &a);
 	if (err < 0) {

@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libkmod.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -19,8 +18,10 @@
 #include "initrd.h"
 #include "kargs.h"
 #include "modalias.h"
+#include "modname.h"
 #include "readfile.h"
 #include "rootpath.h"
+#include "vfio_driver.h"
 
 static const char doctor_usage[] =
 	"Usage: earlybindctl doctor\n\n"
@@ -50,7 +51,7 @@ struct doctor {
 };
 
 __attribute__((format(printf, 4, 5)))
-static void report(struct doctor *d, enum level l, const char *hint, const char *fmt, ...)
+static void say(struct doctor *d, enum level l, const char *hint, const char *fmt, ...)
 {
 	static const char *const word[] = { "ok", "warn", "fail" };
 	static const enum ctl_color color[] = { CTL_GREEN, CTL_YELLOW, CTL_RED };
@@ -87,18 +88,10 @@ static bool has_word(const char *list, const char *seps, const char *w)
 	return false;
 }
 
-/* @a and @b equal, with '-' and '_' the same, as module names compare. */
-static bool modname_eq(const char *a, size_t alen, const char *b)
+/* Is the @len bytes at @s module or parameter name @name ('-' and '_' alike)? */
+static bool name_is(const char *s, size_t len, const char *name)
 {
-	if (alen != strlen(b))
-		return false;
-	for (size_t i = 0; i < alen; i++) {
-		char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
-
-		if (x != y)
-			return false;
-	}
-	return true;
+	return modname_eq(s, len, name, strlen(name));
 }
 
 /* 1 for a kernel release from 6.2 on, 0 before, -EINVAL when it is not a version. */
@@ -154,8 +147,8 @@ static unsigned virqfd_in_file(struct doctor *d, const char *file, enum level l,
 			continue;
 		n++;
 		if (l != DOC_OK)
-			report(d, l, "merged into vfio in 6.2; remove it",
-			       "%s line %u asks for vfio_virqfd, which %s", file, lineno, what);
+			say(d, l, "merged into vfio in 6.2; remove it",
+			    "%s:%u: asks for vfio_virqfd, which %s", file, lineno, what);
 	}
 	free(line);
 	fclose(f);
@@ -211,8 +204,8 @@ static void check_iommu(struct doctor *d)
 		groups += j == i;
 	}
 	if (groups) {
-		report(d, DOC_OK, NULL, "the IOMMU is on: %zu IOMMU group%s", groups,
-		       groups == 1 ? "" : "s");
+		say(d, DOC_OK, NULL, "the IOMMU is on: %zu IOMMU group%s", groups,
+		    groups == 1 ? "" : "s");
 		return;
 	}
 	if (root_path(path, sizeof(path), d->c->root, "/sys/class/iommu") == 0) {
@@ -226,7 +219,7 @@ static void check_iommu(struct doctor *d)
 			closedir(dir);
 	}
 	if (first[0]) {
-		report(d, DOC_OK, NULL, "the IOMMU is on: /sys/class/iommu has %s", first);
+		say(d, DOC_OK, NULL, "the IOMMU is on: /sys/class/iommu has %s", first);
 		return;
 	}
 	if (d->cpu.vendor == CPU_AMD)
@@ -239,7 +232,7 @@ static void check_iommu(struct doctor *d)
 	else
 		hint = "enable the IOMMU in the firmware setup (AMD: SVM and IOMMU; Intel: VT-d, "
 		       "and intel_iommu=on)";
-	report(d, DOC_FAIL, hint, "the IOMMU is off: no PCI function has an IOMMU group");
+	say(d, DOC_FAIL, hint, "the IOMMU is off: no PCI function has an IOMMU group");
 }
 
 /* 2. Without svm or vmx the guest cannot run under KVM at all. */
@@ -248,11 +241,11 @@ static void check_virt(struct doctor *d)
 	const char *hint;
 
 	if (!d->have_cpuinfo) {
-		report(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/cpuinfo");
+		say(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/cpuinfo");
 		return;
 	}
 	if (d->cpu.virt_flag) {
-		report(d, DOC_OK, NULL, "the CPU has hardware virtualisation (%s)", d->cpu.virt_flag);
+		say(d, DOC_OK, NULL, "the CPU has hardware virtualisation (%s)", d->cpu.virt_flag);
 		return;
 	}
 	if (d->cpu.vendor == CPU_AMD)
@@ -261,7 +254,7 @@ static void check_virt(struct doctor *d)
 		hint = "enable Intel Virtualization Technology (VT-x) in the firmware setup";
 	else
 		hint = "enable SVM (AMD) or VT-x (Intel) in the firmware setup";
-	report(d, DOC_WARN, hint, "the CPU reports neither svm nor vmx: KVM cannot run a guest");
+	say(d, DOC_WARN, hint, "the CPU reports neither svm nor vmx: KVM cannot run a guest");
 }
 
 /* 3. Arguments copied from guides that the kernel takes and ignores. */
@@ -270,7 +263,7 @@ static void check_kargs(struct doctor *d)
 	unsigned n = 0;
 
 	if (!d->have_cmdline) {
-		report(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/cmdline");
+		say(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/cmdline");
 		return;
 	}
 	for (size_t i = 0; i < d->cmdline.n; i++) {
@@ -279,31 +272,31 @@ static void check_kargs(struct doctor *d)
 		const char *val = t[key] == '=' ? t + key + 1 : NULL;
 		const char *dot = memchr(t, '.', key);
 
-		if (val && modname_eq(t, key, "amd_iommu") &&
+		if (val && name_is(t, key, "amd_iommu") &&
 		    (has_word(val, ",", "on") || has_word(val, ",", "pt"))) {
 			n++;
-			report(d, DOC_WARN, "not an option of the AMD IOMMU driver; remove it: "
-			       "iommu=pt is the real one",
-			       "%s on the kernel command line does nothing", t);
-		} else if (dot && (modname_eq(t, key, "vfio_pci.id") ||
-				   modname_eq(t, key, "pci_stub.id"))) {
+			say(d, DOC_WARN, "not an option of the AMD IOMMU driver; remove it: "
+			    "iommu=pt is the real one",
+			    "%s on the kernel command line does nothing", t);
+		} else if (dot && (name_is(t, key, "vfio_pci.id") ||
+				   name_is(t, key, "pci_stub.id"))) {
 			char hint[128];
 
 			n++;
 			snprintf(hint, sizeof(hint), "the parameter is %.*s.ids=",
 				 (int)(dot - t), t);
-			report(d, DOC_FAIL, hint,
-			       "%s on the kernel command line is misspelt: %.*s has no parameter "
-			       "'id'", t, (int)(dot - t), t);
+			say(d, DOC_FAIL, hint,
+			    "%s on the kernel command line is misspelt: %.*s has no parameter "
+			    "'id'", t, (int)(dot - t), t);
 		} else if (d->cpu.vendor == CPU_AMD && strcmp(t, "intel_iommu=on") == 0) {
 			n++;
-			report(d, DOC_WARN, "remove it; the AMD IOMMU is on when the firmware "
-			       "enables it", "intel_iommu=on does nothing on an AMD CPU");
+			say(d, DOC_WARN, "remove it; the AMD IOMMU is on when the firmware "
+			    "enables it", "intel_iommu=on does nothing on an AMD CPU");
 		}
 	}
 	if (!n)
-		report(d, DOC_OK, NULL,
-		       "no kernel argument that does nothing or is misspelt");
+		say(d, DOC_OK, NULL,
+		    "no kernel argument that does nothing or is misspelt");
 }
 
 /* 4. Since 6.2 there is no vfio_virqfd module: asking for it stops the boot. */
@@ -319,7 +312,7 @@ static void check_virqfd(struct doctor *d)
 	int gone;
 
 	if (!d->release[0]) {
-		report(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/sys/kernel/osrelease");
+		say(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/sys/kernel/osrelease");
 		return;
 	}
 	gone = release_has_no_virqfd(d->release);
@@ -339,30 +332,19 @@ static void check_virqfd(struct doctor *d)
 			continue;
 		n++;
 		if (l != DOC_OK)
-			report(d, l, "merged into vfio in 6.2; remove it",
-			       "%s on the kernel command line asks for vfio_virqfd, which %s", t,
-			       what);
+			say(d, l, "merged into vfio in 6.2; remove it",
+			    "%s on the kernel command line asks for vfio_virqfd, which %s", t,
+			    what);
 	}
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++)
 		n += virqfd_in_dir(d, dirs[i], l, what);
 	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++)
 		n += virqfd_in_file(d, files[i], l, what);
 	if (!n)
-		report(d, DOC_OK, NULL, "nothing asks for vfio_virqfd");
+		say(d, DOC_OK, NULL, "nothing asks for vfio_virqfd");
 	else if (l == DOC_OK)
-		report(d, DOC_OK, NULL, "vfio_virqfd is asked for, and kernel %s has it",
-		       d->release);
-}
-
-static void format_entry_id(const struct manifest_entry *e, char *buf, size_t size)
-{
-	if (e->any_id)
-		snprintf(buf, size, "*");
-	else if (e->id.has_subsys)
-		snprintf(buf, size, "%04x:%04x:%04x:%04x", e->id.vendor, e->id.device,
-			 e->id.subvendor, e->id.subdevice);
-	else
-		snprintf(buf, size, "%04x:%04x", e->id.vendor, e->id.device);
+		say(d, DOC_OK, NULL, "vfio_virqfd is asked for, and kernel %s has it",
+		    d->release);
 }
 
 static void report_system_claim(void *userdata, const struct ctl_system_claim *sc)
@@ -371,8 +353,36 @@ static void report_system_claim(void *userdata, const struct ctl_system_claim *s
 	char what[1024], fix[128];
 
 	ctl_system_claim_describe(sc, what, sizeof(what), fix, sizeof(fix));
-	report(d, DOC_FAIL, fix, "/etc/earlybind.conf line %u %s: the system runs from that "
-	       "disk, and at boot earlybind would take it away", sc->e->line, what);
+	say(d, DOC_FAIL, fix, CTL_MANIFEST ":%u: %s: the system runs from that disk, and at "
+	    "boot earlybind would take it away", sc->e->line, what);
+}
+
+/* An address line whose function is gone, or has another id: 1 when said, else 0. */
+static unsigned check_entry(struct doctor *d, const struct manifest_entry *e)
+{
+	enum level l = e->options & MANIFEST_OPT_OPTIONAL ? DOC_WARN : DOC_FAIL;
+	const struct pcidev *dev = pcidev_find(&d->m.devs, &e->addr);
+	char a[PCI_ADDR_STRLEN], desc[400], want[PCI_ID_STRLEN], hint[256];
+	struct pci_id id;
+
+	pci_addr_format(&e->addr, a);
+	if (!dev) {
+		snprintf(hint, sizeof(hint), "the card is gone or moved: 'earlybindctl list' "
+			 "shows the functions; 'earlybindctl remove %s' drops the line", a);
+		say(d, l, hint, CTL_MANIFEST ":%u: no function at %s%s", e->line, a,
+		    l == DOC_WARN ? " (optional)" : "");
+		return 1;
+	}
+	ctl_pci_id(dev, &id);
+	if (manifest_entry_id_matches(e, &id))
+		return 0;
+	ctl_describe(dev, desc, sizeof(desc));
+	pci_id_format(&e->id, want);
+	snprintf(hint, sizeof(hint), "another card in that slot? 'earlybindctl remove %s', "
+		 "then 'earlybindctl add %s'", a, a);
+	say(d, l, hint, CTL_MANIFEST ":%u: wants id %s%s, but the function is %s", e->line,
+	    want, l == DOC_WARN ? " (optional)" : "", desc);
+	return 1;
 }
 
 /*
@@ -388,50 +398,23 @@ static void check_manifest(struct doctor *d)
 	n += (unsigned)ctl_system_claims(&d->m, NULL, report_system_claim, d);
 	if (d->m.manifest_bad) {
 		n++;
-		report(d, DOC_FAIL, "fix them; earlybind.conf(5) has the format",
-		       "/etc/earlybind.conf has %d bad line%s (above): earlybind skips them",
-		       d->m.manifest_bad, d->m.manifest_bad == 1 ? "" : "s");
+		say(d, DOC_FAIL, "fix them; earlybind.conf(5) has the format",
+		    CTL_MANIFEST " has %d bad line%s (above): earlybind skips them",
+		    d->m.manifest_bad, d->m.manifest_bad == 1 ? "" : "s");
 	}
 	if (!mf->n_entries) {
 		if (!n)
-			report(d, DOC_WARN, "earlybindctl add DEVICE",
-			       "the manifest (/etc/earlybind.conf) claims nothing");
+			say(d, DOC_WARN, "earlybindctl add DEVICE",
+			    "the manifest (" CTL_MANIFEST ") claims nothing");
 		return;
 	}
-	for (size_t i = 0; i < mf->n_entries; i++) {
-		const struct manifest_entry *e = &mf->entries[i];
-		enum level l = e->options & MANIFEST_OPT_OPTIONAL ? DOC_WARN : DOC_FAIL;
-		const struct pcidev *dev;
-		char a[PCI_ADDR_STRLEN], desc[400], want[32], hint[256];
-		struct pci_id id;
-
-		if (e->any_addr)
-			continue;
-		pci_addr_format(&e->addr, a);
-		dev = pcidev_find(&d->m.devs, &e->addr);
-		if (!dev) {
-			n++;
-			snprintf(hint, sizeof(hint), "the card is gone or moved: 'earlybindctl list' "
-				 "shows the functions; 'earlybindctl remove %s' drops the line", a);
-			report(d, l, hint, "/etc/earlybind.conf line %u: no function at %s%s",
-			       e->line, a, l == DOC_WARN ? " (optional)" : "");
-			continue;
-		}
-		ctl_pci_id(dev, &id);
-		if (manifest_entry_id_matches(e, &id))
-			continue;
-		n++;
-		ctl_describe(dev, desc, sizeof(desc));
-		format_entry_id(e, want, sizeof(want));
-		snprintf(hint, sizeof(hint), "another card in that slot? 'earlybindctl remove %s', "
-			 "then 'earlybindctl add %s'", a, a);
-		report(d, l, hint, "/etc/earlybind.conf line %u wants id %s%s, but the function is "
-		       "%s", e->line, want, l == DOC_WARN ? " (optional)" : "", desc);
-	}
+	for (size_t i = 0; i < mf->n_entries; i++)
+		if (!mf->entries[i].any_addr)
+			n += check_entry(d, &mf->entries[i]);
 	if (!n)
-		report(d, DOC_OK, NULL, "the manifest's %zu entr%s name%s functions that are here, "
-		       "with their ids", mf->n_entries, mf->n_entries == 1 ? "y" : "ies",
-		       mf->n_entries == 1 ? "s" : "");
+		say(d, DOC_OK, NULL, "the manifest's %zu entr%s name%s functions that are here, "
+		    "with their ids", mf->n_entries, mf->n_entries == 1 ? "y" : "ies",
+		    mf->n_entries == 1 ? "s" : "");
 }
 
 static bool claimed(const struct ctl_machine *m, const struct pcidev *dev)
@@ -439,17 +422,6 @@ static bool claimed(const struct ctl_machine *m, const struct pcidev *dev)
 	bool mismatch;
 
 	return ctl_manifest_entry(m, dev, &mismatch) && !mismatch;
-}
-
-/*
- * The drivers that set driver_managed_dma and so leave a group viable:
- * vfio-pci and its variants (mlx5_vfio_pci, ...), pci-stub and pcieport;
- * and no driver at all.
- */
-static bool dma_exempt(const char *driver)
-{
-	return !driver[0] || strstr(driver, "vfio") || strcmp(driver, "pci-stub") == 0 ||
-	       strcmp(driver, "pcieport") == 0;
 }
 
 /* 6. vfio refuses a group while a member is on a driver that does DMA. */
@@ -482,20 +454,20 @@ static void check_groups(struct doctor *d)
 			const struct pcidev *o = &l->devs[j];
 			char desc[400], oa[PCI_ADDR_STRLEN], hint[160];
 
-			if (j == i || o->iommu_group != dev->iommu_group || dma_exempt(o->driver) ||
+			if (j == i || o->iommu_group != dev->iommu_group || vfio_driver_leaves_group_viable(o->driver) ||
 			    claimed(&d->m, o))
 				continue;
 			n++;
 			ctl_describe(o, desc, sizeof(desc));
 			pci_addr_format(&o->addr, oa);
 			snprintf(hint, sizeof(hint), "claim it too: earlybindctl add %s", oa);
-			report(d, DOC_FAIL, hint, "IOMMU group %d of %s is not viable: %s is on %s",
-			       dev->iommu_group, a, desc, o->driver);
+			say(d, DOC_FAIL, hint, "IOMMU group %d of %s is not viable: %s is on %s",
+			    dev->iommu_group, a, desc, o->driver);
 		}
 	}
 	if (!n)
-		report(d, DOC_OK, NULL, "no IOMMU group of a claimed function has a member on a "
-		       "host driver");
+		say(d, DOC_OK, NULL, "no IOMMU group of a claimed function has a member on a "
+		    "host driver");
 }
 
 struct fb_range {
@@ -571,6 +543,41 @@ static int read_fb_ranges(const char *root, struct fb_range **out, size_t *n, bo
 	return 0;
 }
 
+/* The memory BARs of @dev that a firmware framebuffer range holds, each said; how many. */
+static unsigned bars_held(struct doctor *d, const struct pcidev *dev, const struct fb_range *fb,
+			  size_t nfb)
+{
+	char path[PATH_MAX], line[256], desc[400];
+	unsigned n = 0;
+	FILE *f;
+
+	if (snprintf(path, sizeof(path), "%s/resource", dev->syspath) >= (int)sizeof(path))
+		return 0;
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	/* Lines 0-5 are the BARs: "0xSTART 0xEND 0xFLAGS". */
+	for (int bar = 0; bar < 6 && fgets(line, sizeof(line), f); bar++) {
+		unsigned long long s, e, flags;
+
+		/* IORESOURCE_MEM: I/O ports are not in /proc/iomem's space. */
+		if (sscanf(line, "%llx %llx %llx", &s, &e, &flags) != 3 || !(flags & 0x200) ||
+		    e <= s)
+			continue;
+		for (size_t k = 0; k < nfb; k++) {
+			if (fb[k].start > e || s > fb[k].end)
+				continue;
+			n++;
+			ctl_describe(dev, desc, sizeof(desc));
+			say(d, DOC_FAIL, "add video=efifb:off initcall_blacklist=sysfb_init to the "
+			    "kernel command line", "%s: BAR %d (%llx-%llx) is held by the firmware "
+			    "framebuffer (%s)", desc, bar, s, e, fb[k].name);
+		}
+	}
+	fclose(f);
+	return n;
+}
+
 /* 7. "BAR 0: can't reserve": efifb or simpledrm still holds the GPU's memory. */
 static void check_framebuffer(struct doctor *d)
 {
@@ -584,117 +591,41 @@ static void check_framebuffer(struct doctor *d)
 	for (size_t i = 0; i < l->n && !any; i++)
 		any = claimed(&d->m, &l->devs[i]);
 	if (!any) {
-		report(d, DOC_OK, NULL, "no claimed function, no BAR to check");
+		say(d, DOC_OK, NULL, "no claimed function, no BAR to check");
 		return;
 	}
 	r = read_fb_ranges(d->c->root, &fb, &nfb, &hidden);
 	if (r < 0) {
-		report(d, DOC_WARN, NULL, "cannot read /proc/iomem: %s", strerror(-r));
+		say(d, DOC_WARN, NULL, "cannot read /proc/iomem: %s", strerror(-r));
 		return;
 	}
-	if (hidden) {
-		report(d, DOC_WARN, "run it as root", "/proc/iomem shows no addresses: cannot "
-		       "tell whether the firmware framebuffer holds a claimed BAR");
-		free(fb);
-		return;
-	}
-	for (size_t i = 0; i < l->n; i++) {
-		const struct pcidev *dev = &l->devs[i];
-		char path[PATH_MAX], line[256], desc[400];
-		FILE *f;
-
-		if (!claimed(&d->m, dev) ||
-		    snprintf(path, sizeof(path), "%s/resource", dev->syspath) >= (int)sizeof(path))
-			continue;
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		/* Lines 0-5 are the BARs: "0xSTART 0xEND 0xFLAGS". */
-		for (int bar = 0; bar < 6 && fgets(line, sizeof(line), f); bar++) {
-			unsigned long long s, e, flags;
-
-			/* IORESOURCE_MEM: I/O ports are not in /proc/iomem's space. */
-			if (sscanf(line, "%llx %llx %llx", &s, &e, &flags) != 3 ||
-			    !(flags & 0x200) || e <= s)
-				continue;
-			for (size_t k = 0; k < nfb; k++) {
-				if (fb[k].start > e || s > fb[k].end)
-					continue;
-				n++;
-				ctl_describe(dev, desc, sizeof(desc));
-				report(d, DOC_FAIL, "add video=efifb:off initcall_blacklist=sysfb_init to "
-				       "the kernel command line",
-				       "%s: BAR %d (%llx-%llx) is held by the firmware framebuffer "
-				       "(%s)", desc, bar, s, e, fb[k].name);
-			}
-		}
-		fclose(f);
-	}
+	if (hidden)
+		say(d, DOC_WARN, "run it as root", "/proc/iomem shows no addresses: cannot "
+		    "tell whether the firmware framebuffer holds a claimed BAR");
+	for (size_t i = 0; i < l->n && !hidden; i++)
+		if (claimed(&d->m, &l->devs[i]))
+			n += bars_held(d, &l->devs[i], fb, nfb);
 	free(fb);
-	if (!n)
-		report(d, DOC_OK, NULL,
-		       "the firmware framebuffer holds no BAR of a claimed function");
-}
-
-/*
- * The file of module @name in ROOT/lib/modules/RELEASE, as modules.dep
- * has it, into @buf (as the running system names it).  1 when it is there,
- * 0 when not, -errno.
- */
-static int module_file(const struct doctor *d, const char *name, char *buf, size_t size)
-{
-	const char *configs[] = { NULL };
-	char sub[PATH_MAX], dir[PATH_MAX];
-	struct kmod_list *list = NULL, *it;
-	struct kmod_ctx *ctx;
-	size_t dirlen;
-	int found = 0, r;
-
-	snprintf(sub, sizeof(sub), "/lib/modules/%s", d->release);
-	r = root_path(dir, sizeof(dir), d->c->root, sub);
-	if (r < 0)
-		return r;
-	dirlen = strlen(dir);
-	/* No configs: the module files only, not the admin's aliases. */
-	ctx = kmod_new(dir, configs);
-	if (!ctx)
-		return -ENOMEM;
-	kmod_set_log_priority(ctx, 0);
-	r = kmod_module_new_from_lookup(ctx, name, &list);
-	kmod_list_foreach(it, list) {
-		struct kmod_module *mod = kmod_module_get_module(it);
-		const char *p = kmod_module_get_path(mod);
-
-		if (!found && p && access(p, F_OK) == 0) {
-			found = 1;
-			if (strncmp(p, dir, dirlen) == 0 && p[dirlen] == '/')
-				snprintf(buf, size, "%s%s", sub, p + dirlen);
-			else
-				snprintf(buf, size, "%s", p);
-		}
-		kmod_module_unref(mod);
-	}
-	kmod_module_unref_list(list);
-	kmod_unref(ctx);
-	return r < 0 && !found ? r : found;
+	if (!n && !hidden)
+		say(d, DOC_OK, NULL, "the firmware framebuffer holds no BAR of a claimed function");
 }
 
 static void check_one_driver(struct doctor *d, const char *name)
 {
 	char file[PATH_MAX], hint[256];
 
-	if (modalias_builtin(d->c->root, name) == 1) {
-		report(d, DOC_OK, NULL, "%s is built into kernel %s", name, d->release);
+	if (modalias_builtin(d->m.kmod, name) == 1) {
+		say(d, DOC_OK, NULL, "%s is built into kernel %s", name, d->release);
 		return;
 	}
-	if (module_file(d, name, file, sizeof(file)) == 1) {
-		report(d, DOC_OK, NULL, "%s is a module of kernel %s: %s", name, d->release, file);
+	if (modalias_module_file(d->m.kmod, name, file, sizeof(file)) == 1) {
+		say(d, DOC_OK, NULL, "%s is a module of kernel %s: %s", name, d->release, file);
 		return;
 	}
 	snprintf(hint, sizeof(hint), "install the modules of kernel %s, or a kernel that has %s",
 		 d->release, name);
-	report(d, DOC_FAIL, hint, "kernel %s has no %s: neither built in nor a module in "
-	       "/lib/modules/%s", d->release, name, d->release);
+	say(d, DOC_FAIL, hint, "kernel %s has no %s: neither built in nor a module in "
+	    "/lib/modules/%s", d->release, name, d->release);
 }
 
 /* 8. vfio-pci, and every other driver the manifest names, in the running kernel. */
@@ -703,7 +634,7 @@ static void check_drivers(struct doctor *d)
 	const struct manifest *mf = &d->m.manifest;
 
 	if (!d->release[0]) {
-		report(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/sys/kernel/osrelease");
+		say(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/sys/kernel/osrelease");
 		return;
 	}
 	check_one_driver(d, "vfio-pci");
@@ -711,10 +642,10 @@ static void check_drivers(struct doctor *d)
 		const char *drv = mf->entries[i].driver;
 		size_t j;
 
-		if (modname_eq(drv, strlen(drv), "vfio-pci"))
+		if (name_is(drv, strlen(drv), "vfio-pci"))
 			continue;
 		for (j = 0; j < i; j++)
-			if (modname_eq(drv, strlen(drv), mf->entries[j].driver))
+			if (name_is(drv, strlen(drv), mf->entries[j].driver))
 				break;
 		if (j == i)
 			check_one_driver(d, drv);
@@ -740,13 +671,13 @@ static int read_small_file(const char *root, const char *file, char **out, size_
 static bool initrd_error(struct doctor *d, int r, const char *shown)
 {
 	if (r == -EMEDIUMTYPE)
-		report(d, DOC_WARN, "lsinitrd | grep earlybind",
-		       "cannot inspect a compressed initramfs: %s", shown);
+		say(d, DOC_WARN, "lsinitrd | grep earlybind",
+		    "cannot inspect a compressed initramfs: %s", shown);
 	else if (r == -EBADMSG)
-		report(d, DOC_WARN, "lsinitrd | grep earlybind; dracut -f rebuilds it",
-		       "%s is not a cpio archive that can be read", shown);
+		say(d, DOC_WARN, "lsinitrd | grep earlybind; dracut -f rebuilds it",
+		    "%s is not a cpio archive that can be read", shown);
 	else if (r < 0 && r != -ENOENT)
-		report(d, DOC_WARN, NULL, "cannot read %s: %s", shown, strerror(-r));
+		say(d, DOC_WARN, NULL, "cannot read %s: %s", shown, strerror(-r));
 	return r < 0 && r != -ENOENT;
 }
 
@@ -759,7 +690,7 @@ static void check_initramfs(struct doctor *d)
 	int r;
 
 	if (!d->release[0]) {
-		report(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/sys/kernel/osrelease");
+		say(d, DOC_WARN, "is /proc mounted?", "cannot read /proc/sys/kernel/osrelease");
 		return;
 	}
 	/* Debian's name, then Fedora's. */
@@ -770,9 +701,9 @@ static void check_initramfs(struct doctor *d)
 		    access(path, F_OK) == 0)
 			shown = img[i];
 	if (!shown) {
-		report(d, DOC_WARN, "one elsewhere (a UKI, ostree)? lsinitrd | grep earlybind",
-		       "no initramfs for kernel %s: neither %s nor %s", d->release, img[0],
-		       img[1]);
+		say(d, DOC_WARN, "one elsewhere (a UKI, ostree)? lsinitrd | grep earlybind",
+		    "no initramfs for kernel %s: neither %s nor %s", d->release, img[0],
+		    img[1]);
 		return;
 	}
 	/* Merged /usr has sbin -> usr/sbin; an older layout has sbin/earlybind. */
@@ -784,37 +715,37 @@ static void check_initramfs(struct doctor *d)
 	if (r == -ENOENT) {
 		/* The dracut module leaves itself out when the manifest claims nothing. */
 		if (d->m.manifest.n_entries)
-			report(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has no earlybind module",
-			       shown);
+			say(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has no earlybind module",
+			    shown);
 		else
-			report(d, DOC_OK, NULL, "the initramfs %s has no earlybind, and the manifest "
-			       "claims nothing", shown);
+			say(d, DOC_OK, NULL, "the initramfs %s has no earlybind, and the manifest "
+			    "claims nothing", shown);
 		return;
 	}
 	r = initrd_find(path, "etc/earlybind.conf", &in, &in_len);
 	if (initrd_error(d, r, shown))
 		return;
 	if (r == -ENOENT) {
-		report(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has earlybind but no manifest",
-		       shown);
+		say(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has earlybind but no manifest",
+		    shown);
 		return;
 	}
 	r = read_small_file(d->c->root, "/etc/earlybind.conf", &cur, &cur_len);
 	if (r < 0)
-		report(d, DOC_WARN, NULL, "cannot read /etc/earlybind.conf: %s", strerror(-r));
+		say(d, DOC_WARN, NULL, "cannot read /etc/earlybind.conf: %s", strerror(-r));
 	else if (cur_len != in_len || (in_len && memcmp(cur, in, in_len) != 0))
-		report(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has an old manifest", shown);
+		say(d, DOC_FAIL, REBUILD_HINT, "the initramfs %s has an old manifest", shown);
 	else
-		report(d, DOC_OK, NULL, "the initramfs %s has earlybind and the current manifest",
-		       shown);
+		say(d, DOC_OK, NULL, "the initramfs %s has earlybind and the current manifest",
+		    shown);
 	free(cur);
 	free(in);
 }
 
-/* 10. libvirt's domains (ctl_vm_uses.c): managed='yes' on a pci-stub function. */
+/* 10. libvirt's domains (vm_uses.c): managed='yes' on a pci-stub function. */
 static void report_vm(void *userdata, int level, const char *hint, const char *text)
 {
-	report(userdata, (enum level)level, hint, "%s", text);
+	say(userdata, (enum level)level, hint, "%s", text);
 }
 
 int cmd_doctor(struct ctl *c, int argc, char **argv)
@@ -838,8 +769,10 @@ int cmd_doctor(struct ctl *c, int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	}
 	r = ctl_machine_load(c, &d.m);
-	if (r)
-		return r;
+	if (r < 0)
+		return CTL_EXIT_FAIL;
+	/* One libkmod context for every driver check_drivers() looks up. */
+	d.m.kmod = modalias_open(c->root);
 	d.have_cpuinfo = host_cpu_read(c->root, &d.cpu) == 0;
 	if (root_read_line(c->root, "/proc/cmdline", cmdline, sizeof(cmdline)) >= 0) {
 		if (kargs_split(&d.cmdline, cmdline) < 0) {

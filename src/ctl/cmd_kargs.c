@@ -1,16 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* earlybindctl kargs: the kernel arguments the manifest needs on this machine. */
 #include <errno.h>
-#include <limits.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "ctl.h"
-#include "firmware_fb.h"
-#include "host.h"
-#include "json.h"
 #include "kargs.h"
-#include "rootpath.h"
 
 static const char kargs_usage[] =
 	"Usage: earlybindctl kargs [--mode address|ids] [--format FORMAT] [--force]\n\n"
@@ -19,87 +12,6 @@ static const char kargs_usage[] =
 	"--mode ids gives the classic vfio-pci.ids= recipe, for systems without the\n"
 	"earlybind initramfs module; it is refused when an id would also take a\n"
 	"function the manifest does not claim, unless --force.\n";
-
-int ctl_machine_kargs(const struct ctl *c, const struct ctl_machine *m, enum kargs_mode mode,
-		      struct kargs_result *res)
-{
-	struct kargs_machine mach = { .n_functions = m->devs.n,
-				      .sysfb = host_kernels_have_sysfb(c->root) };
-	struct host_cpu cpu;
-	struct pci_addr *addrs = calloc(m->devs.n + 1, sizeof(*addrs));
-	struct pci_id *ids = calloc(m->devs.n + 1, sizeof(*ids));
-	int r;
-
-	*res = (struct kargs_result){ 0 };
-	if (!addrs || !ids) {
-		free(addrs);
-		free(ids);
-		return -ENOMEM;
-	}
-	/* No /proc/cpuinfo: no intel_iommu=on, which only Intel needs. */
-	if (host_cpu_read(c->root, &cpu) == 0)
-		mach.cpu = cpu.vendor;
-	for (size_t i = 0; i < m->devs.n; i++) {
-		const struct pcidev *d = &m->devs.devs[i];
-		bool mismatch;
-
-		addrs[i] = d->addr;
-		ctl_pci_id(d, &ids[i]);
-		/* From 6.0 on vfio-pci removes efifb/simpledrm itself: no arguments. */
-		if (d->boot_vga == 1 && ctl_manifest_entry(m, d, &mismatch) && !mismatch)
-			mach.boot_vga_claimed = firmware_fb_kept_by_a_kernel(c->root);
-	}
-	mach.addrs = addrs;
-	mach.ids = ids;
-	r = kargs_wanted(&m->manifest, &mach, mode, res);
-	free(addrs);
-	free(ids);
-	return r;
-}
-
-int ctl_wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum kargs_mode mode,
-		     struct kargs_result *res)
-{
-	size_t system;
-	int r;
-
-	r = ctl_machine_kargs(c, m, mode, res);
-	if (r < 0) {
-		ctl_error("cannot work out the kernel arguments: %s", strerror(-r));
-		return r;
-	}
-	system = ctl_refuse_system_claims(m, res);
-	/*
-	 * A line earlybind skips is a device the boot configuration would
-	 * silently leave out (a typo in an id drops the card from
-	 * vfio-pci.ids=): no arguments from half a manifest.
-	 */
-	if (m->manifest_bad) {
-		bool one = m->manifest_bad == 1;
-
-		ctl_error("refusing: /etc/earlybind.conf has %d bad line%s (above), which "
-			  "earlybind skips: arguments from the rest would leave %s device%s out; "
-			  "fix %s with 'earlybindctl remove' and 'add', or an editor",
-			  m->manifest_bad, one ? "" : "s", one ? "its" : "their", one ? "" : "s",
-			  one ? "it" : "them");
-	}
-	if (system || m->manifest_bad) {
-		kargs_result_free(res);
-		return -EBADMSG;
-	}
-	return 0;
-}
-
-int ctl_parse_mode(const char *s, enum kargs_mode *mode)
-{
-	if (strcmp(s, "address") == 0)
-		*mode = KARGS_MODE_ADDRESS;
-	else if (strcmp(s, "ids") == 0)
-		*mode = KARGS_MODE_IDS;
-	else
-		return -EINVAL;
-	return 0;
-}
 
 /* Names the claimed boot VGA function(s): the reason for video=efifb:off. */
 static void warn_boot_vga(const struct ctl *c, const struct ctl_machine *m)
@@ -117,7 +29,14 @@ static void warn_boot_vga(const struct ctl *c, const struct ctl_machine *m)
 	}
 }
 
-int cmd_kargs(struct ctl *c, int argc, char **argv)
+struct kargs_opts {
+	enum kargs_mode mode;
+	enum kargs_format format;
+	bool force;
+};
+
+/* 0, or -EINVAL after saying why. */
+static int parse_opts(struct ctl *c, int argc, char **argv, struct kargs_opts *o)
 {
 	static const struct option opts[] = {
 		CTL_COMMON_LONG,
@@ -126,82 +45,90 @@ int cmd_kargs(struct ctl *c, int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum kargs_mode mode = KARGS_MODE_ADDRESS;
-	enum kargs_format format = KARGS_FORMAT_PLAIN;
-	bool force = false;
-	struct ctl_machine m;
-	struct kargs_result res;
-	int opt, r;
+	int opt;
 
+	*o = (struct kargs_opts){ .mode = KARGS_MODE_ADDRESS, .format = KARGS_FORMAT_PLAIN };
 	while ((opt = getopt_long(argc, argv, CTL_COMMON_SHORT "m:F:f", opts, NULL)) != -1) {
 		if (ctl_common_option(c, opt, optarg, kargs_usage))
 			continue;
-		switch (opt) {
-		case 'm':
-			if (ctl_parse_mode(optarg, &mode) < 0) {
-				ctl_error("--mode: '%s' is not address or ids", optarg);
-				return CTL_EXIT_USAGE;
+		if (opt == 'm') {
+			if (ctl_parse_mode(optarg, &o->mode) < 0) {
+				ctl_error(CTL_MODE_ERROR, optarg);
+				return -EINVAL;
 			}
-			break;
-		case 'F':
-			if (kargs_format_parse(optarg, &format) < 0) {
+		} else if (opt == 'F') {
+			if (kargs_format_parse(optarg, &o->format) < 0) {
 				ctl_error("--format: '%s' is not plain, json, rpm-ostree, grubby, "
 					  "grub or bootc", optarg);
-				return CTL_EXIT_USAGE;
+				return -EINVAL;
 			}
-			break;
-		case 'f':
-			force = true;
-			break;
-		default:
-			fputs(kargs_usage, stderr);
-			return CTL_EXIT_USAGE;
+		} else if (opt == 'f') {
+			o->force = true;
+		} else {
+			return ctl_usage_error(kargs_usage);
 		}
 	}
-	if (optind != argc) {
-		fputs(kargs_usage, stderr);
-		return CTL_EXIT_USAGE;
+	return optind == argc ? 0 : ctl_usage_error(kargs_usage);
+}
+
+/*
+ * What keeps @res from being printed: a line an id list cannot say, or
+ * (unless --force) ids that would take functions the manifest does not
+ * claim.  0, or -EPERM after saying why.
+ */
+static int refusals(const struct ctl_machine *m, const struct kargs_result *res, bool force)
+{
+	int r = 0;
+
+	if (res->inexpressible_line) {
+		ctl_error(CTL_MANIFEST ":%u: cannot be written as an id list (only vfio-pci "
+			  "and pci-stub lines with an id can); use --mode address",
+			  res->inexpressible_line);
+		r = -EPERM;
 	}
-	r = ctl_machine_load(c, &m);
-	if (r)
+	if (!res->n_conflicts || force)
 		return r;
-	r = ctl_wanted_kargs(c, &m, mode, &res);
-	if (r < 0) { /* said already */
+	ctl_error("refusing --mode ids: the ids would also take %zu function%s the manifest "
+		  "does not claim:", res->n_conflicts, res->n_conflicts == 1 ? "" : "s");
+	for (size_t i = 0; i < res->n_conflicts; i++) {
+		const struct pcidev *d = pcidev_find(&m->devs, &res->conflicts[i]);
+		char desc[400];
+
+		if (d)
+			ctl_describe(d, desc, sizeof(desc));
+		else
+			pci_addr_format(&res->conflicts[i], desc);
+		ctl_more(NULL, false, "  %s", desc);
+	}
+	ctl_error("--mode address (the default) claims by address; --force prints the ids "
+		  "anyway");
+	return -EPERM;
+}
+
+int cmd_kargs(struct ctl *c, int argc, char **argv)
+{
+	struct kargs_opts o;
+	struct ctl_machine m;
+	struct kargs_result res;
+	int r;
+
+	if (parse_opts(c, argc, argv, &o) < 0)
+		return CTL_EXIT_USAGE;
+	if (ctl_machine_load(c, &m) < 0)
+		return CTL_EXIT_FAIL;
+	r = ctl_wanted_kargs(c, &m, o.mode, &res);
+	if (r < 0) {
 		ctl_machine_free(&m);
 		return CTL_EXIT_FAIL;
 	}
-	r = CTL_EXIT_OK;
-	if (res.inexpressible_line) {
-		ctl_error("/etc/earlybind.conf:%u: cannot be written as an id list (only "
-			  "vfio-pci and pci-stub lines with an id can); use --mode address",
-			  res.inexpressible_line);
-		r = CTL_EXIT_FAIL;
-	}
-	if (res.n_conflicts && !force) {
-		ctl_error("refusing --mode ids: the ids would also take %zu function%s the "
-			  "manifest does not claim:", res.n_conflicts,
-			  res.n_conflicts == 1 ? "" : "s");
-		for (size_t i = 0; i < res.n_conflicts; i++) {
-			const struct pcidev *d = pcidev_find(&m.devs, &res.conflicts[i]);
-			char desc[400];
-
-			if (d)
-				ctl_describe(d, desc, sizeof(desc));
-			else
-				pci_addr_format(&res.conflicts[i], desc);
-			fprintf(stderr, "  %s\n", ctl_text(stderr, desc));
-		}
-		fputs("earlybindctl: --mode address (the default) claims by address; --force "
-		      "prints the ids anyway\n", stderr);
-		r = CTL_EXIT_FAIL;
-	}
-	if (r == CTL_EXIT_OK) {
-		if (res.args.n && mode == KARGS_MODE_ADDRESS && !m.manifest.n_entries)
+	r = refusals(&m, &res, o.force);
+	if (r == 0) {
+		if (res.args.n && o.mode == KARGS_MODE_ADDRESS && !m.manifest.n_entries)
 			ctl_warn(c, "the manifest claims nothing; these are the IOMMU arguments only");
 		warn_boot_vga(c, &m);
-		kargs_print(stdout, &res.args, format, mode);
+		kargs_print(stdout, &res.args, o.format, o.mode);
 	}
 	kargs_result_free(&res);
 	ctl_machine_free(&m);
-	return r;
+	return r < 0 ? CTL_EXIT_FAIL : CTL_EXIT_OK;
 }

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* earlybindctl list and show. */
+/* earlybindctl list: every IOMMU group, its functions, and what can be passed through. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "blockdev.h"
 #include "ctl.h"
+#include "fninfo.h"
 #include "json.h"
-#include "modalias.h"
 
 static const char list_usage[] =
 	"Usage: earlybindctl list [--json]\n\n"
@@ -15,9 +14,12 @@ static const char list_usage[] =
 	"prints them, driver, what the manifest says, and whether the function can be\n"
 	"passed through to a guest, or why not.\n";
 
-static const char show_usage[] =
-	"Usage: earlybindctl show DEVICE [--json]\n\n"
-	"One function in full: DEVICE is an address (0b:00.0) or a vendor:device id.\n";
+/* What list shows: the functions in its order. */
+struct listing {
+	const struct pcidev **order;
+	size_t n;
+	bool any_group; /* the IOMMU is on */
+};
 
 /* Functions in the order list prints them: by IOMMU group, then address. */
 static int by_group(const void *a, const void *b)
@@ -32,345 +34,124 @@ static int by_group(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void id_string(const struct pcidev *d, char *buf, size_t size)
+/* 0 or -ENOMEM. */
+static int listing_make(const struct ctl_machine *m, struct listing *l)
 {
-	snprintf(buf, size, "%04x:%04x", d->vendor, d->device);
+	*l = (struct listing){ .n = m->devs.n };
+	l->order = malloc((m->devs.n ? m->devs.n : 1) * sizeof(*l->order));
+	if (!l->order)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->devs.n; i++) {
+		l->order[i] = &m->devs.devs[i];
+		l->any_group |= m->devs.devs[i].iommu_group >= 0;
+	}
+	qsort(l->order, l->n, sizeof(*l->order), by_group);
+	return 0;
 }
 
-/* The manifest's word on @d, for people. */
-static void manifest_says(const struct ctl_machine *m, const struct pcidev *d, char *buf,
-			  size_t size)
+/* One function, two lines (tests and scripts read them with grep -A1), and its subsystem. */
+static void text_function(const struct ctl *c, const struct fninfo *fi)
 {
-	bool mismatch;
-	const struct manifest_entry *e = ctl_manifest_entry(m, d, &mismatch);
+	const struct pcidev *d = fi->d;
 
-	if (!e)
-		snprintf(buf, size, "not claimed");
-	else if (mismatch)
-		snprintf(buf, size, "line %u expects another id: left alone", e->line);
-	else
-		snprintf(buf, size, "%s (line %u)", e->driver, e->line);
-	if (e && !mismatch)
-		ctl_vm_uses_say(m->uses, &d->addr, buf, size);
-}
-
-/* Each reason of @v as its own string, for JSON. */
-static void json_reasons(struct json *j, const struct verdict *v)
-{
-	json_array_begin(j);
-	for (unsigned bit = 1; bit && bit <= v->flags; bit <<= 1) {
-		struct verdict one = *v;
-		char text[400];
-
-		if (!(v->flags & bit))
-			continue;
-		one.flags = bit;
-		verdict_describe(&one, text, sizeof(text));
-		json_string(j, text);
-	}
-	json_array_end(j);
-}
-
-static void json_function(struct json *j, const struct ctl_machine *m, const struct pcidev *d,
-			  bool full, const char *root)
-{
-	char a[PCI_ADDR_STRLEN], s[64];
-	struct verdict v;
-	bool mismatch;
-	const struct manifest_entry *e = ctl_manifest_entry(m, d, &mismatch);
-
-	pci_addr_format(&d->addr, a);
-	verdict_of(&m->vc, d, &v);
-	json_object_begin(j);
-	json_kv_string(j, "address", a);
-	id_string(d, s, sizeof(s));
-	json_kv_string(j, "id", s);
-	json_key(j, "subsystem_id");
-	if (d->subvendor || d->subdevice) {
-		snprintf(s, sizeof(s), "%04x:%04x", d->subvendor, d->subdevice);
-		json_string(j, s);
-	} else {
-		json_null(j);
-	}
-	snprintf(s, sizeof(s), "%04x", d->class >> 8);
-	json_kv_string(j, "class", s);
-	json_kv_string(j, "class_name", d->class_name);
-	json_kv_string(j, "name", d->desc);
-	json_kv_string(j, "subsystem_name", d->subsys_desc);
-	json_key(j, "driver");
-	if (d->driver[0])
-		json_string(j, d->driver);
-	else
-		json_null(j);
-	json_key(j, "iommu_group");
-	if (d->iommu_group >= 0)
-		json_int(j, d->iommu_group);
-	else
-		json_null(j);
-	json_key(j, "boot_vga");
-	if (d->boot_vga >= 0)
-		json_bool(j, d->boot_vga == 1);
-	else
-		json_null(j);
-	json_key(j, "manifest");
-	if (e) {
-		json_object_begin(j);
-		json_kv_string(j, "driver", e->driver);
-		json_kv_int(j, "line", e->line);
-		json_kv_bool(j, "id_matches", !mismatch);
-		json_object_end(j);
-	} else {
-		json_null(j);
-	}
-	ctl_vm_uses_json(m->uses, j, &d->addr);
-	json_kv_bool(j, "passable", v.flags == 0);
-	json_key(j, "reasons");
-	json_reasons(j, &v);
-	if (full) {
-		char mods[256];
-		struct blockdev *b = NULL;
-		size_t n = 0;
-
-		json_kv_string(j, "reset_method", d->reset_method);
-		json_key(j, "would_claim");
-		if (modalias_lookup(root, d->modalias, mods, sizeof(mods)) == 0)
-			json_string(j, mods);
-		else
-			json_null(j);
-		json_key(j, "group_members");
-		json_array_begin(j);
-		for (size_t i = 0; i < m->devs.n && d->iommu_group >= 0; i++)
-			if (m->devs.devs[i].iommu_group == d->iommu_group) {
-				pci_addr_format(&m->devs.devs[i].addr, a);
-				json_string(j, a);
-			}
-		json_array_end(j);
-		json_key(j, "block_devices");
-		json_array_begin(j);
-		if (blockdev_behind(root, d->syspath, &b, &n) == 0) {
-			for (size_t i = 0; i < n; i++) {
-				json_object_begin(j);
-				json_kv_string(j, "name", b[i].name);
-				json_kv_string(j, "type", b[i].fstype);
-				json_kv_string(j, "label", b[i].label);
-				json_kv_string(j, "uuid", b[i].uuid);
-				json_kv_string(j, "mountpoints", b[i].mountpoints);
-				json_kv_bool(j, "system", b[i].system);
-				json_object_end(j);
-			}
-			free(b);
-		}
-		json_array_end(j);
-	}
-	json_object_end(j);
-}
-
-static void text_function(const struct ctl *c, const struct ctl_machine *m,
-			  const struct pcidev *d)
-{
-	char a[PCI_ADDR_STRLEN], says[128], why[512];
-	struct verdict v;
-
-	pci_addr_format(&d->addr, a);
-	verdict_of(&m->vc, d, &v);
-	manifest_says(m, d, says, sizeof(says));
-	verdict_describe(&v, why, sizeof(why));
-	printf("  %s%s%s %s\n", ctl_color(c, CTL_BOLD), a, ctl_color(c, CTL_RESET),
+	printf("  %s%s%s %s\n", ctl_color(c, CTL_BOLD), fi->addr, ctl_color(c, CTL_RESET),
 	       ctl_text(stdout, d->lspci_nn));
 	printf("      driver %s%s; manifest: %s; %s%s%s\n",
 	       d->driver[0] ? ctl_text(stdout, d->driver) : "none",
-	       d->boot_vga == 1 ? " (boot VGA)" : "", ctl_text(stdout, says),
-	       ctl_color(c, v.flags ? CTL_YELLOW : CTL_GREEN), ctl_text(stdout, why),
+	       d->boot_vga == 1 ? " (boot VGA)" : "", ctl_text(stdout, fi->says),
+	       ctl_color(c, fi->v.flags ? CTL_YELLOW : CTL_GREEN), ctl_text(stdout, fi->why),
 	       ctl_color(c, CTL_RESET));
-	/*
-	 * Its own line, below the one tests and scripts read with grep -A1,
-	 * and indented so that it never looks like a function's line.
-	 */
+	/* Indented, so that it never looks like a function's line. */
 	if (d->subsys_desc[0])
 		printf("      subsystem %s [%04x:%04x]\n", ctl_text(stdout, d->subsys_desc),
 		       d->subvendor, d->subdevice);
 }
 
-static int parse_json_flag(struct ctl *c, int argc, char **argv, const char *usage,
-			   bool *json, int want_args)
+static void print_text(const struct ctl *c, const struct ctl_machine *m,
+		       const struct listing *l)
 {
-	static const struct option opts[] = {
-		CTL_COMMON_LONG,
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
+	int last = -2;
 
-	while ((opt = getopt_long(argc, argv, CTL_COMMON_SHORT "j", opts, NULL)) != -1) {
-		if (ctl_common_option(c, opt, optarg, usage))
-			continue;
-		if (opt == 'j') {
-			*json = true;
-			continue;
+	if (!l->any_group)
+		printf("No function has an IOMMU group: the IOMMU is off.  Enable it in the "
+		       "firmware\n(AMD: SVM and IOMMU; Intel: VT-d) and, on Intel, add "
+		       "intel_iommu=on to the\nkernel command line.\n\n");
+	for (size_t i = 0; i < l->n; i++) {
+		struct fninfo fi;
+
+		if (l->order[i]->iommu_group != last) {
+			last = l->order[i]->iommu_group;
+			if (last >= 0)
+				printf("%sIOMMU group %d%s\n", ctl_color(c, CTL_BOLD), last,
+				       ctl_color(c, CTL_RESET));
+			else
+				printf("No IOMMU group\n");
 		}
-		fputs(usage, stderr);
-		return CTL_EXIT_USAGE;
+		fninfo_get(c, m, l->order[i], false, &fi);
+		text_function(c, &fi);
+		fninfo_free(&fi);
 	}
-	if (argc - optind != want_args) {
-		fputs(usage, stderr);
-		return CTL_EXIT_USAGE;
+}
+
+/* { "group": N or null, "functions": [ ... ] } for each group. */
+static void print_json(const struct ctl *c, const struct ctl_machine *m,
+		       const struct listing *l)
+{
+	struct json j;
+
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	json_kv_bool(&j, "iommu", l->any_group);
+	json_key(&j, "groups");
+	json_array_begin(&j);
+	for (size_t i = 0; i < l->n; i++) {
+		int g = l->order[i]->iommu_group;
+		struct fninfo fi;
+
+		if (i == 0 || g != l->order[i - 1]->iommu_group) {
+			if (i)
+				json_array_end(&j), json_object_end(&j);
+			json_object_begin(&j);
+			json_key(&j, "group");
+			if (g >= 0)
+				json_int(&j, g);
+			else
+				json_null(&j);
+			json_key(&j, "functions");
+			json_array_begin(&j);
+		}
+		fninfo_get(c, m, l->order[i], false, &fi);
+		fninfo_json(&j, m, &fi);
+		fninfo_free(&fi);
 	}
-	return 0;
+	if (l->n)
+		json_array_end(&j), json_object_end(&j);
+	json_array_end(&j);
+	json_object_end(&j);
+	json_finish(&j);
 }
 
 int cmd_list(struct ctl *c, int argc, char **argv)
 {
 	struct ctl_machine m;
-	const struct pcidev **order;
-	bool json = false, any_group = false;
-	int r, last = -2;
+	struct listing l;
+	bool json = false;
 
-	r = parse_json_flag(c, argc, argv, list_usage, &json, 0);
-	if (r)
-		return r;
-	r = ctl_machine_load(c, &m);
-	if (r)
-		return r;
-	order = malloc((m.devs.n ? m.devs.n : 1) * sizeof(*order));
-	if (!order) {
+	if (ctl_parse_json_only(c, argc, argv, list_usage, &json, 0) < 0)
+		return CTL_EXIT_USAGE;
+	if (ctl_machine_load(c, &m) < 0)
+		return CTL_EXIT_FAIL;
+	if (listing_make(&m, &l) < 0) {
+		ctl_error("%s", strerror(ENOMEM));
 		ctl_machine_free(&m);
 		return CTL_EXIT_FAIL;
 	}
 	m.uses = ctl_vm_uses_load(c);
-	for (size_t i = 0; i < m.devs.n; i++) {
-		order[i] = &m.devs.devs[i];
-		any_group |= m.devs.devs[i].iommu_group >= 0;
-	}
-	qsort(order, m.devs.n, sizeof(*order), by_group);
-	if (json) {
-		struct json j;
-
-		json_init(&j, stdout);
-		json_object_begin(&j);
-		json_kv_bool(&j, "iommu", any_group);
-		json_key(&j, "groups");
-		json_array_begin(&j);
-		for (size_t i = 0; i < m.devs.n; i++) {
-			if (order[i]->iommu_group != last) {
-				if (last != -2)
-					json_array_end(&j), json_object_end(&j);
-				last = order[i]->iommu_group;
-				json_object_begin(&j);
-				json_key(&j, "group");
-				if (last >= 0)
-					json_int(&j, last);
-				else
-					json_null(&j);
-				json_key(&j, "functions");
-				json_array_begin(&j);
-			}
-			json_function(&j, &m, order[i], false, c->root);
-		}
-		if (last != -2)
-			json_array_end(&j), json_object_end(&j);
-		json_array_end(&j);
-		json_object_end(&j);
-		json_finish(&j);
-	} else {
-		if (!any_group)
-			printf("No function has an IOMMU group: the IOMMU is off.  Enable it in the "
-			       "firmware\n(AMD: SVM and IOMMU; Intel: VT-d) and, on Intel, add "
-			       "intel_iommu=on to the\nkernel command line.\n\n");
-		for (size_t i = 0; i < m.devs.n; i++) {
-			if (order[i]->iommu_group != last) {
-				last = order[i]->iommu_group;
-				if (last >= 0)
-					printf("%sIOMMU group %d%s\n", ctl_color(c, CTL_BOLD), last,
-					       ctl_color(c, CTL_RESET));
-				else
-					printf("No IOMMU group\n");
-			}
-			text_function(c, &m, order[i]);
-		}
-	}
-	free(order);
-	ctl_vm_uses_free(m.uses);
-	ctl_machine_free(&m);
-	return CTL_EXIT_OK;
-}
-
-int cmd_show(struct ctl *c, int argc, char **argv)
-{
-	struct ctl_machine m;
-	const struct pcidev *d;
-	bool json = false;
-	int r;
-
-	r = parse_json_flag(c, argc, argv, show_usage, &json, 1);
-	if (r)
-		return r;
-	r = ctl_machine_load(c, &m);
-	if (r)
-		return r;
-	r = ctl_resolve(&m, argv[optind], &d);
-	if (r) {
-		ctl_machine_free(&m);
-		return r;
-	}
-	m.uses = ctl_vm_uses_load(c);
-	if (json) {
-		struct json j;
-
-		json_init(&j, stdout);
-		json_function(&j, &m, d, true, c->root);
-		json_finish(&j);
-	} else {
-		char a[PCI_ADDR_STRLEN], says[128], why[512], mods[256];
-		struct verdict v;
-		struct blockdev *b = NULL;
-		size_t n = 0;
-
-		pci_addr_format(&d->addr, a);
-		verdict_of(&m.vc, d, &v);
-		verdict_describe(&v, why, sizeof(why));
-		manifest_says(&m, d, says, sizeof(says));
-		/* Every string but the numbers comes from outside: ctl_text(). */
-		printf("%s %s\n", a, ctl_text(stdout, d->lspci_nn));
-		if (d->subsys_desc[0])
-			printf("  Subsystem:    %s [%04x:%04x]\n", ctl_text(stdout, d->subsys_desc),
-			       d->subvendor, d->subdevice);
-		printf("  Driver:       %s\n", d->driver[0] ? ctl_text(stdout, d->driver) : "none");
-		r = modalias_lookup(c->root, d->modalias, mods, sizeof(mods));
-		if (r == 0)
-			printf("  Host driver:  %s\n", mods[0] ? ctl_text(stdout, mods) : "none");
-		else
-			printf("  Host driver:  unknown (the running kernel's module index "
-			       "cannot be read: %s)\n", strerror(-r));
-		if (d->boot_vga >= 0)
-			printf("  Boot VGA:     %s\n", d->boot_vga == 1 ? "yes" : "no");
-		printf("  Reset:        %s\n",
-		       d->reset_method[0] ? ctl_text(stdout, d->reset_method) : "none");
-		if (d->iommu_group >= 0) {
-			printf("  IOMMU group:  %d:", d->iommu_group);
-			for (size_t i = 0; i < m.devs.n; i++)
-				if (m.devs.devs[i].iommu_group == d->iommu_group) {
-					char o[PCI_ADDR_STRLEN];
-
-					pci_addr_format(&m.devs.devs[i].addr, o);
-					printf(" %s", o);
-				}
-			printf("\n");
-		} else {
-			printf("  IOMMU group:  none (the IOMMU is off)\n");
-		}
-		printf("  Manifest:     %s\n", ctl_text(stdout, says));
-		printf("  Verdict:      %s\n", ctl_text(stdout, why));
-		if (blockdev_behind(c->root, d->syspath, &b, &n) == 0) {
-			for (size_t i = 0; i < n; i++)
-				printf("  Storage:      %s %s%s%s%s%s%s%s\n", ctl_text(stdout, b[i].name),
-				       b[i].fstype[0] ? ctl_text(stdout, b[i].fstype) : "-",
-				       b[i].label[0] ? " LABEL=" : "", ctl_text(stdout, b[i].label),
-				       b[i].uuid[0] ? " UUID=" : "", ctl_text(stdout, b[i].uuid),
-				       b[i].mountpoints[0] ? " on " : "",
-				       ctl_text(stdout, b[i].mountpoints));
-			free(b);
-		}
-	}
+	if (json)
+		print_json(c, &m, &l);
+	else
+		print_text(c, &m, &l);
+	free(l.order);
 	ctl_vm_uses_free(m.uses);
 	ctl_machine_free(&m);
 	return CTL_EXIT_OK;

@@ -58,7 +58,7 @@ static int parse_count(const char *s, const char *what, unsigned *out)
 
 	if (!s[0] || *end || v < 1 || v > VCPU_MAX || s[0] == '-' || s[0] == '+') {
 		ctl_error("%s '%s' is not a number from 1 to %u", what, s, VCPU_MAX);
-		return CTL_EXIT_USAGE;
+		return -EINVAL;
 	}
 	*out = (unsigned)v;
 	return 0;
@@ -77,6 +77,64 @@ static bool vendor_id_ok(const char *s)
 	return true;
 }
 
+/* One option into @o.  0, or -EINVAL after saying why. */
+static int set_opt(struct vm_opts *o, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'c':
+		o->uri = arg;
+		return 0;
+	case 'x':
+		o->xml = true;
+		return 0;
+	case 'n':
+		o->dry_run = true;
+		return 0;
+	case 'u':
+		o->undo = true;
+		return 0;
+	case 'f':
+		o->force = true;
+		return 0;
+	case 'C':
+		return parse_count(arg, "--cores", &o->cores);
+	case 'T':
+		return parse_count(arg, "--threads", &o->threads);
+	case 'H':
+		o->vendor_id = arg ? arg : VM_VENDOR_ID_DEFAULT;
+		o->vendor_id_given = arg != NULL;
+		if (vendor_id_ok(o->vendor_id))
+			return 0;
+		ctl_error("--hide-hypervisor=%s: a vendor id is 1 to %d printable characters, no "
+			  "comma or space (libvirt's limit)", o->vendor_id, VM_VENDOR_ID_MAX);
+		return -EINVAL;
+	default:
+		return ctl_usage_error(vm_usage);
+	}
+}
+
+/* The options that do not go together.  0, or -EINVAL after saying why. */
+static int check_opts(const struct vm_opts *o)
+{
+	const char *why = NULL;
+
+	if (!o->domain && !o->xml)
+		why = "name a libvirt DOMAIN, or ask for --xml";
+	else if (!o->domain && (o->uri || o->dry_run || o->undo))
+		why = "--connect, --dry-run and --undo need a DOMAIN";
+	else if (o->xml && o->dry_run)
+		why = "--xml or --dry-run, not both";
+	else if (o->undo && (o->cores || o->threads || o->vendor_id || o->force))
+		why = "--undo takes out all earlybind added; it takes no other option";
+	else if (o->threads && !o->cores)
+		why = "--threads goes with --cores";
+	if (!why)
+		return 0;
+	ctl_error("vm: %s", why);
+	return -EINVAL;
+}
+
+/* 0, or -EINVAL after saying why. */
 static int parse_opts(struct ctl *c, int argc, char **argv, struct vm_opts *o)
 {
 	static const struct option opts[] = {
@@ -98,71 +156,14 @@ static int parse_opts(struct ctl *c, int argc, char **argv, struct vm_opts *o)
 	while ((opt = getopt_long(argc, argv, CTL_COMMON_SHORT, opts, NULL)) != -1) {
 		if (ctl_common_option(c, opt, optarg, vm_usage))
 			continue;
-		switch (opt) {
-		case 'c':
-			o->uri = optarg;
-			break;
-		case 'x':
-			o->xml = true;
-			break;
-		case 'n':
-			o->dry_run = true;
-			break;
-		case 'u':
-			o->undo = true;
-			break;
-		case 'f':
-			o->force = true;
-			break;
-		case 'C':
-			if ((r = parse_count(optarg, "--cores", &o->cores)))
-				return r;
-			break;
-		case 'T':
-			if ((r = parse_count(optarg, "--threads", &o->threads)))
-				return r;
-			break;
-		case 'H':
-			o->vendor_id = optarg ? optarg : VM_VENDOR_ID_DEFAULT;
-			o->vendor_id_given = optarg != NULL;
-			if (!vendor_id_ok(o->vendor_id)) {
-				ctl_error("--hide-hypervisor=%s: a vendor id is 1 to %d printable "
-					  "characters, no comma or space (libvirt's limit)",
-					  o->vendor_id, VM_VENDOR_ID_MAX);
-				return CTL_EXIT_USAGE;
-			}
-			break;
-		default:
-			fputs(vm_usage, stderr);
-			return CTL_EXIT_USAGE;
-		}
+		r = set_opt(o, opt, optarg);
+		if (r < 0)
+			return r;
 	}
-	if (argc - optind > 1) {
-		fputs(vm_usage, stderr);
-		return CTL_EXIT_USAGE;
-	}
+	if (argc - optind > 1)
+		return ctl_usage_error(vm_usage);
 	o->domain = argc - optind == 1 ? argv[optind] : NULL;
-	if (!o->domain && !o->xml) {
-		ctl_error("vm: name a libvirt DOMAIN, or ask for --xml");
-		return CTL_EXIT_USAGE;
-	}
-	if (!o->domain && (o->uri || o->dry_run || o->undo)) {
-		ctl_error("vm: --connect, --dry-run and --undo need a DOMAIN");
-		return CTL_EXIT_USAGE;
-	}
-	if (o->xml && o->dry_run) {
-		ctl_error("vm: --xml or --dry-run, not both");
-		return CTL_EXIT_USAGE;
-	}
-	if (o->undo && (o->cores || o->threads || o->vendor_id || o->force)) {
-		ctl_error("vm: --undo takes out all earlybind added; it takes no other option");
-		return CTL_EXIT_USAGE;
-	}
-	if (o->threads && !o->cores) {
-		ctl_error("vm: --threads goes with --cores");
-		return CTL_EXIT_USAGE;
-	}
-	return 0;
+	return check_opts(o);
 }
 
 /* libvirt's messages may span lines; earlybindctl says an error in one. */
@@ -201,8 +202,7 @@ static bool held_for_guest(const struct ctl_machine *m, const struct pcidev *o)
 	bool mismatch;
 	const struct manifest_entry *e = ctl_manifest_entry(m, o, &mismatch);
 
-	return e && !mismatch &&
-	       (vfio_driver_is(e->driver) || strcmp(e->driver, "pci-stub") == 0);
+	return e && !mismatch && vfio_driver_leaves_group_viable(e->driver);
 }
 
 /* A member of @d's group on a host driver that the manifest leaves there, or NULL. */
@@ -220,13 +220,13 @@ static const struct pcidev *group_blocker(const struct ctl_machine *m, const str
 	return NULL;
 }
 
-static void refuse_stub(const struct ctl *c, const struct pcidev *d, const char *domain)
+static void refuse_stub(const struct ctl_machine *m, const struct pcidev *d, const char *domain)
 {
 	char desc[400], a[PCI_ADDR_STRLEN], mods[256] = "";
 
 	ctl_describe(d, desc, sizeof(desc));
 	pci_addr_format(&d->addr, a);
-	if (modalias_lookup(c->root, d->modalias, mods, sizeof(mods)) < 0)
+	if (modalias_lookup(m->kmod, d->modalias, mods, sizeof(mods)) < 0)
 		mods[0] = '\0';
 	mods[strcspn(mods, " ,")] = '\0';
 	ctl_error("refusing %s: the manifest puts it on pci-stub, and libvirt moves it to "
@@ -236,15 +236,18 @@ static void refuse_stub(const struct ctl *c, const struct pcidev *d, const char 
 		  mods[0] ? "its host driver " : "the host's driver", mods, a);
 }
 
-/* Why @d, which the manifest puts on pci-stub, does not go into a guest; an exit code. */
-static int stub_function(const struct ctl *c, const struct vm_opts *o, const struct pcidev *d,
-			 const char *desc)
+/*
+ * Why @d, which the manifest puts on pci-stub, does not go into a guest:
+ * refused for a domain, left out of a fragment.  0, or -EPERM after saying why.
+ */
+static int stub_function(const struct ctl *c, const struct ctl_machine *m,
+			 const struct vm_opts *o, const struct pcidev *d, const char *desc)
 {
 	char a[PCI_ADDR_STRLEN];
 
 	if (o->domain) {
-		refuse_stub(c, d, o->domain);
-		return CTL_EXIT_FAIL;
+		refuse_stub(m, d, o->domain);
+		return -EPERM;
 	}
 	pci_addr_format(&d->addr, a);
 	ctl_warn(c, "%s is left out: on pci-stub, a guest cannot have it with managed='no', "
@@ -253,39 +256,51 @@ static int stub_function(const struct ctl *c, const struct vm_opts *o, const str
 	return 0;
 }
 
+/* A member of @d's group on a host driver: refused unless --force.  0, or -EPERM. */
+static int check_group(const struct ctl *c, const struct ctl_machine *m,
+		       const struct vm_opts *o, const struct pcidev *d, const char *desc)
+{
+	const struct pcidev *b = group_blocker(m, d);
+	char bdesc[400];
+
+	if (!b)
+		return 0;
+	ctl_describe(b, bdesc, sizeof(bdesc));
+	if (!o->force) {
+		ctl_error("refusing %s: its IOMMU group %d is not viable: %s is on %s (vfio hands "
+			  "a group over only when every member is on vfio-pci, pci-stub or no "
+			  "driver: claim it too, or --force)", desc, d->iommu_group, bdesc,
+			  b->driver);
+		return -EPERM;
+	}
+	ctl_warn(c, "IOMMU group %d of %s is not viable: %s is on %s; the guest will not start "
+		 "until it is not", d->iommu_group, desc, bdesc, b->driver);
+	return 0;
+}
+
 /*
  * Whether @d, claimed by @e, goes into the guest (*@take); what is left
- * out is said why.  0, or an exit code after saying why.
+ * out is said why.  0, or -EPERM after saying why.
  */
 static int check_function(const struct ctl *c, const struct ctl_machine *m,
 			  const struct vm_opts *o, const struct pcidev *d,
 			  const struct manifest_entry *e, bool *take)
 {
-	const struct pcidev *b;
-	char desc[400], bdesc[400];
+	char desc[400];
+	int r;
 
 	*take = false;
 	ctl_describe(d, desc, sizeof(desc));
 	if (strcmp(e->driver, "pci-stub") == 0)
-		return stub_function(c, o, d, desc);
+		return stub_function(c, m, o, d, desc);
 	if (!vfio_driver_is(e->driver)) {
 		ctl_warn(c, "%s is left out: the manifest puts it on %s, not on a vfio driver",
 			 desc, e->driver);
 		return 0;
 	}
-	b = group_blocker(m, d);
-	if (b) {
-		ctl_describe(b, bdesc, sizeof(bdesc));
-		if (!o->force) {
-			ctl_error("refusing %s: its IOMMU group %d is not viable: %s is on %s "
-				  "(vfio hands a group over only when every member is on "
-				  "vfio-pci, pci-stub or no driver: claim it too, or --force)",
-				  desc, d->iommu_group, bdesc, b->driver);
-			return CTL_EXIT_FAIL;
-		}
-		ctl_warn(c, "IOMMU group %d of %s is not viable: %s is on %s; the guest will "
-			 "not start until it is not", d->iommu_group, desc, bdesc, b->driver);
-	}
+	r = check_group(c, m, o, d, desc);
+	if (r < 0)
+		return r;
 	if (d->iommu_group < 0)
 		ctl_warn(c, "%s has no IOMMU group: the IOMMU is off, and no guest can have it "
 			 "until it is on", desc);
@@ -297,9 +312,23 @@ static int check_function(const struct ctl *c, const struct ctl_machine *m,
 	return 0;
 }
 
+/* The manifest's lines whose function is not here: said, and left out. */
+static void warn_absent(const struct ctl *c, const struct ctl_machine *m)
+{
+	for (size_t i = 0; i < m->manifest.n_entries; i++) {
+		const struct manifest_entry *e = &m->manifest.entries[i];
+		char a[PCI_ADDR_STRLEN];
+
+		if (e->any_addr || pcidev_find(&m->devs, &e->addr))
+			continue;
+		pci_addr_format(&e->addr, a);
+		ctl_warn(c, CTL_MANIFEST ":%u: no function at %s; left out", e->line, a);
+	}
+}
+
 /*
  * The manifest's functions for a vfio driver, in address order, each one
- * checked.  0, or an exit code after saying why.
+ * checked.  0, or -errno after saying why.
  */
 static int pick(const struct ctl *c, const struct ctl_machine *m, const struct vm_opts *o,
 		struct picked *p)
@@ -311,17 +340,9 @@ static int pick(const struct ctl *c, const struct ctl_machine *m, const struct v
 	p->n = 0;
 	if (!p->fns || !p->devs) {
 		ctl_error("%s", strerror(ENOMEM));
-		return CTL_EXIT_FAIL;
+		return -ENOMEM;
 	}
-	for (size_t i = 0; i < m->manifest.n_entries; i++) {
-		const struct manifest_entry *e = &m->manifest.entries[i];
-		char a[PCI_ADDR_STRLEN];
-
-		if (e->any_addr || pcidev_find(&m->devs, &e->addr))
-			continue;
-		pci_addr_format(&e->addr, a);
-		ctl_warn(c, "/etc/earlybind.conf line %u: no function at %s; left out", e->line, a);
-	}
+	warn_absent(c, m);
 	for (size_t i = 0; i < m->devs.n; i++) {
 		const struct pcidev *d = &m->devs.devs[i];
 		const struct manifest_entry *e;
@@ -332,7 +353,7 @@ static int pick(const struct ctl *c, const struct ctl_machine *m, const struct v
 		if (!e || mismatch)
 			continue;
 		k = check_function(c, m, o, d, e, &take);
-		if (k)
+		if (k < 0)
 			r = k;
 		if (!take)
 			continue;
@@ -348,7 +369,7 @@ static void picked_free(struct picked *p)
 	free(p->devs);
 }
 
-/* --cores and --threads against the host.  0, or an exit code after saying why. */
+/* --cores and --threads against the host.  0, or -errno after saying why. */
 static int cpu_wanted(const struct ctl *c, struct vm_opts *o)
 {
 	struct cpu_topology t;
@@ -360,20 +381,21 @@ static int cpu_wanted(const struct ctl *c, struct vm_opts *o)
 	if (r < 0) {
 		ctl_error("cannot read the host's CPU topology under %s (/sys/devices/system/cpu): "
 			  "%s", c->root, strerror(-r));
-		return CTL_EXIT_FAIL;
+		return r;
 	}
 	if (!o->threads)
 		o->threads = t.threads_per_core;
 	if (o->cores * o->threads > t.logical) {
 		ctl_error("refusing --cores %u --threads %u: that is %u vCPUs, and the host has %u "
 			  "logical CPUs", o->cores, o->threads, o->cores * o->threads, t.logical);
-		return CTL_EXIT_FAIL;
+		return -EPERM;
 	}
 	return 0;
 }
 
 /* ---- the fragment --------------------------------------------------------- */
 
+/* 0, or -errno after saying why. */
 static int print_fragment(const struct vm_opts *o, const struct picked *p)
 {
 	struct vm_want w = {
@@ -404,7 +426,7 @@ static int print_fragment(const struct vm_opts *o, const struct picked *p)
 	free(text);
 	vm_result_free(&res);
 	vm_xml_free(x);
-	return r < 0 ? CTL_EXIT_FAIL : CTL_EXIT_OK;
+	return r;
 }
 
 /* ---- a domain ------------------------------------------------------------- */
@@ -418,6 +440,7 @@ struct session {
 	bool active;
 };
 
+/* 0, or -errno after saying why. */
 static int open_domain(struct session *s)
 {
 	char msg[1024];
@@ -428,21 +451,19 @@ static int open_domain(struct session *s)
 		one_line(msg);
 		ctl_error("cannot connect to %s for domain '%s': %s", uri_shown(s->o), s->o->domain,
 			  msg);
-		return CTL_EXIT_FAIL;
+		return r;
 	}
 	r = vm_domain_xml(s->conn, s->o->domain, &s->orig, &s->active, msg, sizeof(msg));
 	if (r < 0) {
 		one_line(msg);
 		ctl_error("%s: domain '%s': %s", vm_conn_uri(s->conn), s->o->domain, msg);
-		return CTL_EXIT_FAIL;
+		return r;
 	}
 	r = vm_xml_parse(s->orig, &s->x, msg, sizeof(msg));
-	if (r < 0) {
+	if (r < 0)
 		ctl_error("%s: domain '%s': libvirt's XML is %s", vm_conn_uri(s->conn),
 			  s->o->domain, msg);
-		return CTL_EXIT_FAIL;
-	}
-	return 0;
+	return r;
 }
 
 static void close_domain(struct session *s)
@@ -452,28 +473,40 @@ static void close_domain(struct session *s)
 	vm_conn_close(s->conn);
 }
 
+/* --dry-run's unified diff of the definition now against the new one.  0 or -errno. */
+static int print_diff(const struct session *s, const char *b)
+{
+	struct vm_xml *before = NULL;
+	char *a = NULL, msg[1024], la[300], lb[300];
+	int r;
+
+	/* Both sides through libxml2, so that only the change differs. */
+	r = vm_xml_parse(s->orig, &before, msg, sizeof(msg));
+	if (r == 0)
+		r = vm_xml_format(before, &a);
+	snprintf(la, sizeof(la), "%s (defined now)", s->o->domain);
+	snprintf(lb, sizeof(lb), "%s (with earlybindctl vm%s)", s->o->domain,
+		 s->o->undo ? " --undo" : "");
+	if (r == 0)
+		r = udiff(stdout, a, b, la, lb);
+	vm_xml_free(before);
+	free(a);
+	return r;
+}
+
 /*
  * The change, as --xml, --dry-run or a define asks.  0 when it was shown
- * or defined, or an exit code after saying why.
+ * or defined (*@defined), or -errno after saying why.
  */
 static int finish(struct session *s, bool *defined)
 {
-	struct vm_xml *before = NULL;
-	char *a = NULL, *b = NULL, msg[1024], la[300], lb[300];
+	char *b = NULL, msg[1024];
 	int r;
 
 	*defined = false;
 	r = vm_xml_format(s->x, &b);
 	if (r == 0 && s->o->dry_run) {
-		/* Both sides through libxml2, so that only the change differs. */
-		r = vm_xml_parse(s->orig, &before, msg, sizeof(msg));
-		if (r == 0)
-			r = vm_xml_format(before, &a);
-		snprintf(la, sizeof(la), "%s (defined now)", s->o->domain);
-		snprintf(lb, sizeof(lb), "%s (with earlybindctl vm%s)", s->o->domain,
-			 s->o->undo ? " --undo" : "");
-		if (r == 0)
-			r = udiff(stdout, a, b, la, lb);
+		r = print_diff(s, b);
 	} else if (r == 0 && s->o->xml) {
 		fputs(b, stdout);
 	} else if (r == 0) {
@@ -482,20 +515,13 @@ static int finish(struct session *s, bool *defined)
 			one_line(msg);
 			ctl_error("%s: domain '%s': libvirt refused the new definition: %s; the "
 				  "domain is as it was", vm_conn_uri(s->conn), s->o->domain, msg);
-			r = CTL_EXIT_FAIL;
-			goto out;
+			free(b);
+			return r;
 		}
 		*defined = true;
 	}
-	if (r < 0) {
+	if (r < 0)
 		ctl_error("domain '%s': %s", s->o->domain, strerror(-r));
-		r = CTL_EXIT_FAIL;
-	} else {
-		r = 0;
-	}
-out:
-	vm_xml_free(before);
-	free(a);
 	free(b);
 	return r;
 }
@@ -545,6 +571,49 @@ static void say_added(const struct session *s, const struct picked *p,
 		ctl_info(c, "%s: Hyper-V vendor_id and KVM hidden", dom);
 }
 
+static void say_undone(const struct session *s, const struct vm_undo_result *u)
+{
+	const struct ctl *c = s->c;
+	const char *dom = s->o->domain;
+
+	ctl_info(c, "%s: took out %u hostdev%s, %u root port%s and %u setting%s earlybind had "
+		 "put in", dom, u->hostdevs, u->hostdevs == 1 ? "" : "s", u->ports,
+		 u->ports == 1 ? "" : "s", u->settings, u->settings == 1 ? "" : "s");
+	if (u->ports_kept)
+		ctl_info(c, "%s: kept %u root port%s that a device added since sits behind", dom,
+			 u->ports_kept, u->ports_kept == 1 ? "" : "s");
+	if (u->settings_kept)
+		ctl_info(c, "%s: left %u setting%s alone that changed since earlybind made them",
+			 dom, u->settings_kept, u->settings_kept == 1 ? "" : "s");
+}
+
+/*
+ * Nothing to change: --xml still prints the definition, in the form a
+ * changed one would have; otherwise it is said.  0, or -errno after saying why.
+ */
+static int unchanged(const struct session *s)
+{
+	char *text = NULL;
+	int r;
+
+	if (!s->o->xml) {
+		if (s->o->undo)
+			ctl_info(s->c, "%s: earlybind has not changed it; nothing to undo",
+				 s->o->domain);
+		else
+			ctl_info(s->c, "%s: nothing to change; it has every function and setting "
+				 "asked for", s->o->domain);
+		return 0;
+	}
+	r = vm_xml_format(s->x, &text);
+	if (r == 0)
+		fputs(text, stdout);
+	else
+		ctl_error("domain '%s': %s", s->o->domain, strerror(-r));
+	free(text);
+	return r;
+}
+
 static int run_domain(struct ctl *c, const struct vm_opts *o, const struct picked *p)
 {
 	struct session s = { .c = c, .o = o };
@@ -555,65 +624,27 @@ static int run_domain(struct ctl *c, const struct vm_opts *o, const struct picke
 	};
 	struct vm_result res = { 0 };
 	struct vm_undo_result u = { 0 };
-	char msg[512];
+	char msg[512] = "";
 	bool changed, defined;
 	int r;
 
 	r = open_domain(&s);
-	if (r)
+	if (r < 0)
 		goto out;
-	if (o->undo) {
-		r = vm_xml_undo(s.x, &u);
-		changed = u.had_record;
-	} else {
-		r = vm_xml_add(s.x, &w, &res, msg, sizeof(msg));
-		changed = res.changes > 0;
-	}
+	r = o->undo ? vm_xml_undo(s.x, &u) : vm_xml_add(s.x, &w, &res, msg, sizeof(msg));
+	changed = o->undo ? u.had_record : res.changes > 0;
 	if (r < 0) {
 		ctl_error("%s: domain '%s': %s", vm_conn_uri(s.conn), o->domain,
 			  !o->undo && msg[0] ? msg : strerror(-r));
-		r = CTL_EXIT_FAIL;
 		goto out;
 	}
-	if (!changed && o->xml) {
-		/* The definition as it is, in the form a changed one would have. */
-		char *text = NULL;
-
-		r = vm_xml_format(s.x, &text);
-		if (r == 0)
-			fputs(text, stdout);
-		else
-			ctl_error("domain '%s': %s", o->domain, strerror(-r));
-		free(text);
-		r = r < 0 ? CTL_EXIT_FAIL : CTL_EXIT_OK;
+	r = changed ? finish(&s, &defined) : unchanged(&s);
+	if (r < 0 || !changed || !defined)
 		goto out;
-	}
-	if (!changed) {
-		if (o->undo)
-			ctl_info(c, "%s: earlybind has not changed it; nothing to undo", o->domain);
-		else
-			ctl_info(c, "%s: nothing to change; it has every function and setting "
-				 "asked for", o->domain);
-		r = CTL_EXIT_OK;
-		goto out;
-	}
-	r = finish(&s, &defined);
-	if (r || !defined)
-		goto out;
-	if (o->undo) {
-		ctl_info(c, "%s: took out %u hostdev%s, %u root port%s and %u setting%s earlybind "
-			 "had put in", o->domain, u.hostdevs, u.hostdevs == 1 ? "" : "s", u.ports,
-			 u.ports == 1 ? "" : "s", u.settings, u.settings == 1 ? "" : "s");
-		if (u.ports_kept)
-			ctl_info(c, "%s: kept %u root port%s that a device added since sits behind",
-				 o->domain, u.ports_kept, u.ports_kept == 1 ? "" : "s");
-		if (u.settings_kept)
-			ctl_info(c, "%s: left %u setting%s alone that changed since earlybind made "
-				 "them", o->domain, u.settings_kept,
-				 u.settings_kept == 1 ? "" : "s");
-	} else {
+	if (o->undo)
+		say_undone(&s, &u);
+	else
 		say_added(&s, p, &res);
-	}
 	check_record(&s, !o->undo);
 	ctl_info(c, "%s defined at %s%s", o->domain, vm_conn_uri(s.conn),
 		 s.active ? "; it runs now: the change takes effect when it next starts" : "");
@@ -626,40 +657,46 @@ out:
 	return r;
 }
 
+/* The functions to put in, checked, and the domain or the fragment.  0, or -errno after saying why. */
+static int run(struct ctl *c, struct ctl_machine *m, struct vm_opts *o)
+{
+	struct picked p = { 0 };
+	int r;
+
+	if (m->manifest_bad) {
+		/* A bad line may be a function meant for the guest: leave none out quietly. */
+		ctl_error(CTL_MANIFEST " has %d bad line%s (above): fix %s first", m->manifest_bad,
+			  m->manifest_bad == 1 ? "" : "s", m->manifest_bad == 1 ? "it" : "them");
+		return -EBADMSG;
+	}
+	r = cpu_wanted(c, o);
+	if (r == 0)
+		r = pick(c, m, o, &p);
+	if (r == 0 && !p.n && !o->cores && !o->vendor_id) {
+		ctl_error("the manifest holds no function for vfio-pci: nothing to put into a "
+			  "domain ('earlybindctl list' shows the functions)");
+		r = -ENODEV;
+	}
+	if (r == 0)
+		r = o->domain ? run_domain(c, o, &p) : print_fragment(o, &p);
+	picked_free(&p);
+	return r;
+}
+
 int cmd_vm(struct ctl *c, int argc, char **argv)
 {
 	struct vm_opts o;
 	struct ctl_machine m;
-	struct picked p = { 0 };
 	int r;
 
-	r = parse_opts(c, argc, argv, &o);
-	if (r)
-		return r;
+	if (parse_opts(c, argc, argv, &o) < 0)
+		return CTL_EXIT_USAGE;
 	if (o.undo)
-		return run_domain(c, &o, NULL);
-	r = ctl_machine_load(c, &m);
-	if (r)
-		return r;
-	if (m.manifest_bad) {
-		/* A bad line may be a function meant for the guest: leave none out quietly. */
-		ctl_error("/etc/earlybind.conf has %d bad line%s (above): fix %s first",
-			  m.manifest_bad, m.manifest_bad == 1 ? "" : "s",
-			  m.manifest_bad == 1 ? "it" : "them");
-		ctl_machine_free(&m);
+		return run_domain(c, &o, NULL) < 0 ? CTL_EXIT_FAIL : CTL_EXIT_OK;
+	if (ctl_machine_load(c, &m) < 0)
 		return CTL_EXIT_FAIL;
-	}
-	r = cpu_wanted(c, &o);
-	if (r == 0)
-		r = pick(c, &m, &o, &p);
-	if (r == 0 && !p.n && !o.cores && !o.vendor_id) {
-		ctl_error("the manifest holds no function for vfio-pci: nothing to put into a "
-			  "domain ('earlybindctl list' shows the functions)");
-		r = CTL_EXIT_FAIL;
-	}
-	if (r == 0)
-		r = o.domain ? run_domain(c, &o, &p) : print_fragment(&o, &p);
-	picked_free(&p);
+	m.kmod = modalias_open(c->root);
+	r = run(c, &m, &o);
 	ctl_machine_free(&m);
-	return r;
+	return r < 0 ? CTL_EXIT_FAIL : CTL_EXIT_OK;
 }

@@ -2,6 +2,16 @@
 /*
  * What every earlybindctl command shares: the root it works on, how it
  * talks to the user, and the command entry points (one file each).
+ *
+ * One error contract: every function below a cmd_X() returns 0 or -errno.
+ * Library code (pcidev, blockdev, modalias, verdict, vm_xml, vm_libvirt,
+ * src/shared, kargs/) says nothing: it hands its words back (a message
+ * buffer) or says them through the reporter it is given (report.h; apply's
+ * back ends).  The helpers here that know the words say them once, with
+ * ctl_error() or ctl_warn(), before they return ("-errno after saying
+ * why"), and their callers add nothing.  Only cmd_X() turns a
+ * result into an exit status (CTL_EXIT_*).  A message about a place in a
+ * file is "FILE:LINE: reason", as compilers write it.
  */
 #ifndef EARLYBIND_CTL_H
 #define EARLYBIND_CTL_H
@@ -20,6 +30,9 @@
 #define CTL_EXIT_FAIL 1
 #define CTL_EXIT_USAGE 2
 #define CTL_EXIT_PENDING 3 /* status: something waits for a reboot or an apply */
+
+/* The manifest, as messages name it: its path inside the root. */
+#define CTL_MANIFEST "/etc/earlybind.conf"
 
 struct ctl {
 	const char *root; /* "/" on a real system */
@@ -42,9 +55,19 @@ void ctl_vprint_text(FILE *f, const char *fmt, va_list ap) __attribute__((format
  * "earlybindctl: " and the message, on stderr.
  */
 void ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "earlybindctl: warning: " and the message, on stderr, unless -q. */
 void ctl_warn(const struct ctl *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Informational output on stdout, unless -q. */
 void ctl_info(const struct ctl *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * A line that goes on with the error (@warning false; @c may be NULL) or
+ * the warning just said, as it is, on stderr: "  ITEM" of a list.  -q
+ * silences a warning's lines with it.
+ */
+void ctl_more(const struct ctl *c, bool warning, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* @usage on stderr; -EINVAL, for an option parser to return. */
+int ctl_usage_error(const char *usage);
 /* The manifest's path under the root. */
 int ctl_manifest_path(const struct ctl *c, char *buf, size_t size);
 /* An escape sequence when colour is on (a terminal, no NO_COLOR), else "". */
@@ -63,8 +86,15 @@ const char *ctl_color(const struct ctl *c, enum ctl_color which);
 		"help", no_argument, NULL, 'h'                                    \
 	}
 int ctl_common_option(struct ctl *c, int opt, const char *arg, const char *usage);
+/*
+ * The options of a command that takes the common ones, --json (*@json)
+ * and @nargs arguments (from optind).  0, or -EINVAL after the usage.
+ */
+int ctl_parse_json_only(struct ctl *c, int argc, char **argv, const char *usage, bool *json,
+			int nargs);
 
 struct ctl_vm_uses;
+struct modalias;
 
 /* The machine as the commands see it: functions, manifest, verdicts. */
 struct ctl_machine {
@@ -73,17 +103,20 @@ struct ctl_machine {
 	int manifest_bad; /* bad lines in the manifest */
 	struct verdict_ctx vc;
 	struct ctl_vm_uses *uses; /* libvirt's domains: NULL unless the command loads them */
+	/* the running kernel's modules (modalias_open()): NULL unless the command opens them */
+	struct modalias *kmod;
 };
 
-/* 0, or an exit code after saying why. */
+/* 0, or -errno after saying why. */
 int ctl_machine_load(const struct ctl *c, struct ctl_machine *m);
 void ctl_machine_free(struct ctl_machine *m);
 /* "0000:0b:00.0 [1002:73bf] Navi 21 ...", for messages. */
 void ctl_describe(const struct pcidev *d, char *buf, size_t size);
 /*
  * A DEVICE argument: an address, or a vendor:device id that names exactly
- * one function.  0, or an exit code after saying why (listing the
- * functions when an id names several).
+ * one function.  0, or -errno after saying why: -EINVAL when @arg is
+ * neither (a usage error), -ENODEV when no function is at the address or
+ * has the id, -ENOTUNIQ when several have it (they are listed).
  */
 int ctl_resolve(const struct ctl_machine *m, const char *arg, const struct pcidev **out);
 
@@ -139,11 +172,12 @@ int ctl_machine_kargs(const struct ctl *c, const struct ctl_machine *m, enum kar
  */
 int ctl_wanted_kargs(const struct ctl *c, const struct ctl_machine *m, enum kargs_mode mode,
 		     struct kargs_result *res);
-/* "address" or "ids".  0, or -EINVAL. */
+/* --mode's "address" or "ids".  0, or -EINVAL (the caller says CTL_MODE_ERROR). */
 int ctl_parse_mode(const char *s, enum kargs_mode *mode);
+#define CTL_MODE_ERROR "--mode: '%s' is not address or ids"
 
 /*
- * Which libvirt domains pass which host functions through (ctl_vm_uses.c),
+ * Which libvirt domains pass which host functions through (vm_uses.c),
  * read once from the domains' XML at qemu:///system (LIBVIRT_DEFAULT_URI
  * when set), read-only.  Under a --root other than "/" only from
  * LIBVIRT_DEFAULT_URI: the machine there is not the one libvirt runs on.
@@ -164,6 +198,20 @@ void ctl_vm_uses_json(const struct ctl_vm_uses *u, struct json *j, const struct 
 typedef void (*ctl_vm_report_fn)(void *userdata, int level, const char *hint, const char *text);
 void ctl_vm_doctor(const struct ctl *c, const struct ctl_machine *m, ctl_vm_report_fn report,
 		   void *userdata);
+
+/*
+ * Locks and reads the manifest for add and remove (manifest_doc_open()),
+ * its path under the root into @path.  0, or -errno after saying why.
+ */
+struct manifest_doc;
+int ctl_manifest_open(const struct ctl *c, struct manifest_doc *doc, char *path, size_t size);
+/*
+ * After the edits to @doc (opened at @path) ended in @r (0 or -errno):
+ * saves it when @r is 0 and @changed.  0, or -errno after saying that the
+ * manifest is unchanged.
+ */
+int ctl_manifest_save(struct manifest_doc *doc, const char *path, int r, bool changed);
+
 
 int cmd_apply(struct ctl *c, int argc, char **argv);
 int cmd_list(struct ctl *c, int argc, char **argv);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * earlybindctl: the admin side of earlybind.  This file is options and
- * dispatch; each command lives in its own file (ctl_*.c).
+ * dispatch; each command lives in its own file (cmd_X.c, holding cmd_X()).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -79,6 +79,26 @@ int ctl_common_option(struct ctl *c, int opt, const char *arg, const char *usage
 	default:
 		return 0;
 	}
+}
+
+int ctl_parse_json_only(struct ctl *c, int argc, char **argv, const char *usage_text,
+			bool *json, int nargs)
+{
+	static const struct option opts[] = {
+		CTL_COMMON_LONG,
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, CTL_COMMON_SHORT "j", opts, NULL)) != -1) {
+		if (ctl_common_option(c, opt, optarg, usage_text))
+			continue;
+		if (opt != 'j')
+			return ctl_usage_error(usage_text);
+		*json = true;
+	}
+	return argc - optind == nargs ? 0 : ctl_usage_error(usage_text);
 }
 
 int main(int argc, char **argv)

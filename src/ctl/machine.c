@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "manifest_edit.h"
+#include "modalias.h"
+#include "rootpath.h"
 
 struct bad_lines {
 	const char *path;
@@ -24,7 +27,7 @@ static void report_bad_line(void *userdata, unsigned line, const char *reason)
 int ctl_machine_load(const struct ctl *c, struct ctl_machine *m)
 {
 	char path[PATH_MAX], msg[256];
-	struct bad_lines bad = { .path = "/etc/earlybind.conf" };
+	struct bad_lines bad = { .path = CTL_MANIFEST };
 	int r;
 
 	*m = (struct ctl_machine){ 0 };
@@ -32,7 +35,7 @@ int ctl_machine_load(const struct ctl *c, struct ctl_machine *m)
 	if (r < 0) {
 		ctl_error("cannot read the PCI functions under %s: %s", c->root,
 			  msg[0] ? msg : strerror(-r));
-		return CTL_EXIT_FAIL;
+		return r;
 	}
 	r = ctl_manifest_path(c, path, sizeof(path));
 	if (r == 0)
@@ -40,20 +43,47 @@ int ctl_machine_load(const struct ctl *c, struct ctl_machine *m)
 	if (r < 0 && r != -ENOENT) {
 		ctl_error("%s: %s", path, manifest_file_strerror(r));
 		ctl_machine_free(m);
-		return CTL_EXIT_FAIL;
+		return r;
 	}
 	m->manifest_bad = bad.count;
 	r = verdict_ctx_init(&m->vc, c->root, &m->devs);
 	if (r < 0) {
 		ctl_error("%s", strerror(-r));
 		ctl_machine_free(m);
-		return CTL_EXIT_FAIL;
+		return r;
 	}
 	return 0;
 }
 
+int ctl_manifest_open(const struct ctl *c, struct manifest_doc *doc, char *path, size_t size)
+{
+	int r = ctl_manifest_path(c, path, size) < 0 ? -ENAMETOOLONG :
+		manifest_doc_open(doc, c->root, CTL_MANIFEST);
+
+	if (r == -EBADMSG)
+		ctl_error(CTL_MANIFEST ":%u: contains a NUL byte; earlybindctl does not "
+			  "rewrite such a file: remove the byte (tr -d '\\000') and try again",
+			  doc->nul_line);
+	else if (r == -EXDEV)
+		ctl_error("%s: %s", path, root_strerror(r));
+	else if (r < 0)
+		ctl_error("%s: %s", path, manifest_file_strerror(r));
+	return r < 0 ? r : 0;
+}
+
+int ctl_manifest_save(struct manifest_doc *doc, const char *path, int r, bool changed)
+{
+	if (r >= 0 && changed)
+		r = manifest_doc_save(doc);
+	if (r < 0)
+		ctl_error("%s: %s; the manifest is unchanged", path, strerror(-r));
+	return r < 0 ? r : 0;
+}
+
 void ctl_machine_free(struct ctl_machine *m)
 {
+	modalias_close(m->kmod);
+	m->kmod = NULL;
 	verdict_ctx_free(&m->vc);
 	manifest_free(&m->manifest);
 	pcidev_list_free(&m->devs);
@@ -79,12 +109,12 @@ int ctl_resolve(const struct ctl_machine *m, const char *arg, const struct pcide
 		if (*out)
 			return 0;
 		ctl_error("no PCI function at %s; 'earlybindctl list' shows them", arg);
-		return CTL_EXIT_FAIL;
+		return -ENODEV;
 	}
 	if (pci_id_parse(arg, &id) < 0) {
 		ctl_error("'%s' is neither a PCI address (0000:0b:00.0) nor an id (1002:73bf)",
 			  arg);
-		return CTL_EXIT_USAGE;
+		return -EINVAL;
 	}
 	n = pcidev_find_id(&m->devs, &id, hits, sizeof(hits) / sizeof(*hits));
 	if (n == 1) {
@@ -93,16 +123,16 @@ int ctl_resolve(const struct ctl_machine *m, const char *arg, const struct pcide
 	}
 	if (n == 0) {
 		ctl_error("no PCI function has the id %s", arg);
-		return CTL_EXIT_FAIL;
+		return -ENODEV;
 	}
 	ctl_error("%zu functions have the id %s; name one by its address:", n, arg);
 	for (size_t i = 0; i < n && i < sizeof(hits) / sizeof(*hits); i++) {
 		char d[400];
 
 		ctl_describe(hits[i], d, sizeof(d));
-		fprintf(stderr, "  %s\n", ctl_text(stderr, d));
+		ctl_more(NULL, false, "  %s", d);
 	}
-	return CTL_EXIT_FAIL;
+	return -ENOTUNIQ;
 }
 
 void ctl_pci_id(const struct pcidev *d, struct pci_id *id)
@@ -133,15 +163,6 @@ const struct manifest_entry *ctl_manifest_entry(const struct ctl_machine *m,
 			return e;
 	}
 	return NULL;
-}
-
-static void format_id(const struct pci_id *id, char *buf, size_t size)
-{
-	if (id->has_subsys)
-		snprintf(buf, size, "%04x:%04x:%04x:%04x", id->vendor, id->device, id->subvendor,
-			 id->subdevice);
-	else
-		snprintf(buf, size, "%04x:%04x", id->vendor, id->device);
 }
 
 /* Does @e take @d at boot: its address (or '*') and its id? */
@@ -199,10 +220,10 @@ size_t ctl_system_claims(const struct ctl_machine *m, const struct kargs_result 
 void ctl_system_claim_describe(const struct ctl_system_claim *sc, char *what, size_t wsize,
 			       char *fix, size_t fsize)
 {
-	char desc[400], id[24], a[PCI_ADDR_STRLEN];
+	char desc[400], id[PCI_ID_STRLEN], a[PCI_ADDR_STRLEN];
 
 	ctl_describe(sc->d, desc, sizeof(desc));
-	format_id(&sc->e->id, id, sizeof(id));
+	pci_id_format(&sc->e->id, id);
 	pci_addr_format(&sc->e->addr, a);
 	if (sc->by_ids) {
 		snprintf(what, wsize, "has the id %s, and so --mode ids' id list would also take "
@@ -225,7 +246,7 @@ static void refuse_one(void *userdata, const struct ctl_system_claim *sc)
 
 	(void)userdata;
 	ctl_system_claim_describe(sc, what, sizeof(what), fix, sizeof(fix));
-	ctl_error("/etc/earlybind.conf:%u: %s: the system runs from that disk, and at boot "
+	ctl_error(CTL_MANIFEST ":%u: %s: the system runs from that disk, and at boot "
 		  "earlybind would take it away; %s", sc->e->line, what, fix);
 }
 

@@ -8,6 +8,7 @@
  * overwrite or add one.  So on a terminal every such byte is shown
  * written out; into a pipe or a file the text goes as it is, for scripts.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -144,7 +145,8 @@ void ctl_warn(const struct ctl *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	(void)c;
+	if (c->quiet)
+		return;
 	va_start(ap, fmt);
 	message(stderr, "earlybindctl: warning: ", fmt, ap);
 	va_end(ap);
@@ -159,6 +161,23 @@ void ctl_info(const struct ctl *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	message(stdout, "", fmt, ap);
 	va_end(ap);
+}
+
+void ctl_more(const struct ctl *c, bool warning, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (warning && c->quiet)
+		return;
+	va_start(ap, fmt);
+	message(stderr, "", fmt, ap);
+	va_end(ap);
+}
+
+int ctl_usage_error(const char *usage)
+{
+	fputs(usage, stderr);
+	return -EINVAL;
 }
 
 const char *ctl_color(const struct ctl *c, enum ctl_color which)

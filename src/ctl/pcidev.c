@@ -24,6 +24,7 @@
  */
 #include "pcidev.h"
 #include "rootpath.h"
+#include "strcopy.h"
 
 #include <pci/pci.h>
 
@@ -135,16 +136,6 @@ static void keep_name(char *buf, size_t size, const char *res)
 		buf[0] = '\0';
 	else if (res != buf)
 		snprintf(buf, size, "%s", res);
-}
-
-static int copy_str(char *dst, size_t size, const char *src)
-{
-	size_t len = strlen(src);
-
-	if (len >= size)
-		return -ENAMETOOLONG;
-	memcpy(dst, src, len + 1);
-	return 0;
 }
 
 struct fill {
@@ -285,7 +276,7 @@ static int read_link_name(int devices_fd, const char *addr, const char *name, ch
 	base = base ? base + 1 : target;
 	if (!base[0] || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
 		return 1;
-	return copy_str(buf, size, base);
+	return str_copy(buf, size, base);
 }
 
 /* What libpci does not read: 0, -ENOENT when the function is gone, or -errno. */
@@ -313,7 +304,7 @@ static int read_sysfs(int devices_fd, const char *busdir, const char *addr, stru
 		return -ENAMETOOLONG;
 	if (!realpath(path, real))
 		return -errno;
-	r = copy_str(d->syspath, sizeof(d->syspath), real);
+	r = str_copy(d->syspath, sizeof(d->syspath), real);
 	if (r < 0)
 		return r;
 

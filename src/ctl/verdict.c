@@ -6,6 +6,7 @@
 
 #include "blockdev.h"
 #include "verdict.h"
+#include "vfio_driver.h"
 
 int verdict_ctx_init(struct verdict_ctx *vc, const char *root, const struct pcidev_list *devs)
 {
@@ -71,6 +72,15 @@ unsigned verdict_own(const struct verdict_ctx *vc, const struct pcidev *d)
 	return f;
 }
 
+bool verdict_keeps_group(const struct verdict_ctx *vc, const struct pcidev *o)
+{
+	unsigned own = verdict_own(vc, o);
+
+	if (own & (VERDICT_CHIPSET | VERDICT_BOOT_VGA | VERDICT_SYSTEM_DISK))
+		return true;
+	return (own & VERDICT_BRIDGE) && !vfio_driver_leaves_group_viable(o->driver);
+}
+
 void verdict_of(const struct verdict_ctx *vc, const struct pcidev *d, struct verdict *v)
 {
 	*v = (struct verdict){ .flags = verdict_own(vc, d) };
@@ -83,8 +93,7 @@ void verdict_of(const struct verdict_ctx *vc, const struct pcidev *d, struct ver
 
 		if (o == d || o->iommu_group != d->iommu_group)
 			continue;
-		/* Bridges in a group are fine: pcieport lets go of DMA ownership. */
-		if (verdict_own(vc, o) & (VERDICT_CHIPSET | VERDICT_BOOT_VGA | VERDICT_SYSTEM_DISK)) {
+		if (verdict_keeps_group(vc, o)) {
 			v->flags |= VERDICT_GROUP_SHARED;
 			v->with = o;
 			return;

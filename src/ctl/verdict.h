@@ -6,6 +6,7 @@
 #ifndef EARLYBIND_VERDICT_H
 #define EARLYBIND_VERDICT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "pcidev.h"
@@ -16,7 +17,7 @@ enum {
 	VERDICT_CHIPSET = 1u << 2,      /* host bridge, ISA/LPC bridge or SMBus */
 	VERDICT_BOOT_VGA = 1u << 3,     /* the firmware's boot display */
 	VERDICT_SYSTEM_DISK = 1u << 4,  /* behind /, /boot, /boot/efi, /usr, /var, swap */
-	VERDICT_GROUP_SHARED = 1u << 5, /* its IOMMU group holds one of the above */
+	VERDICT_GROUP_SHARED = 1u << 5, /* its group holds one that keeps it (verdict_keeps_group) */
 };
 
 struct verdict {
@@ -47,6 +48,14 @@ void verdict_of(const struct verdict_ctx *vc, const struct pcidev *d, struct ver
 const char *verdict_system_disks(const struct verdict_ctx *vc, const struct pcidev *d);
 /* Only @d's own flags, not its group's. */
 unsigned verdict_own(const struct verdict_ctx *vc, const struct pcidev *d);
+/*
+ * Does @o keep its IOMMU group from ever being handed to a guest?  The
+ * functions the host keeps for itself do (a chipset function, the boot
+ * VGA device, a system disk), and a bridge does when the driver the host
+ * keeps it on has not given up DMA ownership (vfio_driver_leaves_group_viable():
+ * pcieport has, so bridges on it never count).
+ */
+bool verdict_keeps_group(const struct verdict_ctx *vc, const struct pcidev *o);
 /* "passable", or the reasons joined by "; ". */
 void verdict_describe(const struct verdict *v, char *buf, size_t size);
 

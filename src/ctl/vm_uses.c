@@ -69,6 +69,17 @@ static bool known(const struct ctl_vm_uses *u)
 	return u && u->asked && u->err == 0;
 }
 
+/* Is use @i of @a, by a domain no earlier use of @a names? */
+static bool first_use(const struct ctl_vm_uses *u, size_t i, const struct pci_addr *a)
+{
+	if (!pci_addr_equal(&u->v[i].host, a))
+		return false;
+	for (size_t k = 0; k < i; k++)
+		if (pci_addr_equal(&u->v[k].host, a) && strcmp(u->v[k].domain, u->v[i].domain) == 0)
+			return false;
+	return true;
+}
+
 /* The domains that use @a, "win11, win10", each once; how many. */
 static size_t names(const struct ctl_vm_uses *u, const struct pci_addr *a, char *buf,
 		    size_t size)
@@ -77,14 +88,7 @@ static size_t names(const struct ctl_vm_uses *u, const struct pci_addr *a, char 
 
 	buf[0] = '\0';
 	for (size_t i = 0; known(u) && i < u->n; i++) {
-		bool seen = false;
-
-		if (!pci_addr_equal(&u->v[i].host, a))
-			continue;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = pci_addr_equal(&u->v[k].host, a) &&
-			       strcmp(u->v[k].domain, u->v[i].domain) == 0;
-		if (seen)
+		if (!first_use(u, i, a))
 			continue;
 		n++;
 		if (len < size)
@@ -99,7 +103,7 @@ void ctl_vm_uses_say(const struct ctl_vm_uses *u, const struct pci_addr *a, char
 {
 	char list[256];
 	size_t n = names(u, a, list, sizeof(list)), len = strlen(buf);
-	/* Inside list's parentheses: "vfio-pci (line 2; libvirt domain win11)". */
+	/* Inside list's parentheses: "vfio-pci (/etc/earlybind.conf:2; libvirt domain win11)". */
 	bool paren = len && buf[len - 1] == ')';
 
 	if (!n || len >= size)
@@ -127,21 +131,13 @@ void ctl_vm_uses_json(const struct ctl_vm_uses *u, struct json *j, const struct 
 		return;
 	}
 	json_array_begin(j);
-	for (size_t i = 0; i < u->n; i++) {
-		bool seen = false;
-
-		if (!pci_addr_equal(&u->v[i].host, a))
-			continue;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = pci_addr_equal(&u->v[k].host, a) &&
-			       strcmp(u->v[k].domain, u->v[i].domain) == 0;
-		if (!seen)
+	for (size_t i = 0; i < u->n; i++)
+		if (first_use(u, i, a))
 			json_string(j, u->v[i].domain);
-	}
 	json_array_end(j);
 }
 
-void ctl_vm_doctor(const struct ctl *c, const struct ctl_machine *m, ctl_vm_report_fn report,
+void ctl_vm_doctor(const struct ctl *c, const struct ctl_machine *m, ctl_vm_report_fn say,
 		   void *userdata)
 {
 	struct ctl_vm_uses *u = m->uses ? m->uses : ctl_vm_uses_load(c);
@@ -152,14 +148,14 @@ void ctl_vm_doctor(const struct ctl *c, const struct ctl_machine *m, ctl_vm_repo
 		goto out;
 	if (u->err == -ECONNREFUSED) {
 		snprintf(text, sizeof(text), "no libvirt daemon at %s: no domain to check", u->uri);
-		report(userdata, 0, NULL, text);
+		say(userdata, 0, NULL, text);
 		goto out;
 	}
 	if (u->err < 0) {
 		snprintf(text, sizeof(text), "cannot read libvirt's domains at %s: %s", u->uri,
 			 u->msg);
-		report(userdata, 1, "is libvirtd (virtqemud) running, and may this user read it?",
-		       text);
+		say(userdata, 1, "is libvirtd (virtqemud) running, and may this user read it?",
+		    text);
 		goto out;
 	}
 	for (size_t i = 0; i < u->n; i++) {
@@ -184,7 +180,7 @@ void ctl_vm_doctor(const struct ctl *c, const struct ctl_machine *m, ctl_vm_repo
 			 "earlybind puts it on pci-stub: libvirt moves it to vfio-pci when %s "
 			 "starts and hands it back to the host driver when it stops", v->domain,
 			 desc, v->domain);
-		report(userdata, 2, hint, text);
+		say(userdata, 2, hint, text);
 	}
 	if (!bad) {
 		if (uses)
@@ -194,7 +190,7 @@ void ctl_vm_doctor(const struct ctl *c, const struct ctl_machine *m, ctl_vm_repo
 		else
 			snprintf(text, sizeof(text), "no libvirt domain at %s has a claimed "
 				 "function", u->uri);
-		report(userdata, 0, NULL, text);
+		say(userdata, 0, NULL, text);
 	}
 out:
 	if (u != m->uses)

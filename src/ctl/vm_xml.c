@@ -586,17 +586,20 @@ static void new_hostdev(struct vm_xml *x, xmlNodePtr devices, const struct vm_fn
 		set_address(e, &f->addr);
 }
 
-/* The functions of one card: fns[from..to). */
-static int add_card(struct vm_xml *x, xmlNodePtr devices, struct layout *l,
-		    const struct vm_want *w, size_t from, size_t to, struct vm_result *res)
-{
-	struct pci_addr slot = { 0 };
-	bool have_slot = false, fn0 = false, fits = true; /* fn0: among those to add */
-	size_t todo = 0;
-	unsigned port;
-	int r;
+/* One card's functions fns[from..to): what to add, and where the domain has the card. */
+struct card {
+	size_t from, to;
+	size_t todo;          /* functions the domain does not have yet */
+	bool fn0;             /* function 0 among them */
+	bool have_slot;       /* the domain has one of the card's functions, at... */
+	struct pci_addr slot; /* ...this guest slot */
+};
 
-	for (size_t i = from; i < to; i++) {
+/* Which of the card's functions the domain has, and where (@res->fns[i].guest). */
+static void survey_card(xmlNodePtr devices, const struct vm_want *w, struct card *k,
+			struct vm_result *res)
+{
+	for (size_t i = k->from; i < k->to; i++) {
 		struct vm_fn_result *fr = &res->fns[i];
 		xmlNodePtr h = find_hostdev(devices, &w->fns[i].addr);
 		xmlNodePtr ga = h ? child(h, "address") : NULL;
@@ -604,71 +607,87 @@ static int add_card(struct vm_xml *x, xmlNodePtr devices, struct layout *l,
 		fr->host = w->fns[i].addr;
 		fr->added = !h;
 		if (!h) {
-			fn0 |= w->fns[i].addr.fn == 0;
-			todo++;
+			k->fn0 |= w->fns[i].addr.fn == 0;
+			k->todo++;
 			continue;
 		}
 		if (ga && attr_is(ga, "type", "pci") && parse_address(ga, &fr->guest) == 0) {
 			fr->has_guest = true;
-			if (!have_slot) {
-				slot = fr->guest;
-				have_slot = true;
+			if (!k->have_slot) {
+				k->slot = fr->guest;
+				k->have_slot = true;
 			}
 		}
 	}
-	if (!todo)
-		return 0;
-	/* Beside what the domain has of the card, when those functions are free there. */
-	for (size_t i = from; i < to && have_slot; i++) {
-		struct pci_addr g = slot;
+}
+
+/* Are the card's new functions free at their own numbers in the domain's slot for it? */
+static bool fits_beside(const struct layout *l, const struct vm_want *w, const struct card *k,
+			const struct vm_result *res)
+{
+	for (size_t i = k->from; i < k->to; i++) {
+		struct pci_addr g = k->slot;
 
 		g.fn = w->fns[i].addr.fn;
 		if (res->fns[i].added && !address_free(l, &g))
-			fits = false;
+			return false;
 	}
-	if (have_slot && fits) {
-		for (size_t i = from; i < to; i++) {
-			struct vm_fn_result *fr = &res->fns[i];
+	return k->have_slot;
+}
 
-			if (!fr->added)
-				continue;
-			fr->guest = slot;
-			fr->guest.fn = w->fns[i].addr.fn;
-			fr->has_guest = true;
-			new_hostdev(x, devices, &w->fns[i], &fr->guest, false);
-			r = note_used(l, &fr->guest);
-			if (r < 0)
-				return r;
-		}
+/* @fr's function at guest address @g.  0 or -errno. */
+static int place(struct vm_xml *x, xmlNodePtr devices, struct layout *l, const struct vm_fn *f,
+		 struct vm_fn_result *fr, const struct pci_addr *g, bool multifunction)
+{
+	fr->guest = *g;
+	fr->has_guest = true;
+	new_hostdev(x, devices, f, &fr->guest, multifunction);
+	return note_used(l, &fr->guest);
+}
+
+/* The functions of one card: fns[from..to).  0 or -errno. */
+static int add_card(struct vm_xml *x, xmlNodePtr devices, struct layout *l,
+		    const struct vm_want *w, size_t from, size_t to, struct vm_result *res)
+{
+	struct card k = { .from = from, .to = to };
+	unsigned port = 0;
+	int r = 0;
+
+	survey_card(devices, w, &k, res);
+	if (!k.todo)
 		return 0;
+	/* Beside what the domain has of the card, when those functions are free there. */
+	if (fits_beside(l, w, &k, res)) {
+		for (size_t i = from; i < to && r == 0; i++) {
+			struct pci_addr g = k.slot;
+
+			g.fn = w->fns[i].addr.fn;
+			if (res->fns[i].added)
+				r = place(x, devices, l, &w->fns[i], &res->fns[i], &g, false);
+		}
+		return r;
 	}
 	/*
 	 * A slot of its own behind a new root port, the functions at their
 	 * numbers; a guest finds a slot's functions through function 0, so
 	 * without it each function goes to function 0 of a port of its own.
 	 */
-	port = 0;
-	for (size_t i = from; i < to; i++) {
+	for (size_t i = from; i < to && r == 0; i++) {
 		struct vm_fn_result *fr = &res->fns[i];
+		struct pci_addr g;
 
 		if (!fr->added)
 			continue;
-		if (!port || !fn0) {
+		if (!port || !k.fn0) {
 			r = new_port(x, devices, l, w, &w->fns[i].addr, res, &port);
 			if (r < 0)
 				return r;
 		}
-		fr->guest = (struct pci_addr){ .bus = (uint8_t)port,
-					       .fn = fn0 ? w->fns[i].addr.fn : 0 };
-		fr->has_guest = true;
-		fr->own_port = !fn0;
-		new_hostdev(x, devices, &w->fns[i], &fr->guest,
-			    fn0 && fr->guest.fn == 0 && todo > 1);
-		r = note_used(l, &fr->guest);
-		if (r < 0)
-			return r;
+		g = (struct pci_addr){ .bus = (uint8_t)port, .fn = k.fn0 ? w->fns[i].addr.fn : 0 };
+		fr->own_port = !k.fn0;
+		r = place(x, devices, l, &w->fns[i], fr, &g, k.fn0 && g.fn == 0 && k.todo > 1);
 	}
-	return 0;
+	return r;
 }
 
 static void add_cpu(struct vm_xml *x, const struct vm_want *w)

@@ -157,6 +157,15 @@ void json_kv_bool(struct json *j, const char *key, bool v)
 	json_bool(j, v);
 }
 
+void json_kv_string_or_null(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	if (s && s[0])
+		json_string(j, s);
+	else
+		json_null(j);
+}
+
 int json_finish(struct json *j)
 {
 	fputc('\n', j->out);

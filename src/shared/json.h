@@ -37,6 +37,8 @@ void json_null(struct json *j);
 void json_kv_string(struct json *j, const char *key, const char *s);
 void json_kv_int(struct json *j, const char *key, int64_t v);
 void json_kv_bool(struct json *j, const char *key, bool v);
+/* @key and @s, or null when @s is NULL or "" (no driver, no name). */
+void json_kv_string_or_null(struct json *j, const char *key, const char *s);
 /* Ends the document with a newline; -EINVAL if it was not well nested. */
 int json_finish(struct json *j);
 

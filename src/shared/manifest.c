@@ -150,6 +150,15 @@ int pci_id_parse(const char *s, struct pci_id *out)
 	return pci_id_parse_n(s, strlen(s), out);
 }
 
+void pci_id_format(const struct pci_id *id, char buf[PCI_ID_STRLEN])
+{
+	if (id->has_subsys)
+		snprintf(buf, PCI_ID_STRLEN, "%04x:%04x:%04x:%04x", id->vendor, id->device,
+			 id->subvendor, id->subdevice);
+	else
+		snprintf(buf, PCI_ID_STRLEN, "%04x:%04x", id->vendor, id->device);
+}
+
 bool manifest_entry_id_matches(const struct manifest_entry *e, const struct pci_id *have)
 {
 	if (e->any_id)
@@ -388,14 +397,16 @@ static int manifest_append(struct manifest *m, const struct manifest_entry *e)
 	return index_add_last(m);
 }
 
-/* Returns 0 when the line was appended or was empty, 1 when it was bad. */
-static int parse_line(struct manifest *m, struct line_ctx *lc, const char *s, size_t len)
+/*
+ * The columns of a line into @col (up to MAX_COLUMNS), up to a '#'; how
+ * many in *@n.  0, or 1 when the line is bad (reported).
+ */
+static int split_columns(struct line_ctx *lc, const char *s, size_t len,
+			 struct token col[MAX_COLUMNS], size_t *n)
 {
-	struct token col[MAX_COLUMNS];
-	struct manifest_entry e;
-	const struct manifest_entry *dup;
-	size_t n = 0, i = 0;
+	size_t i = 0;
 
+	*n = 0;
 	while (i < len) {
 		size_t start;
 
@@ -403,27 +414,97 @@ static int parse_line(struct manifest *m, struct line_ctx *lc, const char *s, si
 			i++;
 		if (i == len || s[i] == '#')
 			break;
-		if (n == MAX_COLUMNS) {
-			struct token extra = { s + i, 0 };
+		start = i;
+		while (i < len && !manifest_is_blank(s[i]) && s[i] != '#')
+			i++;
+		if (*n == MAX_COLUMNS) {
+			struct token extra = { s + start, i - start };
 
-			while (i + extra.len < len && !manifest_is_blank(s[i + extra.len]) &&
-			       s[i + extra.len] != '#')
-				extra.len++;
 			line_error(lc, "too many columns at " TOK_FMT
 				   " (expected: driver device id [options])", TOK_ARG(&extra));
 			return 1;
 		}
-		start = i;
-		while (i < len && !manifest_is_blank(s[i]) && s[i] != '#')
-			i++;
-		col[n].s = s + start;
-		col[n].len = i - start;
-		if (memchr(col[n].s, '\0', col[n].len)) {
+		col[*n] = (struct token){ s + start, i - start };
+		if (memchr(col[*n].s, '\0', col[*n].len)) {
 			line_error(lc, "contains a NUL byte");
 			return 1;
 		}
-		n++;
+		(*n)++;
 	}
+	return 0;
+}
+
+/* The @n columns (3 or 4) into @e.  0, or 1 when one is bad (reported). */
+static int parse_columns(struct line_ctx *lc, const struct token *col, size_t n,
+			 struct manifest_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->line = lc->line;
+	if (!manifest_driver_valid(col[0].s, col[0].len)) {
+		line_error(lc, "invalid driver name " TOK_FMT
+			   " (letters, digits, '_' and '-', not starting with '-', at most %d)",
+			   TOK_ARG(&col[0]), MANIFEST_DRIVER_MAX);
+		return 1;
+	}
+	memcpy(e->driver, col[0].s, col[0].len);
+	e->driver[col[0].len] = '\0';
+	if (token_is(&col[1], "*")) {
+		e->any_addr = true;
+	} else if (pci_addr_parse_n(col[1].s, col[1].len, &e->addr) < 0) {
+		line_error(lc, "invalid PCI address " TOK_FMT
+			   " (expected DDDD:BB:DD.F, e.g. 0000:0b:00.0, or '*')", TOK_ARG(&col[1]));
+		return 1;
+	}
+	if (token_is(&col[2], "*")) {
+		e->any_id = true;
+	} else if (pci_id_parse_n(col[2].s, col[2].len, &e->id) < 0) {
+		line_error(lc, "invalid id " TOK_FMT
+			   " (expected VVVV:DDDD or VVVV:DDDD:SVVV:SDDD in hex, or '*')",
+			   TOK_ARG(&col[2]));
+		return 1;
+	}
+	if (e->any_addr && e->any_id) {
+		line_error(lc, "'*' in both device and id columns would claim every PCI function");
+		return 1;
+	}
+	return n == 4 && parse_options(lc, &col[3], &e->options) < 0;
+}
+
+/*
+ * A line that says again what an earlier one said: the same address, or
+ * a second '*' line of an id, which would never claim anything.  1 when
+ * @e is one (reported), else 0.
+ */
+static int is_duplicate(const struct manifest *m, struct line_ctx *lc,
+			const struct manifest_entry *e, const struct token *id_col)
+{
+	const struct manifest_entry *dup;
+	char a[PCI_ADDR_STRLEN];
+
+	if (!e->any_addr) {
+		dup = manifest_find_addr(m, &e->addr);
+		if (dup) {
+			pci_addr_format(&e->addr, a);
+			line_error(lc, "%s is already listed on line %u", a, dup->line);
+		}
+	} else {
+		dup = find_wildcard_id(m, &e->id);
+		if (dup)
+			line_error(lc, "device '*' with id " TOK_FMT " is already listed on line %u",
+				   TOK_ARG(id_col), dup->line);
+	}
+	return dup != NULL;
+}
+
+/* 0 when the line was appended or was empty, 1 when it was bad, or -ENOMEM. */
+static int parse_line(struct manifest *m, struct line_ctx *lc, const char *s, size_t len)
+{
+	struct token col[MAX_COLUMNS];
+	struct manifest_entry e;
+	size_t n;
+
+	if (split_columns(lc, s, len, col, &n))
+		return 1;
 	if (n == 0)
 		return 0;
 	if (n < 3) {
@@ -431,59 +512,8 @@ static int parse_line(struct manifest *m, struct line_ctx *lc, const char *s, si
 			   n, n == 1 ? "" : "s");
 		return 1;
 	}
-
-	memset(&e, 0, sizeof(e));
-	e.line = lc->line;
-	if (!manifest_driver_valid(col[0].s, col[0].len)) {
-		line_error(lc, "invalid driver name " TOK_FMT
-			   " (letters, digits, '_' and '-', not starting with '-', at most %d)",
-			   TOK_ARG(&col[0]), MANIFEST_DRIVER_MAX);
+	if (parse_columns(lc, col, n, &e) || is_duplicate(m, lc, &e, &col[2]))
 		return 1;
-	}
-	memcpy(e.driver, col[0].s, col[0].len);
-	e.driver[col[0].len] = '\0';
-
-	if (token_is(&col[1], "*")) {
-		e.any_addr = true;
-	} else if (pci_addr_parse_n(col[1].s, col[1].len, &e.addr) < 0) {
-		line_error(lc, "invalid PCI address " TOK_FMT
-			   " (expected DDDD:BB:DD.F, e.g. 0000:0b:00.0, or '*')", TOK_ARG(&col[1]));
-		return 1;
-	}
-	if (token_is(&col[2], "*")) {
-		e.any_id = true;
-	} else if (pci_id_parse_n(col[2].s, col[2].len, &e.id) < 0) {
-		line_error(lc, "invalid id " TOK_FMT
-			   " (expected VVVV:DDDD or VVVV:DDDD:SVVV:SDDD in hex, or '*')",
-			   TOK_ARG(&col[2]));
-		return 1;
-	}
-
-	if (e.any_addr && e.any_id) {
-		line_error(lc, "'*' in both device and id columns would claim every PCI function");
-		return 1;
-	}
-	if (n == 4 && parse_options(lc, &col[3], &e.options) < 0)
-		return 1;
-
-	if (!e.any_addr) {
-		dup = manifest_find_addr(m, &e.addr);
-		if (dup) {
-			char a[PCI_ADDR_STRLEN];
-
-			pci_addr_format(&e.addr, a);
-			line_error(lc, "%s is already listed on line %u", a, dup->line);
-			return 1;
-		}
-	} else {
-		/* The second '*' line of an id would never claim anything. */
-		dup = find_wildcard_id(m, &e.id);
-		if (dup) {
-			line_error(lc, "device '*' with id " TOK_FMT " is already listed on line %u",
-				   TOK_ARG(&col[2]), dup->line);
-			return 1;
-		}
-	}
 	return manifest_append(m, &e) < 0 ? -ENOMEM : 0;
 }
 

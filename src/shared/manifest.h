@@ -116,6 +116,13 @@ bool pci_addr_equal(const struct pci_addr *a, const struct pci_addr *b);
 
 /* "VVVV:DDDD" or "VVVV:DDDD:SVVV:SDDD", hex in either case; 0 or -EINVAL. */
 int pci_id_parse(const char *s, struct pci_id *out);
+/* "VVVV:DDDD:SVVV:SDDD" and a NUL. */
+#define PCI_ID_STRLEN 20
+/*
+ * Writes @id as pci_id_parse() reads it, in lower case, into @buf: with
+ * the subsystem when @id has one (has_subsys), else "VVVV:DDDD".
+ */
+void pci_id_format(const struct pci_id *id, char buf[PCI_ID_STRLEN]);
 
 /*
  * Does a function with id @have satisfy the entry's id column?  The subsystem

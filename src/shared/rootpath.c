@@ -78,35 +78,112 @@ static const char *relative(const char *path)
 	return *path ? path : ".";
 }
 
+/* The directories the walk went through, the root first, and what is left of it. */
+struct walk {
+	int *stack;
+	size_t n, alloc;
+	char *todo;   /* the path still to walk (from a pointer into it) */
+	size_t links; /* symlinks followed so far */
+};
+
+/* @fd on top of the stack: 0, or -ENOMEM (@fd closed). */
+static int walk_push(struct walk *w, int fd)
+{
+	if (w->n == w->alloc) {
+		int *ns = realloc(w->stack, w->alloc * 2 * sizeof(*w->stack));
+
+		if (!ns) {
+			close(fd);
+			return -ENOMEM;
+		}
+		w->stack = ns;
+		w->alloc *= 2;
+	}
+	w->stack[w->n++] = fd;
+	return 0;
+}
+
+/*
+ * Component @c of directory @cur: the last one opened with @oflags, the
+ * others O_PATH as directories to go through; never through a symlink.
+ * The descriptor, or -errno (-ELOOP or -ENOTDIR for a symlink).
+ */
+static int open_component(int cur, const char *c, bool last, int oflags)
+{
+	struct stat st;
+	int fd;
+
+	if (!last)
+		fd = openat(cur, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	else
+		fd = openat(cur, c, oflags | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* O_PATH | O_NOFOLLOW opens a symlink itself: follow it below. */
+	if (last && (oflags & O_PATH) && !(oflags & O_NOFOLLOW) && fstat(fd, &st) == 0 &&
+	    S_ISLNK(st.st_mode)) {
+		close(fd);
+		return -ELOOP;
+	}
+	return fd;
+}
+
+/*
+ * Component @c of @cur could not be opened (@err): when it is a symlink
+ * the walk may follow, what is left becomes its target and then @rest.
+ * 0 to go on, or -errno: @err for what is no symlink, -EXDEV for a link
+ * that leads out of the root (an absolute one), -ELOOP past the kernel's
+ * limit of links.
+ */
+static int follow_link(struct walk *w, int cur, const char *c, const char *rest, bool last,
+		       int oflags, int err)
+{
+	char link[PATH_MAX], *next;
+	ssize_t l;
+
+	if (err != -ELOOP && err != -ENOTDIR)
+		return err;
+	/* A symlink, or no directory (readlinkat says which: EINVAL). */
+	l = readlinkat(cur, c, link, sizeof(link));
+	if (l < 0)
+		return errno != EINVAL ? -errno : err;
+	if (last && (oflags & O_NOFOLLOW))
+		return -ELOOP;
+	if ((size_t)l >= sizeof(link))
+		return -ENAMETOOLONG;
+	if (++w->links > ROOT_MAX_LINKS)
+		return -ELOOP;
+	link[l] = '\0';
+	if (link[0] == '/')
+		return -EXDEV;
+	if (asprintf(&next, "%s/%s", link, rest) < 0)
+		return -ENOMEM;
+	free(w->todo);
+	w->todo = next;
+	return 0;
+}
+
 /*
  * The walk: @rel resolved from @rootfd one component at a time, with
  * openat2's RESOLVE_BENEATH rules.  Directories on the way are opened
  * O_PATH | O_NOFOLLOW, so a component swapped for a symlink meanwhile is
  * seen, not followed; ".." goes back to the directory the walk came from
- * (a stack), never above @rootfd.
+ * (the stack), never above @rootfd.
  */
 static int walk(int rootfd, const char *rel, int oflags, int *out)
 {
-	size_t n = 0, alloc = 8, links = 0;
-	int *stack = malloc(alloc * sizeof(*stack)), r = 0;
-	char *todo = strdup(rel), *p;
+	struct walk w = { .alloc = 8 };
+	char *p;
+	int fd, r;
 
-	if (!stack || !todo) {
-		r = -ENOMEM;
-		goto out;
-	}
-	stack[n] = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
-	if (stack[n] < 0) {
-		r = -errno;
-		goto out;
-	}
-	n++;
-	p = todo;
-	for (;;) {
-		char *c, *rest, link[PATH_MAX];
-		int fd, cur = stack[n - 1];
+	w.stack = malloc(w.alloc * sizeof(*w.stack));
+	w.todo = strdup(rel);
+	fd = w.stack && w.todo ? fcntl(rootfd, F_DUPFD_CLOEXEC, 0) : -1;
+	r = !w.stack || !w.todo ? -ENOMEM : fd < 0 ? -errno : walk_push(&w, fd);
+	for (p = w.todo; r == 0;) {
+		int cur = w.stack[w.n - 1];
+		char *c, *rest;
 		bool last;
-		ssize_t l;
 
 		p += strspn(p, "/");
 		if (!*p) {
@@ -126,88 +203,28 @@ static int walk(int rootfd, const char *rel, int oflags, int *out)
 		if (strcmp(c, ".") == 0)
 			continue;
 		if (strcmp(c, "..") == 0) {
-			if (n == 1) {
+			if (w.n == 1)
 				r = -EXDEV;
-				break;
-			}
-			close(stack[--n]);
+			else
+				close(w.stack[--w.n]);
 			continue;
 		}
-		if (last)
-			fd = openat(cur, c, oflags | O_NOFOLLOW | O_CLOEXEC);
-		else
-			fd = openat(cur, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0 && last && (oflags & O_PATH)) {
-			struct stat st;
-
-			/* O_PATH | O_NOFOLLOW opens a symlink itself: follow it below. */
-			if (fstat(fd, &st) == 0 && S_ISLNK(st.st_mode) && !(oflags & O_NOFOLLOW)) {
-				close(fd);
-				fd = -1;
-				errno = ELOOP;
-			}
-		}
+		fd = open_component(cur, c, last, oflags);
 		if (fd >= 0 && last) {
 			*out = fd;
 			break;
 		}
 		if (fd >= 0) {
-			if (n == alloc) {
-				int *ns = realloc(stack, (alloc *= 2) * sizeof(*stack));
-
-				if (!ns) {
-					close(fd);
-					r = -ENOMEM;
-					break;
-				}
-				stack = ns;
-			}
-			stack[n++] = fd;
-			continue;
-		}
-		if (errno != ELOOP && errno != ENOTDIR) {
-			r = -errno;
-			break;
-		}
-		/* A symlink, or no directory (readlinkat says which: EINVAL). */
-		r = -errno;
-		l = readlinkat(cur, c, link, sizeof(link));
-		if (l < 0) {
-			if (errno != EINVAL)
-				r = -errno;
-			break;
-		}
-		r = 0;
-		if (last && (oflags & O_NOFOLLOW)) {
-			r = -ELOOP;
-			break;
-		}
-		if ((size_t)l >= sizeof(link) || ++links > ROOT_MAX_LINKS) {
-			r = (size_t)l >= sizeof(link) ? -ENAMETOOLONG : -ELOOP;
-			break;
-		}
-		link[l] = '\0';
-		if (link[0] == '/') {
-			r = -EXDEV;
-			break;
-		}
-		{
-			/* What is left to walk: the link's target, then the rest. */
-			char *next;
-
-			if (asprintf(&next, "%s/%s", link, p) < 0) {
-				r = -ENOMEM;
-				break;
-			}
-			free(todo);
-			todo = p = next;
+			r = walk_push(&w, fd);
+		} else {
+			r = follow_link(&w, cur, c, p, last, oflags, fd);
+			p = w.todo;
 		}
 	}
-out:
-	while (n > 0)
-		close(stack[--n]);
-	free(stack);
-	free(todo);
+	while (w.n > 0)
+		close(w.stack[--w.n]);
+	free(w.stack);
+	free(w.todo);
 	return r;
 }
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * What a driver's name says about a PCI function held for a guest: one
- * answer for every command, so that vfio-pci's variant drivers count the
- * same everywhere.
+ * What a driver's name says about a PCI function held for a guest: the
+ * one answer the boot binary and every earlybindctl command (add, doctor,
+ * list's verdict, vm) give, so that vfio-pci's variant drivers count the
+ * same everywhere.  docs/kernel-interfaces.md has the kernel's side.
  */
 #ifndef EARLYBIND_VFIO_DRIVER_H
 #define EARLYBIND_VFIO_DRIVER_H
@@ -20,10 +21,12 @@ bool vfio_driver_is(const char *driver);
 
 /*
  * Does a function on @driver ("" for none) leave its IOMMU group viable
- * for vfio?  True for no driver, vfio-pci and its variants, pci-stub and
- * pcieport: the drivers that set driver_managed_dma (torvalds/linux
- * drivers/vfio/group.c, vfio_group_ioctl_get_status: VIABLE unless
- * iommu_group_dma_owner_claimed()).
+ * for vfio, that is, has its driver given up DMA ownership?  True for no
+ * driver, vfio-pci and its variants, pci-stub and pcieport: the drivers
+ * that set driver_managed_dma (torvalds/linux drivers/pci/pci-driver.c,
+ * pci_dma_configure(); drivers/vfio/group.c, vfio_group_ioctl_get_status:
+ * VIABLE unless iommu_group_dma_owner_claimed()).  A function on any
+ * other driver keeps its whole group from a guest.
  */
 bool vfio_driver_leaves_group_viable(const char *driver);
 

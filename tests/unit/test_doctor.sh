@@ -268,8 +268,8 @@ sed -i 's/$/ rd.driver.pre=vfio-pci,vfio_virqfd/' "$R/proc/cmdline"
 doctor
 expect_rc 1
 out_line "fail  rd.driver.pre=vfio-pci,vfio_virqfd on the kernel command line asks for vfio_virqfd, which kernel 6.8.0 does not have  (merged into vfio in 6.2; remove it)"
-out_line "fail  /etc/dracut.conf.d/10-vfio.conf line 2 asks for vfio_virqfd, which kernel 6.8.0 does not have  (merged into vfio in 6.2; remove it)"
-out_line "fail  /etc/modules-load.d/vfio.conf line 2 asks for vfio_virqfd, which kernel 6.8.0 does not have  (merged into vfio in 6.2; remove it)"
+out_line "fail  /etc/dracut.conf.d/10-vfio.conf:2: asks for vfio_virqfd, which kernel 6.8.0 does not have  (merged into vfio in 6.2; remove it)"
+out_line "fail  /etc/modules-load.d/vfio.conf:2: asks for vfio_virqfd, which kernel 6.8.0 does not have  (merged into vfio in 6.2; remove it)"
 not_ok 3
 # The rest of 6.8.0 is in order: its module and its initramfs are found.
 out_line "ok    vfio-pci is a module of kernel 6.8.0: /lib/modules/6.8.0/kernel/drivers/vfio/pci/vfio-pci.ko"
@@ -277,7 +277,7 @@ out_line "ok    the initramfs /boot/initrd.img-6.8.0 has earlybind and the curre
 # 6.2 is the first without it.
 echo 6.2.0-rc1 >"$R/proc/sys/kernel/osrelease"
 doctor
-out_line "fail  /etc/dracut.conf.d/10-vfio.conf line 2 asks for vfio_virqfd, which kernel 6.2.0-rc1 does not have  (merged into vfio in 6.2; remove it)"
+out_line "fail  /etc/dracut.conf.d/10-vfio.conf:2: asks for vfio_virqfd, which kernel 6.2.0-rc1 does not have  (merged into vfio in 6.2; remove it)"
 end
 
 begin manifest_line_whose_function_is_gone
@@ -286,13 +286,13 @@ printf 'vfio-pci 0000:42:00.0 1002:73bf\n' >>"$(M)"
 initrd
 doctor
 expect_rc 1
-out_line "fail  /etc/earlybind.conf line 6: no function at 0000:42:00.0  (the card is gone or moved: 'earlybindctl list' shows the functions; 'earlybindctl remove 0000:42:00.0' drops the line)"
+out_line "fail  /etc/earlybind.conf:6: no function at 0000:42:00.0  (the card is gone or moved: 'earlybindctl list' shows the functions; 'earlybindctl remove 0000:42:00.0' drops the line)"
 not_ok 1
 sed -i 's/^vfio-pci 0000:42:00.0 1002:73bf$/& optional/' "$(M)"
 initrd
 doctor
 expect_rc 0
-out_line "warn  /etc/earlybind.conf line 6: no function at 0000:42:00.0 (optional)  (the card is gone or moved: 'earlybindctl list' shows the functions; 'earlybindctl remove 0000:42:00.0' drops the line)"
+out_line "warn  /etc/earlybind.conf:6: no function at 0000:42:00.0 (optional)  (the card is gone or moved: 'earlybindctl list' shows the functions; 'earlybindctl remove 0000:42:00.0' drops the line)"
 not_ok 1
 # Another card in the slot: the I225-V's id on the I211's address.
 sed -i '$d' "$(M)"
@@ -300,7 +300,7 @@ printf 'vfio-pci 0000:05:00.0 8086:15f3\n' >>"$(M)"
 initrd
 doctor
 expect_rc 1
-out_line_around "fail  /etc/earlybind.conf line 6 wants id 8086:15f3, but the function is 0000:05:00.0 [8086:1539] " \
+out_line_around "fail  /etc/earlybind.conf:6: wants id 8086:15f3, but the function is 0000:05:00.0 [8086:1539] " \
 	"  (another card in that slot? 'earlybindctl remove 0000:05:00.0', then 'earlybindctl add 0000:05:00.0')"
 not_ok 1
 end
@@ -312,7 +312,7 @@ printf 'vfio-pci 0000:01:00.0 144d:a80a\n' >>"$(M)"
 initrd
 doctor
 expect_rc 1
-out_line_around "fail  /etc/earlybind.conf line 6 claims 0000:01:00.0 [144d:a80a] " \
+out_line_around "fail  /etc/earlybind.conf:6: claims 0000:01:00.0 [144d:a80a] " \
 	"980PRO, $HOLDS  (drop the line: earlybindctl remove 0000:01:00.0)"
 not_ok 1
 # A '*' line claims the NVMe through its id.
@@ -321,7 +321,7 @@ printf 'vfio-pci * 144d:a80a\n' >>"$(M)"
 initrd
 doctor
 expect_rc 1
-out_line_around "fail  /etc/earlybind.conf line 6 claims every function with the id 144d:a80a, and so 0000:01:00.0 [144d:a80a] " \
+out_line_around "fail  /etc/earlybind.conf:6: claims every function with the id 144d:a80a, and so 0000:01:00.0 [144d:a80a] " \
 	"980PRO, $HOLDS  (drop the line: earlybindctl remove 144d:a80a)"
 not_ok 1
 end

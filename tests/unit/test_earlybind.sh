@@ -100,6 +100,27 @@ expect_file "$R/sys/bus/pci/drivers/xhci_hcd/unbind" 0000:00:06.0
 expect_file "$R/sys/bus/pci/drivers_probe" 0000:00:06.0
 end
 
+# Driverless after the probe, with no IOMMU group: the IOMMU is off, for
+# vfio-pci and for its variant drivers alike (mlx5_vfio_pci is a vfio driver).
+begin vfio_driver_without_an_iommu_group_is_told_to_turn_the_iommu_on
+"$MKFAKESYS" "$R" - <<-'EOF' || fail "mkfakesys failed"
+	fn 0000:00:00.0 8086:29c0 sub=1af4:1100 class=060000
+	fn 0000:00:05.0 15b3:101e sub=15b3:0016 class=020000 pcie
+	fn 0000:00:06.0 8086:10d3 sub=8086:0000 class=020000 pcie
+	driver vfio-pci
+	driver mlx5_vfio_pci
+	EOF
+printf 'on\n' >"$R/proc/sys/kernel/printk_devkmsg"
+manifest <<-'EOF'
+mlx5_vfio_pci 0000:00:05.0 15b3:101e
+vfio-pci 0000:00:06.0 8086:10d3
+EOF
+run_eb
+expect_rc 1
+log_has "0000:00:05.0 [15b3:101e]: mlx5_vfio_pci did not bind it: the function has no IOMMU group"
+log_has "0000:00:06.0 [8086:10d3]: vfio-pci did not bind it: the function has no IOMMU group"
+end
+
 begin already_on_its_driver_writes_nothing
 base_tree
 manifest <<-'EOF'
@@ -124,7 +145,7 @@ expect_rc 1
 expect_file "$(dev 0000:00:03.0)/driver_override" "(null)"
 expect_file "$R/sys/bus/pci/drivers/e1000e/unbind" ""
 expect_file "$R/sys/bus/pci/drivers_probe" ""
-log_has "0000:00:03.0 [8086:10d3]: /etc/earlybind.conf line 1 expects 8086:1533; function left alone"
+log_has "0000:00:03.0 [8086:10d3]: /etc/earlybind.conf: line 1: expects 8086:1533; function left alone"
 end
 
 begin subsystem_id_mismatch_leaves_the_function_alone
@@ -145,7 +166,7 @@ vfio-pci 0000:09:00.0 10de:1b80
 EOF
 run_eb
 expect_rc 1
-log_has "earlybind: 0000:09:00.0: not present (/etc/earlybind.conf line 1); add 'optional'"
+log_has "earlybind: 0000:09:00.0: not present (/etc/earlybind.conf: line 1); add 'optional'"
 log_has "0 bound, 0 already on their driver, 0 optional absent, 1 failed"
 end
 
@@ -157,7 +178,7 @@ pci-stub 0000:00:07.0 1b36:0001
 EOF
 run_eb
 expect_rc 0
-log_has "earlybind: 0000:09:00.0: not present (/etc/earlybind.conf line 1, optional)"
+log_has "earlybind: 0000:09:00.0: not present (/etc/earlybind.conf: line 1, optional)"
 log_has "0 bound, 1 already on their driver, 1 optional absent, 0 failed"
 end
 

@@ -232,6 +232,57 @@ vfio-pci 0000:07:00.3 1022:149c"
 entries | grep -q 0000:03:08.0 && fail "the group's bridge was claimed"
 end
 
+# A function on a vfio variant driver (mlx5_vfio_pci) already belongs to
+# VFIO: it keeps no group from a guest, so add --only, doctor, list's
+# verdict and kargs give one answer (tests/fixtures/vfio-variant-group.spec).
+begin vfio_variant_sibling_leaves_the_group_viable_for_add_doctor_list_and_kargs
+"$MKFAKESYS" "$R" "$here/fixtures/vfio-variant-group.spec" || fail "mkfakesys failed"
+mkdir -p "$R/etc"
+echo "vfio-pci 0000:03:00.0 15b3:101d" >"$(M)"
+ctl doctor
+grep -qxF "ok    no IOMMU group of a claimed function has a member on a host driver" "$R.out" ||
+	fail "doctor: $(grep 'IOMMU group' "$R.out")"
+ctl list
+expect_rc 0
+for a in 03:00.0 03:00.1; do
+	grep -A1 "^  0000:$a " "$R.out" | grep -q '; passable$' ||
+		fail "list's verdict on $a: $(grep -A1 "^  0000:$a " "$R.out")"
+done
+ctl kargs
+expect_rc 0
+[ "$(cat "$R.out")" = "intel_iommu=on iommu=pt" ] || fail "kargs: '$(cat "$R.out")'"
+rm "$(M)"
+ctl add 03:00.0 --only
+expect_rc 0
+expect_entries "vfio-pci 0000:03:00.0 15b3:101d"
+end
+
+# A bridge is the host's, on the driver it has: pcieport gives up DMA
+# ownership, shpchp (here on QEMU's pci-bridge, which shares a group with
+# the conventional PCI card behind it) does not, and then no guest can
+# have the group.  list's verdict, add and doctor say so alike.
+begin bridge_on_a_driver_that_keeps_dma_ownership_makes_its_group_unviable
+"$MKFAKESYS" "$R" - <<-'EOF' || fail "mkfakesys failed"
+	cmdline BOOT_IMAGE=/vmlinuz-6.8.0-45-generic root=UUID=1 ro intel_iommu=on
+	cpu GenuineIntel 6:143 Intel(R) Xeon(R) Gold 6430
+	modules 6.8.0-45-generic
+	fn 0000:00:00.0 8086:29c0 sub=1af4:1100 class=060000 group=0
+	fn 0000:00:03.0 1b36:0001 class=060400 driver=shpchp group=3 bridge secondary=01
+	fn 0000:01:01.0 8086:100e sub=1af4:1100 class=020000 driver=e1000 group=3 parent=0000:00:03.0
+	EOF
+ctl list
+grep -A1 '^  0000:01:01.0 ' "$R.out" | grep -qF 'its IOMMU group 3 also holds 0000:00:03.0 (PCI bridge)' ||
+	fail "list's verdict: $(grep -A1 '^  0000:01:01.0 ' "$R.out")"
+ctl add 01:01.0
+expect_rc 1
+err_has "0000:00:03.0 [1b36:0001] Red Hat, Inc. QEMU PCI-PCI bridge (a bridge the host keeps on shpchp, which does not give up DMA ownership)"
+[ -e "$(M)" ] && fail "a refused add wrote the manifest"
+mkdir -p "$R/etc"
+echo "vfio-pci 0000:01:01.0 8086:100e" >"$(M)"
+ctl doctor
+out_has "fail  IOMMU group 3 of 0000:01:01.0 is not viable: 0000:00:03.0 [1b36:0001] Red Hat, Inc. QEMU PCI-PCI bridge is on shpchp"
+end
+
 # --driver takes only what the manifest parser reads back as that driver:
 # a newline or a vertical tab would write lines of its own (here one that
 # claims the NVMe at 01:00.0, which holds /), other bytes a line skipped.
@@ -824,7 +875,7 @@ for cmd in list "show 01:00.0" "show 05:00.0" status doctor "remove 05:00.0"; do
 		fail "show: $(grep LABEL=r "$R.tty")" ;;
 	"show 05:00.0") grep -aqF 'Driver:       ig\x1b[31mb\xff\u009b' "$R.tty" ||
 		fail "show: $(grep Driver: "$R.tty")" ;;
-	"remove 05:00.0") grep -aqF 'removed line 1: vfio-pci 0000:05:00.0 8086:1539 # \x1b[8mhidden' "$R.tty" ||
+	"remove 05:00.0") grep -aqF '/etc/earlybind.conf:1: removed: vfio-pci 0000:05:00.0 8086:1539 # \x1b[8mhidden' "$R.tty" ||
 		fail "remove: $(cat "$R.tty")" ;;
 	esac
 done
@@ -896,6 +947,31 @@ for cmd in list kargs status doctor "show 0b:00.0"; do
 	err_has "--root: the directory name is empty"
 	[ -s "$R.out" ] && fail "$cmd --root '': $(cat "$R.out")"
 done
+end
+
+# -q: errors only.  A warning is not said (kargs on a manifest that claims
+# nothing warns), an error always is.
+begin quiet_silences_warnings_but_never_errors
+x570
+ctl kargs
+err_has "warning: the manifest claims nothing"
+ctl -q kargs
+expect_rc 0
+[ "$(cat "$R.out")" = "iommu=pt" ] || fail "kargs -q printed '$(cat "$R.out")'"
+[ -s "$R.err" ] && fail "kargs -q said: $(cat "$R.err")"
+ctl -q show 42:00.0
+expect_rc 1
+err_has "no PCI function at 42:00.0"
+# A warning of several lines goes with all of them.
+rm -rf "$R"
+"$MKFAKESYS" "$R" "$here/fixtures/chipset-group.spec" || fail "mkfakesys failed"
+ctl -q add 01:00.0 --force
+expect_rc 0
+[ -s "$R.err" ] && fail "add -q --force said: $(cat "$R.err")"
+rm "$(M)"
+ctl add 01:00.0 --force
+err_has "warning: IOMMU group 0 of 0000:01:00.0"
+err_has "  0000:00:1f.4 [8086:7aa3]"
 end
 
 begin usage_errors_exit_2

@@ -395,7 +395,7 @@ LIBVIRT_DEFAULT_URI=test://$R/after.xml "$CTL" --root "$R/root" status --json >"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); e=[x for x in d["entries"] if x["address"]=="0000:0b:00.0"][0]; assert e["domains"] == ["win11"], e' "$R.out" ||
 	fail "status --json: $(cat "$R.out")"
 LIBVIRT_DEFAULT_URI=test://$R/after.xml NO_COLOR=1 "$CTL" --root "$R/root" list >"$R.out" 2>"$R.err"
-grep -A1 '0000:0b:00.1 ' "$R.out" | grep -qF 'manifest: vfio-pci (line 2; libvirt domain win11)' ||
+grep -A1 '0000:0b:00.1 ' "$R.out" | grep -qF 'manifest: vfio-pci (/etc/earlybind.conf:2; libvirt domain win11)' ||
 	fail "list: $(cat "$R.out")"
 LIBVIRT_DEFAULT_URI=test://$R/after.xml NO_COLOR=1 "$CTL" --root "$R/root" doctor >"$R.out" 2>"$R.err"
 grep -qF "ok    the libvirt domains at test://$R/after.xml have 5 claimed functions, none on pci-stub with managed='yes'" "$R.out" ||
