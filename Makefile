@@ -117,7 +117,7 @@ FUZZERS := $(BUILDDIR)/fuzz/fuzz_manifest $(BUILDDIR)/fuzz/fuzz_cmdline \
 	   $(BUILDDIR)/fuzz/fuzz_vm_xml $(BUILDDIR)/fuzz/fuzz_kargs_edit
 
 $(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/shared/manifest.c src/shared/manifest.h tests/check.h src/shared/readfile.c \
-	src/shared/manifest_edit.c src/shared/manifest_edit.h src/shared/atomicfile.c src/shared/atomicfile.h src/shared/rootpath.c
+	src/shared/manifest_edit.c src/shared/strv.c src/shared/manifest_edit.h src/shared/atomicfile.c src/shared/atomicfile.h src/shared/rootpath.c
 $(BUILDDIR)/asan/test_cmdline: tests/unit/test_cmdline.c src/shared/cmdline.c src/shared/readfile.c src/shared/cmdline.h tests/check.h
 $(BUILDDIR)/asan/test_rootpath: tests/unit/test_rootpath.c src/shared/rootpath.c src/shared/rootpath.h tests/check.h
 # The same tests on the component walk that stands in where openat2 is missing.
@@ -147,9 +147,10 @@ $(BUILDDIR)/mkfakesys: tests/mkfakesys.c tests/fakesys.c tests/fakesys.h
 	$(CC) $(STD) $(WARN) -Wno-missing-prototypes $(CFLAGS) -o $@ tests/mkfakesys.c tests/fakesys.c
 
 $(BUILDDIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/shared/manifest.c src/shared/readfile.c src/shared/manifest.h \
-	src/shared/manifest_edit.c src/shared/atomicfile.c src/shared/rootpath.c
+	src/shared/manifest_edit.c src/shared/strv.c src/shared/atomicfile.c src/shared/rootpath.c
 $(BUILDDIR)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c src/shared/cmdline.c src/shared/readfile.c src/shared/cmdline.h
-$(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/shared/json.c src/shared/manifest.c src/shared/readfile.c kargs/kargs.h
+$(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/shared/json.c src/shared/manifest.c src/shared/readfile.c \
+			     src/shared/cmdline.c src/shared/strv.c kargs/kargs.h
 $(BUILDDIR)/fuzz/fuzz_kargs: FUZZ_CFLAGS := -Isrc/shared -Ikargs
 $(BUILDDIR)/fuzz/fuzz_initrd: tests/fuzz/fuzz_initrd.c src/shared/initrd.c src/shared/readfile.c src/shared/initrd.h
 # JSON strings from any bytes: UTF-8, no raw control character.
@@ -161,7 +162,7 @@ $(BUILDDIR)/fuzz/fuzz_vm_xml: tests/fuzz/fuzz_vm_xml.c src/ctl/vm_xml.c src/shar
 $(BUILDDIR)/fuzz/fuzz_vm_xml: FUZZ_CFLAGS = -Isrc/ctl -Isrc/shared $(shell pkg-config --cflags libxml-2.0)
 $(BUILDDIR)/fuzz/fuzz_vm_xml: FUZZ_LIBS = $(shell pkg-config --libs libxml-2.0)
 $(BUILDDIR)/fuzz/fuzz_kargs_edit: tests/fuzz/fuzz_kargs_edit.c kargs/kargs.c src/shared/json.c src/shared/manifest.c src/shared/readfile.c \
-				  kargs/kargs.h
+				  src/shared/cmdline.c src/shared/strv.c kargs/kargs.h
 $(BUILDDIR)/fuzz/fuzz_kargs_edit: FUZZ_CFLAGS := -Isrc/shared -Ikargs
 $(FUZZERS):
 	@mkdir -p $(@D)

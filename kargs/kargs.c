@@ -4,27 +4,14 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "cmdline.h"
 #include "json.h"
 #include "kargs.h"
+#include "strv.h"
 
 int kargs_push(struct kargs *k, const char *tok)
 {
-	char *copy;
-
-	if (k->n == k->alloc) {
-		size_t alloc = k->alloc ? k->alloc * 2 : 16;
-		char **v = realloc(k->v, alloc * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		k->v = v;
-		k->alloc = alloc;
-	}
-	copy = strdup(tok);
-	if (!copy)
-		return -ENOMEM;
-	k->v[k->n++] = copy;
-	return 0;
+	return strv_append(&k->v, &k->n, &k->alloc, tok, strlen(tok));
 }
 
 void kargs_free(struct kargs *k)
@@ -49,50 +36,15 @@ bool kargs_has(const struct kargs *k, const char *tok)
 	return false;
 }
 
-bool kargs_isspace(unsigned char c)
-{
-	/* lib/ctype.c marks 160 (Latin-1's no-break space) _S as well. */
-	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
-}
-
-bool kargs_next(const char *text, size_t *pos, struct kargs_span *tok)
-{
-	size_t p = *pos;
-	bool quoted = false;
-
-	while (text[p] && kargs_isspace((unsigned char)text[p]))
-		p++;
-	if (!text[p]) {
-		*pos = p;
-		return false;
-	}
-	tok->start = p;
-	for (; text[p] && (quoted || !kargs_isspace((unsigned char)text[p])); p++)
-		if (text[p] == '"')
-			quoted = !quoted;
-	tok->len = p - tok->start;
-	tok->open = quoted;
-	*pos = p;
-	return true;
-}
-
 int kargs_split(struct kargs *k, const char *cmdline)
 {
-	struct kargs_span t;
-	size_t pos = 0;
+	struct cmdline_token t;
+	size_t pos = 0, len = strlen(cmdline);
+	int r = 0;
 
-	while (kargs_next(cmdline, &pos, &t)) {
-		char *tok = strndup(cmdline + t.start, t.len);
-		int r;
-
-		if (!tok)
-			return -ENOMEM;
-		r = kargs_push(k, tok);
-		free(tok);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	while (r == 0 && cmdline_next(cmdline, len, &pos, &t))
+		r = strv_append(&k->v, &k->n, &k->alloc, cmdline + t.start, t.len);
+	return r;
 }
 
 char *kargs_join(const struct kargs *k)
@@ -119,10 +71,11 @@ char *kargs_join(const struct kargs *k)
 
 bool kargs_is_token(const char *tok)
 {
-	struct kargs_span t;
+	struct cmdline_token t;
 	size_t pos = 0;
 
-	return kargs_next(tok, &pos, &t) && t.start == 0 && !tok[t.len] && !t.open;
+	return cmdline_next(tok, strlen(tok), &pos, &t) && t.start == 0 && !tok[t.len] &&
+	       !t.open;
 }
 
 /* Appends @n bytes of @s to the buffer @b of @len bytes (room was made). */
@@ -134,7 +87,7 @@ static void put(char *b, size_t *len, const char *s, size_t n)
 
 int kargs_edit(const char *text, const struct kargs *del, const struct kargs *add, char **out)
 {
-	struct kargs_span *t = NULL, one;
+	struct cmdline_token *t = NULL, one;
 	size_t n = 0, alloc = 0, pos = 0, len = 0, size = strlen(text) + 1;
 	bool *gone = NULL, *drop_gap = NULL, kept = false;
 	ssize_t last = -1;
@@ -142,9 +95,9 @@ int kargs_edit(const char *text, const struct kargs *del, const struct kargs *ad
 	int r = -ENOMEM;
 
 	*out = NULL;
-	while (kargs_next(text, &pos, &one)) {
+	while (cmdline_next(text, size - 1, &pos, &one)) {
 		if (n == alloc) {
-			struct kargs_span *nt;
+			struct cmdline_token *nt;
 
 			alloc = alloc ? alloc * 2 : 32;
 			nt = realloc(t, alloc * sizeof(*t));
