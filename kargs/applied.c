@@ -81,14 +81,8 @@ void applied_entry_del(struct applied *a, const char *id, const char *tok)
 {
 	struct applied_entry *e = find_entry(a, id);
 
-	for (size_t i = 0; e && i < e->kargs.n; i++)
-		if (strcmp(e->kargs.v[i], tok) == 0) {
-			free(e->kargs.v[i]);
-			memmove(&e->kargs.v[i], &e->kargs.v[i + 1],
-				(e->kargs.n - i - 1) * sizeof(*e->kargs.v));
-			e->kargs.n--;
-			return;
-		}
+	if (e)
+		kargs_remove(&e->kargs, tok);
 }
 
 int applied_load(const char *root, struct applied *a)

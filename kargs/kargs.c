@@ -28,6 +28,18 @@ void kargs_truncate(struct kargs *k, size_t n)
 		free(k->v[--k->n]);
 }
 
+bool kargs_remove(struct kargs *k, const char *tok)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (strcmp(k->v[i], tok) == 0) {
+			free(k->v[i]);
+			memmove(&k->v[i], &k->v[i + 1], (k->n - i - 1) * sizeof(*k->v));
+			k->n--;
+			return true;
+		}
+	return false;
+}
+
 bool kargs_has(const struct kargs *k, const char *tok)
 {
 	for (size_t i = 0; i < k->n; i++)

@@ -24,6 +24,8 @@ void kargs_free(struct kargs *k);
 /* Drops the tokens after the first @n (none when there are @n or fewer). */
 void kargs_truncate(struct kargs *k, size_t n);
 bool kargs_has(const struct kargs *k, const char *tok);
+/* Takes the first @tok out, keeping the order of the rest; false when there is none. */
+bool kargs_remove(struct kargs *k, const char *tok);
 
 /*
  * Appends the tokens of @cmdline, split as the kernel splits them

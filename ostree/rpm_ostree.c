@@ -33,11 +33,12 @@ static int ro_read(struct backend_ctx *c, struct kargs *current)
 	char *out = NULL;
 	int r;
 
-	if (backend_run(c, argv, true, NULL, &out) < 0)
-		return -1;
+	r = backend_run(c, argv, true, NULL, &out);
+	if (r < 0)
+		return r;
 	r = kargs_split(current, out ? out : "");
 	free(out);
-	return r < 0 ? backend_error("rpm-ostree kargs: %s", strerror(-r)) : 0;
+	return r < 0 ? backend_error(c, r, "rpm-ostree kargs: %s", strerror(-r)) : 0;
 }
 
 static int ro_write(struct backend_ctx *c, const struct kargs *add, const struct kargs *del,
@@ -46,11 +47,11 @@ static int ro_write(struct backend_ctx *c, const struct kargs *add, const struct
 	static const int ok[] = { 0, 77, -1 };
 	size_t n = 0, max = add->n + del->n + 4;
 	char **argv = calloc(max, sizeof(*argv));
-	int r = -1;
+	int r = -ENOMEM;
 
 	(void)ours;
 	if (!argv)
-		return backend_error("%s", strerror(ENOMEM));
+		return backend_error(c, -ENOMEM, "%s", strerror(ENOMEM));
 	/* Nothing to patch (a stopped run finished by hand): no flag is a query. */
 	if (!add->n && !del->n) {
 		free(argv);
@@ -67,13 +68,13 @@ static int ro_write(struct backend_ctx *c, const struct kargs *add, const struct
 	argv[n++] = strdup("--unchanged-exit-77");
 	for (size_t i = 0; i < n; i++)
 		if (!argv[i]) {
-			backend_error("%s", strerror(ENOMEM));
+			backend_error(c, -ENOMEM, "%s", strerror(ENOMEM));
 			goto out;
 		}
 	r = backend_run(c, argv, false, ok, NULL);
 	if (r == 0 && !c->dry_run)
 		c->deployed = true;
-	r = r < 0 ? -1 : 0;
+	r = r < 0 ? r : 0;
 out:
 	for (size_t i = 0; i < n; i++)
 		free(argv[i]);
@@ -129,10 +130,10 @@ static int ro_enable(struct backend_ctx *c, const struct kargs *args, bool drop_
 {
 	char **argv = calloc(args->n + 6, sizeof(*argv));
 	size_t n = 0, allocated;
-	int r = -1;
+	int r = -ENOMEM;
 
 	if (!argv)
-		return backend_error("%s", strerror(ENOMEM));
+		return backend_error(c, -ENOMEM, "%s", strerror(ENOMEM));
 	argv[n++] = "rpm-ostree";
 	argv[n++] = "initramfs";
 	argv[n++] = "--enable";
@@ -145,7 +146,7 @@ static int ro_enable(struct backend_ctx *c, const struct kargs *args, bool drop_
 		}
 		if (asprintf(&argv[n], "--arg=%s", args->v[i]) < 0) {
 			argv[n] = NULL;
-			backend_error("%s", strerror(ENOMEM));
+			backend_error(c, -ENOMEM, "%s", strerror(ENOMEM));
 			goto out;
 		}
 		n++;
@@ -155,7 +156,7 @@ static int ro_enable(struct backend_ctx *c, const struct kargs *args, bool drop_
 		argv[n++] = "--arg=-a";
 		argv[n++] = "--arg=earlybind";
 	}
-	r = backend_run(c, argv, false, NULL, NULL) < 0 ? -1 : 0;
+	r = backend_run(c, argv, false, NULL, NULL);
 	if (r == 0 && !c->dry_run)
 		c->deployed = true;
 	n = allocated;
@@ -177,28 +178,28 @@ static int ro_prepare(struct backend_ctx *c, bool initramfs)
 	char *status[] = { "rpm-ostree", "status", "--json", NULL };
 	struct kargs etc = { 0 };
 	char *json = NULL, *list = NULL;
-	int r = -1;
+	int r;
 
 	if (c->undo || !initramfs)
 		return 0;
-	if (backend_run(c, status, true, NULL, &json) < 0)
-		return -1;
-	if (json_strings(json ? json : "", "\"initramfs-etc\"", &etc) < 0) {
-		backend_error("%s", strerror(ENOMEM));
+	r = backend_run(c, status, true, NULL, &json);
+	if (r < 0)
+		return r;
+	r = json_strings(json ? json : "", "\"initramfs-etc\"", &etc);
+	if (r < 0) {
+		backend_error(c, r, "%s", strerror(-r));
 		goto out;
 	}
-	r = 0;
 	if (etc.n) {
 		list = kargs_join(&etc);
-		fprintf(stderr,
-			"earlybindctl: rpm-ostree initramfs-etc tracks %s: its /etc overlay and the\n"
-			"  initramfs regeneration that puts earlybind in (rpm-ostree initramfs "
-			"--enable)\n  cannot both be on.  Run 'rpm-ostree initramfs-etc --untrack-all' "
-			"first (with\n  dracut's install_items+= in /etc/dracut.conf.d for the files "
-			"still needed),\n  or apply --no-initramfs and put earlybind in the initramfs "
-			"yourself.  Nothing\n  was changed.\n",
-			list ? list : "files");
-		r = -1;
+		r = backend_error(c, -EBUSY,
+				  "rpm-ostree initramfs-etc tracks %s: its /etc overlay and the\n"
+				  "  initramfs regeneration that puts earlybind in (rpm-ostree "
+				  "initramfs --enable)\n  cannot both be on.  Run 'rpm-ostree "
+				  "initramfs-etc --untrack-all' first (with\n  dracut's install_items+= "
+				  "in /etc/dracut.conf.d for the files still needed),\n  or apply "
+				  "--no-initramfs and put earlybind in the initramfs yourself.  "
+				  "Nothing\n  was changed.", list ? list : "files");
 	}
 out:
 	free(list);
@@ -214,13 +215,15 @@ static int ro_initramfs(struct backend_ctx *c, bool undo, struct applied *a)
 	struct kargs args = { 0 };
 	char *json = NULL;
 	bool enabled, ours_there = false, was_enabled, was_added;
-	int r = -1;
+	int r;
 
-	if (backend_run(c, status, true, NULL, &json) < 0)
-		return -1;
+	r = backend_run(c, status, true, NULL, &json);
+	if (r < 0)
+		return r;
 	enabled = json_flag(json ? json : "", "\"regenerate-initramfs\"");
-	if (json_strings(json ? json : "", "\"initramfs-args\"", &args) < 0) {
-		backend_error("%s", strerror(ENOMEM));
+	r = json_strings(json ? json : "", "\"initramfs-args\"", &args);
+	if (r < 0) {
+		backend_error(c, r, "%s", strerror(-r));
 		goto out;
 	}
 	for (size_t i = 0; i + 1 < args.n; i++)
@@ -239,7 +242,7 @@ static int ro_initramfs(struct backend_ctx *c, bool undo, struct applied *a)
 		r = 0;
 		if (enabled && (a->initramfs_enabled || a->initramfs_args_added)) {
 			if (!others && a->initramfs_enabled)
-				r = backend_run(c, disable, false, NULL, NULL) < 0 ? -1 : 0;
+				r = backend_run(c, disable, false, NULL, NULL);
 			else if (ours_there)
 				r = ro_enable(c, &args, true, false);
 		}
@@ -248,9 +251,8 @@ static int ro_initramfs(struct backend_ctx *c, bool undo, struct applied *a)
 		goto out;
 	}
 	if (enabled && ours_there && (c->deployed || !c->manifest_changed)) {
-		if (!c->quiet)
-			printf("initramfs: %s\n", c->deployed ? "the new deployment regenerates it "
-				"with this manifest" : "already regenerated with this manifest");
+		backend_info(c, "initramfs: %s", c->deployed ? "the new deployment regenerates it "
+			     "with this manifest" : "already regenerated with this manifest");
 		r = 0;
 		goto out;
 	}

@@ -18,6 +18,9 @@
 #include "rootpath.h"
 #include "program.h"
 
+/* The root as a file's path starts with it in a message: nothing for "/". */
+#define ROOT_SHOWN(root) (strcmp((root), "/") == 0 ? "" : (root))
+
 static const char apply_usage[] =
 	"Usage: earlybindctl apply [--dry-run] [--bootloader auto|rpm-ostree|grubby|grub|\n"
 	"                          kernel-cmdline] [--no-initramfs] [--kver RELEASE]\n"
@@ -89,6 +92,50 @@ static const struct backend *detect(const char *root, const char **why)
 	return &backend_kernel_cmdline;
 }
 
+/*
+ * The reporter apply hands the back ends: errors through ctl_error,
+ * warnings through ctl_warn and what was done through ctl_info (so -q
+ * leaves errors alone); a dry run's commands and files on stdout, -q or
+ * not.  A message's first line gets the prefix; its further lines (a
+ * command's stderr, a file's text) follow as they are, each shown as
+ * ctl_text() shows text from outside.
+ */
+static void apply_report(void *userdata, enum report_level level, const char *msg)
+{
+	const struct ctl *c = userdata;
+	FILE *f = level == REPORT_ERROR || level == REPORT_WARNING ? stderr : stdout;
+	char *copy, *line, *next;
+
+	if (c->quiet && (level == REPORT_WARNING || level == REPORT_INFO))
+		return;
+	copy = strdup(msg);
+	if (!copy) {
+		ctl_error("%s", msg);
+		return;
+	}
+	next = strchr(copy, '\n');
+	if (next)
+		*next++ = '\0';
+	if (level == REPORT_ERROR)
+		ctl_error("%s", copy);
+	else if (level == REPORT_WARNING)
+		ctl_warn(c, "%s", copy);
+	else if (level == REPORT_INFO)
+		ctl_info(c, "%s", copy);
+	else
+		fprintf(f, "%s\n", ctl_text(f, copy));
+	for (line = next; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		else if (!*line)
+			break;
+		fprintf(f, "%s\n", ctl_text(f, line));
+	}
+	free(copy);
+	fflush(f);
+}
+
 static const struct backend *by_name(const char *name)
 {
 	static const struct backend *const all[] = { &backend_rpm_ostree, &backend_grubby,
@@ -135,7 +182,7 @@ struct plan {
  * @current: what the command line has (per_entry: what every entry has);
  * @anywhere: per_entry, what some entry has (else @current).
  */
-static int make_plan(const struct ctl *c, const struct backend *be, const struct kargs *want,
+static int make_plan(const struct reporter *rep, const struct backend *be, const struct kargs *want,
 		     const struct kargs *current, const struct kargs *anywhere,
 		     const struct applied *a, struct plan *p)
 {
@@ -159,12 +206,11 @@ static int make_plan(const struct ctl *c, const struct backend *be, const struct
 			continue; /* there already: ours only if we added it */
 		other = admins_same_key(be, anywhere, a, t);
 		if (other) {
-			ctl_warn(c, "the command line has %s, which earlybind did not add; it is "
-				 "left as it is, and %s is not added%s", other, t,
-				 be->replaces_keys ? " (through " : "");
-			if (be->replaces_keys)
-				fprintf(stderr, "  %s, adding it would remove yours; merge the two "
-					"values by hand)\n", be->name);
+			report(rep, REPORT_WARNING, "the command line has %s, which earlybind did "
+			       "not add; it is left as it is, and %s is not added%s%s%s", other, t,
+			       be->replaces_keys ? " (through\n  " : "",
+			       be->replaces_keys ? be->name : "", be->replaces_keys ? ", adding "
+			       "it would remove yours; merge the two values by hand)" : "");
 			continue;
 		}
 		r = kargs_push(&p->add, t);
@@ -198,7 +244,8 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 	const char *bootloader = "auto", *why = "chosen with --bootloader", *kver = NULL;
 	bool no_initramfs = false, undo = false, force = false, finishing = false, wrote = false;
 	enum kargs_mode mode = KARGS_MODE_ADDRESS;
-	struct backend_ctx bc = { .root = c->root };
+	const struct reporter rep = { apply_report, c };
+	struct backend_ctx bc = { .root = c->root, .rep = &rep };
 	struct kargs current = { 0 }, want = { 0 }, anywhere = { 0 };
 	struct applied a = { 0 };
 	struct plan p = { 0 };
@@ -268,8 +315,6 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 			  "--no-initramfs none is: drop one of them");
 		return CTL_EXIT_USAGE;
 	}
-	/* -q may come after the command: only now is it known. */
-	bc.quiet = c->quiet;
 	bc.undo = undo;
 	bc.kver = kver;
 	bc.applied = &a;
@@ -295,12 +340,13 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 	r = CTL_EXIT_FAIL;
 	err = applied_load(c->root, &a);
 	if (err < 0) {
-		ctl_error("cannot read %s under %s: %s", APPLIED_PATH, c->root, root_strerror(err));
+		ctl_error("%s%s: cannot read: %s", ROOT_SHOWN(c->root), APPLIED_PATH,
+			  root_strerror(err));
 		goto out;
 	}
 	err = applied_manifest_sum(c->root, sum);
 	if (err < 0) {
-		ctl_error("cannot read /etc/earlybind.conf under %s: %s", c->root,
+		ctl_error("%s/etc/earlybind.conf: cannot read: %s", ROOT_SHOWN(c->root),
 			  root_strerror(err));
 		goto out;
 	}
@@ -329,7 +375,7 @@ int cmd_apply(struct ctl *c, int argc, char **argv)
 		bc.anywhere = &anywhere;
 	if (be->read(&bc, &current) < 0)
 		goto out; /* the back end said what it could not read */
-	if (make_plan(c, be, &want, &current, be->per_entry ? &anywhere : &current, &a, &p) < 0)
+	if (make_plan(&rep, be, &want, &current, be->per_entry ? &anywhere : &current, &a, &p) < 0)
 		goto out;
 	if (be->prepare && be->prepare(&bc, !no_initramfs) < 0)
 		goto out;

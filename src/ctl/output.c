@@ -144,7 +144,9 @@ void ctl_warn(const struct ctl *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	(void)c;
+	/* -q: errors only (earlybindctl(8)). */
+	if (c->quiet)
+		return;
 	va_start(ap, fmt);
 	message(stderr, "earlybindctl: warning: ", fmt, ap);
 	va_end(ap);

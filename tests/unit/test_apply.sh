@@ -231,6 +231,34 @@ err_has "iommu=soft, which earlybind did not add"
 expect_eq "$(cat "$R/etc/kernel/cmdline")" "root=UUID=1 iommu=soft intel_iommu=on rd.driver.pre=vfio-pci vfio-pci.ids=10de:2484,10de:228b" "command line"
 end
 
+# -q is errors only (earlybindctl(8)): the warning about the admin's own
+# value goes, and so does what apply did; an error stays, and so do the
+# commands a dry run was asked for.
+begin quiet_apply_prints_no_warning_and_no_info
+machine
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 iommu=soft\n' >"$R/etc/kernel/cmdline"
+apply -q
+expect_rc 0
+expect_eq "$(cat "$R.err")" "" "stderr of apply -q"
+expect_eq "$(cat "$R.out")" "" "stdout of apply -q"
+end
+
+begin quiet_apply_still_prints_errors_and_a_dry_runs_commands
+machine
+mkdir -p "$R/etc/default/grub.d"
+printf 'GRUB_CMDLINE_LINUX="quiet"\n' >"$R/etc/default/grub"
+apply -q --dry-run
+expect_rc 0
+out_has "would write /etc/default/grub.d/99-earlybind.cfg:"
+out_has "would run: chroot $R update-grub"
+echo update-grub >"$S/fail-on"
+apply -q
+expect_rc 1
+err_has "this failed with exit status 1; nothing after it was done"
+err_has "update-grub: failed (stand-in)"
+end
+
 begin a_failing_command_stops_apply
 machine
 mkdir -p "$R/etc/default/grub.d"
@@ -1011,7 +1039,7 @@ machine
 rm -f "$R/proc/cmdline"
 apply
 expect_rc 1
-err_has "cannot read /proc/cmdline"
+err_has "$R/proc/cmdline: cannot read"
 err_has "create /etc/kernel/cmdline yourself"
 [ -e "$R/etc/kernel/cmdline" ] && fail "created without root=: $(cat "$R/etc/kernel/cmdline")"
 writes 0 | grep -q '^dracut' && fail "dracut ran: $(writes 0)"
@@ -1083,7 +1111,7 @@ fi
 )
 rc=$?
 expect_rc 1
-err_has "cannot write $R/etc/kernel/cmdline: Permission denied"
+err_has "$R/etc/kernel/cmdline: cannot write: Permission denied"
 [ -e "$R/etc/kernel" ] && fail "the failed apply left the /etc/kernel it created"
 [ -e "$R/etc/earlybind.d/applied" ] && fail "the failed apply left a record: $(cat "$R/etc/earlybind.d/applied")"
 end
@@ -1114,7 +1142,7 @@ printf 'GRUB_CMDLINE_LINUX="quiet"\n' >"$R/etc/default/grub"
 ln -s "$TMP/x" "$R/etc/default/grub.d"
 apply
 expect_rc 1
-err_has "/etc/default/grub.d under $R: a symbolic link on the way leads out of the root"
+err_has "$R/etc/default/grub.d: cannot read: a symbolic link on the way leads out of the root"
 expect_eq "$(ls -A "$TMP/x")" "" "what apply put in the link's target outside the root"
 calls 0 | grep -qE '^(update-grub|dracut)' && fail "programs ran: $(calls 0)"
 [ -e "$R/etc/earlybind.d/applied" ] && fail "a refused apply left a record: $(cat "$R/etc/earlybind.d/applied")"
