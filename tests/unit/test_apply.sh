@@ -221,6 +221,34 @@ expect_eq "$(writes "$n")" "rpm-ostree initramfs --enable --arg=-a --arg=earlybi
 	"calls for a manifest change alone"
 end
 
+# The next rpm-ostree transaction, and the next boot, start from the staged
+# deployment: its initramfs state is the one apply reads.  rpm-ostree of
+# 2021 leaves an empty --arg list out of status --json, so the first
+# "initramfs-args" in the text is the booted deployment's, which still has
+# earlybind's (tests/fixtures/rpm-ostree/zincati-fcos31-staged.initramfs-edited.json
+# is that status).
+begin rpm_ostree_initramfs_state_is_the_staged_deployments
+machine
+mkdir -p "$R/run"
+: >"$R/run/ostree-booted"
+printf 'root=UUID=1 rw\n' >"$S/kargs"
+echo 2021 >"$S/status-shape"
+apply
+expect_rc 0
+# The machine boots what apply staged ...
+rm -f "$S/booted-kargs" "$S/booted-initramfs"
+echo 0 >"$S/deployments"
+# ... and the admin turns regeneration on again without --arg, which stages
+# a deployment with an empty list.
+EB_STUB_STATE=$S "$STUBS/chroot" "$R" rpm-ostree initramfs --enable >/dev/null ||
+	fail "rpm-ostree initramfs --enable failed"
+n=$(loglen)
+apply
+expect_rc 0
+expect_eq "$(writes "$n")" "rpm-ostree initramfs --enable --arg=-a --arg=earlybind" \
+	"calls when the staged deployment lost earlybind's --arg"
+end
+
 begin admin_iommu_value_is_kept
 machine
 mkdir -p "$R/etc/kernel"
