@@ -105,9 +105,9 @@ static int report_failure(const struct backend_ctx *c, const char *cmd,
 	/* The command's own last newline: the message ends without one. */
 	if (len && err[len - 1] == '\n')
 		len--;
-	return backend_error(c, BACKEND_FAILED, "this failed with exit status %d; nothing after it "
-			     "was done:\n  %s%s%.*s", res->status, cmd, len ? "\n" : "", (int)len,
-			     err);
+	return backend_error(c, BACKEND_FAILED, "this failed with exit status %d; nothing "
+			     "after it was done:\n  %s%s%.*s", res->status, cmd, len ? "\n" : "",
+			     (int)len, err);
 }
 
 /* backend_run, with @argv as it is run. */

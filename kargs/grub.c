@@ -3,8 +3,9 @@
  * GRUB on Debian and Ubuntu: a drop-in /etc/default/grub.d/99-earlybind.cfg
  * that appends to GRUB_CMDLINE_LINUX, never an edit of the admin's
  * /etc/default/grub; then update-grub.  grub-mkconfig sources
- * /etc/default/grub and then the grub.d .cfg files in glob order, later assignments
- * winning (a Debian patch; Fedora does not read grub.d: REFERENCE.md §3).
+ * /etc/default/grub and then the grub.d .cfg files in glob order, later
+ * assignments winning (a Debian patch, debian/patches/default-grub-d.patch;
+ * Fedora does not read grub.d): docs/boot-configuration.md, "GRUB".
  */
 #include <dirent.h>
 #include <errno.h>
@@ -232,10 +233,10 @@ static char *dropin_text(const struct kargs *ours)
 {
 	char *joined = kargs_join(ours), *text = NULL;
 
-	if (joined && asprintf(&text, "# Written by earlybindctl apply: the kernel arguments of "
-				      "/etc/earlybind.conf.\n# earlybindctl apply --undo removes "
-				      "this file.\nGRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX %s\"\n",
-			       joined) < 0)
+	if (joined && asprintf(&text, "# Written by earlybindctl apply: the kernel arguments "
+				      "of /etc/earlybind.conf.\n# earlybindctl apply --undo "
+				      "removes this file.\nGRUB_CMDLINE_LINUX=\""
+				      "$GRUB_CMDLINE_LINUX %s\"\n", joined) < 0)
 		text = NULL;
 	free(joined);
 	return text;
@@ -256,8 +257,8 @@ static int refuse_override(struct backend_ctx *c, const char *text, const struct
 	r = backend_error(c, -EBUSY, "%s sets GRUB_CMDLINE_LINUX after %s (grub-mkconfig reads "
 			  "the drop-ins in name order, and the last assignment wins), so the "
 			  "arguments earlybind writes there would have no effect.  Make it add to "
-			  "the value, as GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX ...\", or rename "
-			  "it to sort before %s, then run apply again; nothing was changed",
+			  "the value, as GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX ...\", or "
+			  "rename it to sort before %s, then run apply again; nothing was changed",
 			  override, GRUB_DROPIN, GRUB_DROPIN);
 	free(override);
 	return r;

@@ -206,11 +206,11 @@ static int ro_prepare(struct backend_ctx *c, bool initramfs)
 	list = kargs_join(&d.etc);
 	r = backend_error(c, -EBUSY, "rpm-ostree initramfs-etc tracks %s: its /etc overlay and "
 			  "the\n  initramfs regeneration that puts earlybind in (rpm-ostree "
-			  "initramfs --enable)\n  cannot both be on.  Run 'rpm-ostree initramfs-etc "
-			  "--untrack-all' first (with\n  dracut's install_items+= in "
-			  "/etc/dracut.conf.d for the files still needed),\n  or apply "
-			  "--no-initramfs and put earlybind in the initramfs yourself.  Nothing\n  "
-			  "was changed.", list ? list : "files");
+			  "initramfs --enable)\n  cannot both be on.  Run 'rpm-ostree "
+			  "initramfs-etc --untrack-all' first (with\n  dracut's install_items+= "
+			  "in /etc/dracut.conf.d for the files still needed),\n  or apply "
+			  "--no-initramfs and put earlybind in the initramfs yourself.  "
+			  "Nothing\n  was changed.", list ? list : "files");
 	free(list);
 out:
 	rpm_ostree_deployment_free(&d);

@@ -65,7 +65,8 @@ static bool of_osname(struct json_object *d, const char *osname)
 {
 	const char *name;
 
-	return !osname || (get_string(d, "osname", &name) == 0 && name && strcmp(name, osname) == 0);
+	return !osname ||
+	       (get_string(d, "osname", &name) == 0 && name && strcmp(name, osname) == 0);
 }
 
 /*
@@ -84,8 +85,8 @@ static int pick(struct json_object *list, size_t n)
 		const char *name;
 
 		if (!d || !json_object_is_type(d, json_type_object) ||
-		    get_bool(d, "booted", &is_booted) < 0 || get_bool(d, "staged", &is_staged) < 0 ||
-		    get_string(d, "osname", &name) < 0)
+		    get_bool(d, "booted", &is_booted) < 0 ||
+		    get_bool(d, "staged", &is_staged) < 0 || get_string(d, "osname", &name) < 0)
 			return -EBADMSG;
 		if (is_booted && booted < 0) {
 			booted = (ssize_t)i;

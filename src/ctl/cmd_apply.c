@@ -67,7 +67,10 @@ static bool has_bls_entries(const char *root)
 	return any;
 }
 
-/* REFERENCE.md gotcha 11: the order in which the owners are recognised. */
+/*
+ * The order in which the owners are recognised, and why:
+ * docs/boot-configuration.md, "Which tool owns the command line".
+ */
 static const struct backend *detect(const char *root, const char **why)
 {
 	if (root_exists(root, "/run/ostree-booted")) {
@@ -229,8 +232,8 @@ static void plan_free(struct apply_plan *p)
 static int check_kver(const char *kver)
 {
 	if (!*kver || strchr(kver, '/') || strcmp(kver, ".") == 0 || strcmp(kver, "..") == 0) {
-		ctl_error("--kver: '%s' is not a kernel release (uname -r prints the running one's)",
-			  kver);
+		ctl_error("--kver: '%s' is not a kernel release (uname -r prints the running "
+			  "one's)", kver);
 		return CTL_EXIT_USAGE;
 	}
 	/* The record keeps it, to know which initramfs was built. */
@@ -300,8 +303,8 @@ static int parse_options(struct ctl *c, int argc, char **argv, struct apply_opts
 		return CTL_EXIT_USAGE;
 	}
 	if (o->kver && o->no_initramfs) {
-		ctl_error("--kver names the kernel whose initramfs is rebuilt; with --no-initramfs "
-			  "none is: drop one of them");
+		ctl_error("--kver names the kernel whose initramfs is rebuilt; with "
+			  "--no-initramfs none is: drop one of them");
 		return CTL_EXIT_USAGE;
 	}
 	return 0;
@@ -407,8 +410,9 @@ static int plan_kargs(const struct reporter *rep, bool undo, struct apply_plan *
 			report(rep, REPORT_WARNING, "the command line has %s, which earlybind did "
 			       "not add; it is left as it is, and %s is not added%s%s%s", other, t,
 			       p->be->replaces_keys ? " (through\n  " : "",
-			       p->be->replaces_keys ? p->be->name : "", p->be->replaces_keys ?
-			       ", adding it would remove yours; merge the two values by hand)" : "");
+			       p->be->replaces_keys ? p->be->name : "",
+			       p->be->replaces_keys ? ", adding it would remove yours; merge the "
+			       "two values by hand)" : "");
 			continue;
 		}
 		r = kargs_push(&p->add, t);
@@ -468,7 +472,8 @@ static void print_plan(const struct ctl *c, const struct apply_plan *p)
 		return;
 	}
 	if (!p->add.n && !p->del.n) {
-		ctl_info(c, "kernel arguments: the last apply stopped half-way; writing them again");
+		ctl_info(c, "kernel arguments: the last apply stopped half-way; writing them "
+			 "again");
 		return;
 	}
 	add = kargs_join(&p->add);
@@ -573,11 +578,12 @@ static int settle_record(struct backend_ctx *bc, const struct apply_opts *o, str
  */
 static int mark_undone(const struct ctl *c, struct backend_ctx *bc, bool undo)
 {
+	static const char marker[] =
+		"# Written by earlybindctl apply --undo: dracut leaves the earlybind module\n"
+		"# out of the initramfs while this file exists.  earlybindctl apply removes it.\n";
+
 	if (undo)
-		return backend_write_file(bc, UNDONE_PATH,
-					  "# Written by earlybindctl apply --undo: dracut leaves the "
-					  "earlybind module\n# out of the initramfs while this file "
-					  "exists.  earlybindctl apply removes it.\n");
+		return backend_write_file(bc, UNDONE_PATH, marker);
 	if (root_exists(c->root, UNDONE_PATH))
 		return backend_write_file(bc, UNDONE_PATH, NULL);
 	return 0;

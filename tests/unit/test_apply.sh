@@ -139,7 +139,8 @@ printf 'GRUB_DEFAULT=0\nGRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT=""\nGRUB_CMDL
 # run with sysconfdir at the fake root.  (grub-mkconfig as a whole cannot
 # run here: it probes the real root device and writes the real /boot.)
 # Fedora has no grub-common (its grub2-mkconfig does not read grub.d, and
-# apply uses grubby there): the same two steps, as REFERENCE.md §3 gives them.
+# apply uses grubby there): the same two steps, as Debian's
+# debian/patches/default-grub-d.patch adds them (docs/boot-configuration.md, "GRUB").
 MKCONFIG=$(command -v grub-mkconfig || command -v /usr/sbin/grub-mkconfig)
 # shellcheck disable=SC2016 # grub-mkconfig's text and ours, expanded by eval
 if [ -n "$MKCONFIG" ]; then
@@ -149,7 +150,7 @@ if [ -n "$MKCONFIG" ]; then
 	*) fail "$MKCONFIG: its lines that source default/grub and grub.d were not found" ;;
 	esac
 else
-	echo "  (no grub-mkconfig: REFERENCE.md's sourcing order stands in for it)"
+	echo "  (no grub-mkconfig: the sourcing order of Debian's default-grub-d.patch stands in for it)"
 	SOURCING='. "${sysconfdir}/default/grub"; for x in "${sysconfdir}"/default/grub.d/*.cfg; do [ -e "$x" ] && . "$x"; done'
 fi
 grubcfg() {

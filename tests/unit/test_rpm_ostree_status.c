@@ -57,7 +57,8 @@ static void test_staged_deployment_is_the_one_over_the_booted_one(void)
 	struct rpm_ostree_deployment d;
 
 	CHECK_INT(read_fixture("zincati-fcos31-staged.json", &d), 0);
-	CHECK_STR(d.id, "fedora-coreos-967b7b8d624e6d10ff51c2e81ef198fae966c567ac2e9b479771c693d0987949.0");
+	CHECK_STR(d.id, "fedora-coreos-"
+			"967b7b8d624e6d10ff51c2e81ef198fae966c567ac2e9b479771c693d0987949.0");
 	CHECK(d.staged && !d.booted && !d.regenerate);
 	CHECK_INT(d.args.n + d.etc.n, 0);
 	rpm_ostree_deployment_free(&d);
@@ -69,7 +70,8 @@ static void test_staged_deployment_is_the_one_of_three(void)
 	struct rpm_ostree_deployment d;
 
 	CHECK_INT(read_fixture("microshift-silverblue38-staged-booted-rollback.json", &d), 0);
-	CHECK_STR(d.id, "fedora-8523da044806b21d28963a07c3e21e01d9a00dfeb76d4dbcdb582e8b3bf4d7b2.0");
+	CHECK_STR(d.id, "fedora-"
+			"8523da044806b21d28963a07c3e21e01d9a00dfeb76d4dbcdb582e8b3bf4d7b2.0");
 	CHECK(d.staged && !d.booted);
 	rpm_ostree_deployment_free(&d);
 }
@@ -82,12 +84,15 @@ static void test_booted_deployment_is_the_one_when_nothing_is_staged(void)
 	} cases[] = {
 		/* booted + rollback, "initramfs-etc": [] on both, no "staged" key */
 		{ "rpmostree-client-silverblue33-booted-rollback.json",
-		  "fedora-silverblue-63335a77f9853618ba1a5f139c5805e82176a2a040ef5e34d7402e12263af5bb.0" },
+		  "fedora-silverblue-"
+		  "63335a77f9853618ba1a5f139c5805e82176a2a040ef5e34d7402e12263af5bb.0" },
 		{ "zincati-fcos30-booted-only.json",
-		  "fedora-coreos-ce718b90ce19c2cac07fa45efdce91aad208a508c98e9f7f572f5aaba76f569a.0" },
+		  "fedora-coreos-"
+		  "ce718b90ce19c2cac07fa45efdce91aad208a508c98e9f7f572f5aaba76f569a.0" },
 		/* a container deployment: no "origin" */
 		{ "insights-core-rhcos412-oci-booted.json",
-		  "rhcos-40948b845a13349cb0d57400eebdcfdf72bb8521636a1f067fb22d92b0b73b41.0" },
+		  "rhcos-"
+		  "40948b845a13349cb0d57400eebdcfdf72bb8521636a1f067fb22d92b0b73b41.0" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
@@ -106,7 +111,8 @@ static void test_staged_deployment_is_the_one_when_none_is_booted(void)
 	struct rpm_ostree_deployment d;
 
 	CHECK_INT(read_fixture("insights-puptoo-bootc-rhel9-staged-trimmed.json", &d), 0);
-	CHECK_STR(d.id, "default-a7b1b7f5cc436ccb0a2a70da7c04db9e15be58efe2a4dcb9a1bddf2c703e2a46.0");
+	CHECK_STR(d.id, "default-"
+			"a7b1b7f5cc436ccb0a2a70da7c04db9e15be58efe2a4dcb9a1bddf2c703e2a46.0");
 	CHECK(d.staged);
 	rpm_ostree_deployment_free(&d);
 }
@@ -131,8 +137,8 @@ static void test_initramfs_args_are_the_staged_deployments(void)
 {
 	struct rpm_ostree_deployment d;
 
-	CHECK_INT(read_fixture("microshift-silverblue38-staged-booted-rollback.initramfs-args-edited.json",
-			       &d), 0);
+	CHECK_INT(read_fixture("microshift-silverblue38-staged-booted-rollback."
+			       "initramfs-args-edited.json", &d), 0);
 	CHECK(d.staged && d.regenerate);
 	CHECK_INT(d.args.n, 2);
 	CHECK_STR(joined(&d.args), "-I /etc/rpmostree-initramfs-testing-foo");
@@ -149,13 +155,15 @@ static void test_first_deployment_of_the_booted_stateroot_without_a_staged_one(v
 {
 	struct rpm_ostree_deployment d;
 
-	CHECK_INT(read_text("{\"deployments\":[{\"id\":\"a\",\"osname\":\"fedora\",\"booted\":false,"
-			    "\"regenerate-initramfs\":true,\"initramfs-args\":[\"-a\",\"earlybind\"]},"
+	CHECK_INT(read_text("{\"deployments\":[{\"id\":\"a\",\"osname\":\"fedora\","
+			    "\"booted\":false,\"regenerate-initramfs\":true,"
+			    "\"initramfs-args\":[\"-a\",\"earlybind\"]},"
 			    "{\"id\":\"b\",\"osname\":\"fedora\",\"booted\":true}]}", &d), 0);
 	CHECK_STR(d.id, "a");
 	CHECK_STR(joined(&d.args), "-a earlybind");
 	rpm_ostree_deployment_free(&d);
-	CHECK_INT(read_text("{\"deployments\":[{\"id\":\"o\",\"osname\":\"other\",\"staged\":true},"
+	CHECK_INT(read_text("{\"deployments\":[{\"id\":\"o\",\"osname\":\"other\","
+			    "\"staged\":true},"
 			    "{\"id\":\"b\",\"osname\":\"fedora\",\"booted\":true}]}", &d), 0);
 	CHECK_STR(d.id, "b");
 	rpm_ostree_deployment_free(&d);

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # The stand-ins in tests/stubs (rpm-ostree, grubby), checked against what
-# ../shared/REFERENCE.md sections 1 and 2 and its Gotchas document, so that
-# the `earlybindctl apply` tests run against the real tools' behaviour.
+# docs/boot-configuration.md says the real tools do (with each fact's
+# source), so that the `earlybindctl apply` tests run against the real
+# tools' behaviour.
 # Each test's state directory is R; every check compares a whole command
 # line, file or message.
 #
@@ -172,7 +173,8 @@ ok_change --delete-if-present=n=1 --append=n=1
 expect_kargs "a n=1"
 end
 
-# Gotcha 1: changing a value with the idempotent pair, OLD != NEW ...
+# Changing a value with the idempotent pair, OLD != NEW
+# (docs/boot-configuration.md, "rpm-ostree kargs": a key is a list) ...
 begin ro_change_value_with_idempotent_pair
 ro_state "a K=OLD b"
 ok_change --delete-if-present=K=OLD --append-if-missing=K=NEW
