@@ -73,8 +73,8 @@ static void source_text(const char *text, struct grub_vars *g)
 		char line[4096];
 		const char *p = line;
 
-		snprintf(line, sizeof(line), "%.*s", (int)(l < sizeof(line) ? l : sizeof(line) - 1),
-			 text);
+		snprintf(line, sizeof(line), "%.*s",
+			 (int)(l < sizeof(line) ? l : sizeof(line) - 1), text);
 		text += l + (text[l] == '\n');
 		p += strspn(p, " \t");
 		if (strncmp(p, "export ", 7) == 0)
@@ -254,7 +254,7 @@ static int refuse_override(struct backend_ctx *c, const char *text, const struct
 
 	if (r < 0 || !override)
 		return r;
-	r = backend_error(c, -EBUSY, "%s sets GRUB_CMDLINE_LINUX after %s (grub-mkconfig reads "
+	r = backend_error(c, -EBUSY, "%s: sets GRUB_CMDLINE_LINUX after %s (grub-mkconfig reads "
 			  "the drop-ins in name order, and the last assignment wins), so the "
 			  "arguments earlybind writes there would have no effect.  Make it add to "
 			  "the value, as GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX ...\", or "

@@ -264,13 +264,13 @@ static int add_tokens(struct backend_ctx *c, const struct kc_text *t, const char
 		 * kernel-install would give new entries only earlybind's
 		 * arguments: no root=, nothing the admin boots with.
 		 */
-		return backend_error(c, -ENODATA, "%s has no arguments (not even root=) to "
+		return backend_error(c, -ENODATA, "%s: no arguments (not even root=) to "
 				     "create %s from; create %s yourself, with the command line "
 				     "new boot entries are to get", t->from, KERNEL_CMDLINE,
 				     KERNEL_CMDLINE);
 	r = kargs_edit(text, &(struct kargs){ 0 }, add, out);
 	if (r == -EINVAL)
-		return backend_error(c, r, "%s ends inside a double quote: an argument added "
+		return backend_error(c, r, "%s: ends inside a double quote: an argument added "
 				     "after it would become part of that value; close the quote, "
 				     "then run apply again", t->exists ? KERNEL_CMDLINE : t->from);
 	return r < 0 ? backend_error(c, r, "%s", strerror(-r)) : 0;

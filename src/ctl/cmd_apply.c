@@ -364,18 +364,18 @@ static int load_state(const struct ctl *c, struct apply_plan *p)
 	return 0;
 }
 
-/* What the manifest needs on this machine, into p->want.  0, or -1 after saying why. */
+/* What the manifest needs on this machine, into p->want.  0, or an exit code after saying why. */
 static int wanted(const struct ctl *c, const struct apply_opts *o, struct apply_plan *p)
 {
 	struct kargs_result res;
 
 	if (ctl_wanted_kargs(c, &p->m, o->mode, &res) < 0)
-		return -1;
+		return CTL_EXIT_FAIL;
 	if (res.inexpressible_line || (res.n_conflicts && !o->force)) {
 		ctl_error("the manifest cannot be applied with --mode ids; 'earlybindctl kargs "
 			  "--mode ids' says why");
 		kargs_result_free(&res);
-		return -1;
+		return CTL_EXIT_FAIL;
 	}
 	p->want = res.args;
 	res.args = (struct kargs){ 0 };
@@ -446,8 +446,8 @@ static int make_plan(const struct ctl *c, const struct apply_opts *o, struct bac
 	if (r)
 		return r;
 	ctl_info(c, "boot configuration: %s (%s)", p->be->name, p->why);
-	if (!o->undo && wanted(c, o, p) < 0)
-		return CTL_EXIT_FAIL;
+	if (!o->undo && (r = wanted(c, o, p)))
+		return r;
 	if (p->be->per_entry)
 		bc->anywhere = &p->anywhere;
 	/* Each step below says itself what it could not do. */

@@ -403,7 +403,7 @@ grub_setup
 printf 'GRUB_CMDLINE_LINUX="quiet"\n' >"$R/etc/default/grub.d/99_zz-local.cfg"
 apply
 expect_rc 1
-err_has "/etc/default/grub.d/99_zz-local.cfg sets GRUB_CMDLINE_LINUX after $DROPIN"
+err_has "/etc/default/grub.d/99_zz-local.cfg: sets GRUB_CMDLINE_LINUX after $DROPIN"
 err_has "GRUB_CMDLINE_LINUX=\"\$GRUB_CMDLINE_LINUX"
 [ -e "$R$DROPIN" ] && fail "apply wrote a drop-in that would have no effect"
 calls 0 | grep -qE '^(update-grub|dracut)' && fail "programs ran: $(calls 0)"
@@ -619,7 +619,7 @@ printf 'root=UUID=1 dyndbg="file x.c +p\n' >"$R/etc/kernel/cmdline"
 cp "$R/etc/kernel/cmdline" "$R/cmdline.orig"
 apply
 expect_rc 1
-err_has "/etc/kernel/cmdline ends inside a double quote"
+err_has "/etc/kernel/cmdline: ends inside a double quote"
 cmp -s "$R/etc/kernel/cmdline" "$R/cmdline.orig" || fail "apply changed /etc/kernel/cmdline"
 writes 0 | grep -q '^dracut' && fail "dracut ran: $(writes 0)"
 end
@@ -1075,7 +1075,7 @@ writes 0 | grep -q '^dracut' && fail "dracut ran: $(writes 0)"
 : >"$R/proc/cmdline"
 apply
 expect_rc 1
-err_has "/proc/cmdline has no arguments"
+err_has "/proc/cmdline: no arguments (not even root=)"
 [ -e "$R/etc/kernel/cmdline" ] && fail "created from an empty /proc/cmdline: $(cat "$R/etc/kernel/cmdline")"
 [ -e "$R/etc/kernel" ] && fail "left /etc/kernel behind"
 [ -e "$R/etc/earlybind.d/applied" ] && fail "a refused apply left a record: $(cat "$R/etc/earlybind.d/applied")"
