@@ -76,13 +76,13 @@ EB_STATIC_SRC :=
 EB_PREREQ :=
 endif
 
-# The admin tool: dynamically linked to libpci, libblkid, libkmod, libvirt
-# and libxml2.
+# The admin tool: dynamically linked to libpci, libblkid, libkmod, libvirt,
+# libxml2 and json-c (rpm-ostree status --json).
 CTL_SRC := $(wildcard src/ctl/*.c src/shared/*.c kargs/*.c ostree/*.c)
 CTL_HDR := $(wildcard src/ctl/*.h src/shared/*.h kargs/*.h ostree/*.h)
 # Expanded when a recipe runs, after scripts/deps installed the -dev packages.
-CTL_CFLAGS = $(CTL_INC) $(shell pkg-config --cflags libpci blkid libkmod libvirt libxml-2.0)
-CTL_LIBS = $(shell pkg-config --libs libpci blkid libkmod libvirt libxml-2.0)
+CTL_CFLAGS = $(CTL_INC) $(shell pkg-config --cflags libpci blkid libkmod libvirt libxml-2.0 json-c)
+CTL_LIBS = $(shell pkg-config --libs libpci blkid libkmod libvirt libxml-2.0 json-c)
 
 .PHONY: all check check-edge demo bench install uninstall clean deps-check deps-demo deps-bench \
 	unit-tests fuzz-targets
@@ -114,6 +114,9 @@ $(STATIC_DEPS)/lib/libkmod.a: scripts/build-libkmod
 # ---- tests ---------------------------------------------------------------
 
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# The reader of rpm-ostree status --json and what it needs, for its test and fuzzer.
+RO_STATUS_SRC := ostree/rpm_ostree_status.c kargs/kargs.c src/shared/json.c src/shared/manifest.c \
+		 src/shared/readfile.c src/shared/cmdline.c src/shared/strv.c
 UNIT_TESTS := $(BUILDDIR)/asan/test_manifest $(BUILDDIR)/asan/test_cmdline \
 	      $(BUILDDIR)/asan/test_rootpath $(BUILDDIR)/asan/test_rootpath_walk \
 	      $(BUILDDIR)/asan/test_firmware_fb
@@ -122,7 +125,7 @@ FUZZERS := $(BUILDDIR)/fuzz/fuzz_manifest $(BUILDDIR)/fuzz/fuzz_cmdline \
 	   $(BUILDDIR)/fuzz/fuzz_vm_xml $(BUILDDIR)/fuzz/fuzz_kargs_edit
 
 $(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/shared/manifest.c src/shared/manifest.h tests/check.h src/shared/readfile.c \
-	src/shared/manifest_edit.c src/shared/manifest_edit.h src/shared/atomicfile.c src/shared/atomicfile.h src/shared/rootpath.c
+	src/shared/manifest_edit.c src/shared/strv.c src/shared/manifest_edit.h src/shared/atomicfile.c src/shared/atomicfile.h src/shared/rootpath.c
 $(BUILDDIR)/asan/test_cmdline: tests/unit/test_cmdline.c src/shared/cmdline.c src/shared/readfile.c src/shared/cmdline.h tests/check.h
 $(BUILDDIR)/asan/test_rootpath: tests/unit/test_rootpath.c src/shared/rootpath.c src/shared/rootpath.h tests/check.h
 # The same tests on the component walk that stands in where openat2 is missing.
@@ -154,9 +157,10 @@ $(BUILDDIR)/mkfakesys: tests/mkfakesys.c tests/fakesys.c tests/fakesys.h
 	$(CC) $(STD) $(WARN) -Wno-missing-prototypes $(CFLAGS) -o $@ tests/mkfakesys.c tests/fakesys.c
 
 $(BUILDDIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/shared/manifest.c src/shared/readfile.c src/shared/manifest.h \
-	src/shared/manifest_edit.c src/shared/atomicfile.c src/shared/rootpath.c
+	src/shared/manifest_edit.c src/shared/strv.c src/shared/atomicfile.c src/shared/rootpath.c
 $(BUILDDIR)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c src/shared/cmdline.c src/shared/readfile.c src/shared/cmdline.h
-$(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/shared/json.c src/shared/manifest.c src/shared/readfile.c kargs/kargs.h
+$(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/shared/json.c src/shared/manifest.c src/shared/readfile.c \
+			     src/shared/cmdline.c src/shared/strv.c kargs/kargs.h
 $(BUILDDIR)/fuzz/fuzz_kargs: FUZZ_CFLAGS := -Isrc/shared -Ikargs
 $(BUILDDIR)/fuzz/fuzz_initrd: tests/fuzz/fuzz_initrd.c src/shared/initrd.c src/shared/readfile.c src/shared/initrd.h
 # JSON strings from any bytes: UTF-8, no raw control character.
@@ -168,8 +172,15 @@ $(BUILDDIR)/fuzz/fuzz_vm_xml: tests/fuzz/fuzz_vm_xml.c src/ctl/vm_xml.c src/shar
 $(BUILDDIR)/fuzz/fuzz_vm_xml: FUZZ_CFLAGS = -Isrc/ctl -Isrc/shared $(shell pkg-config --cflags libxml-2.0)
 $(BUILDDIR)/fuzz/fuzz_vm_xml: FUZZ_LIBS = $(shell pkg-config --libs libxml-2.0)
 $(BUILDDIR)/fuzz/fuzz_kargs_edit: tests/fuzz/fuzz_kargs_edit.c kargs/kargs.c src/shared/json.c src/shared/manifest.c src/shared/readfile.c \
-				  kargs/kargs.h
+				  src/shared/cmdline.c src/shared/strv.c kargs/kargs.h
 $(BUILDDIR)/fuzz/fuzz_kargs_edit: FUZZ_CFLAGS := -Isrc/shared -Ikargs
+# rpm-ostree status --json from any bytes: the deployment apply reads.
+FUZZERS += $(BUILDDIR)/fuzz/fuzz_rpm_ostree_status
+$(BUILDDIR)/fuzz/fuzz_rpm_ostree_status: tests/fuzz/fuzz_rpm_ostree_status.c $(RO_STATUS_SRC) \
+					 ostree/rpm_ostree_status.h kargs/kargs.h
+$(BUILDDIR)/fuzz/fuzz_rpm_ostree_status: FUZZ_CFLAGS = -Iostree -Ikargs -Isrc/shared \
+						       $(shell pkg-config --cflags json-c)
+$(BUILDDIR)/fuzz/fuzz_rpm_ostree_status: FUZZ_LIBS = $(shell pkg-config --libs json-c)
 $(FUZZERS):
 	@mkdir -p $(@D)
 	clang $(STD) $(WARN) -Wno-missing-prototypes -O1 -g \
@@ -190,7 +201,15 @@ $(FNMATCH_TEST): tests/unit/test_fnmatch.c src/boot/fnmatch_bytes.c src/boot/fnm
 	@mkdir -p $(@D)
 	musl-gcc $(STD) $(WARN) -Wno-missing-prototypes -O1 -g -static -o $@ $(filter %.c,$^)
 
-unit-tests: $(UNIT_TESTS) $(PCIDEV_TEST) $(FNMATCH_TEST)
+# rpm-ostree status --json through json-c, on the real captures in tests/fixtures/rpm-ostree.
+RO_STATUS_TEST := $(BUILDDIR)/asan/test_rpm_ostree_status
+$(RO_STATUS_TEST): tests/unit/test_rpm_ostree_status.c $(RO_STATUS_SRC) ostree/rpm_ostree_status.h \
+		   kargs/kargs.h tests/check.h
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) -Iostree -Ikargs -Isrc/shared \
+		$(shell pkg-config --cflags json-c) -o $@ $(filter %.c,$^) $(shell pkg-config --libs json-c)
+
+unit-tests: $(UNIT_TESTS) $(PCIDEV_TEST) $(FNMATCH_TEST) $(RO_STATUS_TEST)
 fuzz-targets: $(FUZZERS)
 
 deps-check:
@@ -207,6 +226,7 @@ check: deps-check
 		$(BUILDDIR)/asan/earlybindctl $(BUILDDIR)/mkfakesys unit-tests fuzz-targets
 	tests/run \
 		$(UNIT_TESTS) $(FNMATCH_TEST) \
+		"$(RO_STATUS_TEST) tests/fixtures/rpm-ostree" \
 		"tests/unit/test_fakesys.sh $(BUILDDIR)/mkfakesys" \
 		"tests/unit/test_earlybind.sh $(BUILDDIR)/earlybind $(BUILDDIR)/mkfakesys static" \
 		"tests/unit/test_earlybind.sh $(BUILDDIR)/dynamic/earlybind $(BUILDDIR)/mkfakesys dynamic" \

@@ -81,14 +81,55 @@ void applied_entry_del(struct applied *a, const char *id, const char *tok)
 {
 	struct applied_entry *e = find_entry(a, id);
 
-	for (size_t i = 0; e && i < e->kargs.n; i++)
-		if (strcmp(e->kargs.v[i], tok) == 0) {
-			free(e->kargs.v[i]);
-			memmove(&e->kargs.v[i], &e->kargs.v[i + 1],
-				(e->kargs.n - i - 1) * sizeof(*e->kargs.v));
-			e->kargs.n--;
-			return;
-		}
+	if (e)
+		kargs_remove(&e->kargs, tok);
+}
+
+/* Is "yes" the value of a flag line? */
+static bool yes(const char *v)
+{
+	return strcmp(v, "yes") == 0;
+}
+
+/* One "KEY VALUE" line of the record into @a.  0 or -ENOMEM; unknown keys are skipped. */
+static int load_line(struct applied *a, const char *key, char *v, bool *per_entry)
+{
+	char *id;
+
+	if (strcmp(key, "backend") == 0)
+		snprintf(a->backend, sizeof(a->backend), "%s", v);
+	else if (strcmp(key, "karg") == 0)
+		return kargs_push(&a->kargs, v);
+	else if (strcmp(key, "unfinished") == 0)
+		a->unfinished = yes(v);
+	else if (strcmp(key, "initramfs-enabled") == 0)
+		a->initramfs_enabled = yes(v);
+	else if (strcmp(key, "initramfs-args-added") == 0)
+		a->initramfs_args_added = yes(v);
+	else if (strcmp(key, "manifest") == 0)
+		snprintf(a->manifest_sum, sizeof(a->manifest_sum), "%s", v);
+	else if (strcmp(key, "initramfs-kver") == 0)
+		snprintf(a->initramfs_kver, sizeof(a->initramfs_kver), "%s", v);
+	else if (strcmp(key, "created-dir") == 0)
+		a->created_dir = yes(v);
+	else if (strcmp(key, "per-entry") == 0)
+		*per_entry = yes(v);
+	else if (strcmp(key, "wrote") == 0) {
+		unescape(v);
+		return kargs_push(&a->wrote, v);
+	} else if (strcmp(key, "all-karg") == 0) {
+		return kargs_push(&a->all, v);
+	} else if (strcmp(key, "entry-karg") == 0 && (id = strchr(v, ' '))) {
+		*id++ = '\0';
+		unescape(id);
+		return applied_entry_add(a, id, v);
+	} else if (strcmp(key, "created") == 0) {
+		free(a->created_from);
+		unescape(v);
+		a->created_from = strdup(v);
+		return a->created_from ? 0 : -ENOMEM;
+	}
+	return 0;
 }
 
 int applied_load(const char *root, struct applied *a)
@@ -114,50 +155,10 @@ int applied_load(const char *root, struct applied *a)
 		char *v;
 
 		line[strcspn(line, "\n")] = '\0';
-		if (line[0] == '#' || !line[0])
-			continue;
-		v = strchr(line, ' ');
-		if (!v)
+		if (line[0] == '#' || !(v = strchr(line, ' ')))
 			continue;
 		*v++ = '\0';
-		if (strcmp(line, "backend") == 0)
-			snprintf(a->backend, sizeof(a->backend), "%s", v);
-		else if (strcmp(line, "karg") == 0)
-			r = kargs_push(&a->kargs, v);
-		else if (strcmp(line, "unfinished") == 0)
-			a->unfinished = strcmp(v, "yes") == 0;
-		else if (strcmp(line, "initramfs-enabled") == 0)
-			a->initramfs_enabled = strcmp(v, "yes") == 0;
-		else if (strcmp(line, "initramfs-args-added") == 0)
-			a->initramfs_args_added = strcmp(v, "yes") == 0;
-		else if (strcmp(line, "manifest") == 0)
-			snprintf(a->manifest_sum, sizeof(a->manifest_sum), "%s", v);
-		else if (strcmp(line, "initramfs-kver") == 0)
-			snprintf(a->initramfs_kver, sizeof(a->initramfs_kver), "%s", v);
-		else if (strcmp(line, "created-dir") == 0)
-			a->created_dir = strcmp(v, "yes") == 0;
-		else if (strcmp(line, "per-entry") == 0)
-			per_entry = strcmp(v, "yes") == 0;
-		else if (strcmp(line, "wrote") == 0) {
-			unescape(v);
-			r = kargs_push(&a->wrote, v);
-		} else if (strcmp(line, "all-karg") == 0)
-			r = kargs_push(&a->all, v);
-		else if (strcmp(line, "entry-karg") == 0) {
-			char *id = strchr(v, ' ');
-
-			if (id) {
-				*id++ = '\0';
-				unescape(id);
-				r = applied_entry_add(a, id, v);
-			}
-		} else if (strcmp(line, "created") == 0) {
-			free(a->created_from);
-			unescape(v);
-			a->created_from = strdup(v);
-			if (!a->created_from)
-				r = -ENOMEM;
-		}
+		r = load_line(a, line, v, &per_entry);
 	}
 	if (r == 0 && ferror(f))
 		r = -EIO;
@@ -189,28 +190,24 @@ void applied_free(struct applied *a)
 	*a = (struct applied){ 0 };
 }
 
-int applied_save(const char *root, const struct applied *a)
+static bool record_empty(const struct applied *a)
 {
-	char name[256], *text = NULL;
-	size_t len = 0;
-	FILE *f;
-	int r = 0, dirfd;
+	return !a->kargs.n && !a->unfinished && !a->initramfs_enabled &&
+	       !a->initramfs_args_added && !a->manifest_sum[0] && !a->created_from &&
+	       !a->created_dir && !a->wrote.n;
+}
 
-	if (!a->kargs.n && !a->unfinished && !a->initramfs_enabled &&
-	    !a->initramfs_args_added && !a->manifest_sum[0] && !a->created_from &&
-	    !a->created_dir && !a->wrote.n) {
-		r = root_open_parent(root, APPLIED_PATH, 0, &dirfd, name);
-		if (r == -ENOENT)
-			return 0;
-		if (r < 0)
-			return r;
-		r = unlinkat(dirfd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
-		close(dirfd);
-		return r;
-	}
-	f = open_memstream(&text, &len);
-	if (!f)
-		return -errno;
+/* "KEY VALUE\n", the value escaped (put_escaped). */
+static void put_line(FILE *f, const char *key, const char *value)
+{
+	fprintf(f, "%s ", key);
+	put_escaped(f, value);
+	fputc('\n', f);
+}
+
+/* The record's text, in the order applied_load() reads it. */
+static void format_record(FILE *f, const struct applied *a)
+{
 	fprintf(f, "# Written by earlybindctl apply: what it changed, so that it changes\n"
 		   "# only that.  earlybindctl apply --undo reverts it.  Do not edit.\n");
 	/* A record is only saved once a back end is chosen; never write "backend ". */
@@ -231,18 +228,12 @@ int applied_save(const char *root, const struct applied *a)
 		fprintf(f, "manifest %s\n", a->manifest_sum);
 	if (a->initramfs_kver[0])
 		fprintf(f, "initramfs-kver %s\n", a->initramfs_kver);
-	if (a->created_from) {
-		fputs("created ", f);
-		put_escaped(f, a->created_from);
-		fputc('\n', f);
-	}
+	if (a->created_from)
+		put_line(f, "created", a->created_from);
 	if (a->created_dir)
 		fprintf(f, "created-dir yes\n");
-	for (size_t i = 0; i < a->wrote.n; i++) {
-		fputs("wrote ", f);
-		put_escaped(f, a->wrote.v[i]);
-		fputc('\n', f);
-	}
+	for (size_t i = 0; i < a->wrote.n; i++)
+		put_line(f, "wrote", a->wrote.v[i]);
 	/* Only for arguments that are still ours: the rest is history. */
 	for (size_t i = 0; i < a->all.n; i++)
 		if (kargs_has(&a->kargs, a->all.v[i]))
@@ -255,6 +246,37 @@ int applied_save(const char *root, const struct applied *a)
 			put_escaped(f, a->entries[i].id);
 			fputc('\n', f);
 		}
+}
+
+/* An empty record is no file. */
+static int remove_record(const char *root)
+{
+	char name[256];
+	int r, dirfd;
+
+	r = root_open_parent(root, APPLIED_PATH, 0, &dirfd, name);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	r = unlinkat(dirfd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
+	close(dirfd);
+	return r;
+}
+
+int applied_save(const char *root, const struct applied *a)
+{
+	char name[256], *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int r, dirfd;
+
+	if (record_empty(a))
+		return remove_record(root);
+	f = open_memstream(&text, &len);
+	if (!f)
+		return -errno;
+	format_record(f, a);
 	if (fclose(f) != 0) {
 		free(text);
 		return -ENOMEM;

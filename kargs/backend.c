@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* What the back ends share: running commands, writing files, dracut. */
+/* What the back ends share: saying what happened, running commands, writing files, dracut. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,19 +13,51 @@
 #include "backend.h"
 #include "rootpath.h"
 #include "program.h"
+#include "readfile.h"
 
-int backend_error(const char *fmt, ...)
+int backend_error(const struct backend_ctx *c, int err, const char *fmt, ...)
 {
-	int saved = errno; /* for a %m in @fmt */
 	va_list ap;
 
-	fputs("earlybindctl: ", stderr);
-	errno = saved;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport(c->rep, REPORT_ERROR, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
+	return err;
+}
+
+int backend_file_error(const struct backend_ctx *c, const char *path, int err, const char *what,
+		       const char *hint)
+{
+	char full[PATH_MAX];
+
+	if (root_path(full, sizeof(full), c->root, path) < 0)
+		snprintf(full, sizeof(full), "%s", path);
+	return backend_error(c, err, "%s: %s: %s%s", full, what, root_strerror(err),
+			     hint ? hint : "");
+}
+
+void backend_info(const struct backend_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(c->rep, REPORT_INFO, fmt, ap);
+	va_end(ap);
+}
+
+int backend_read_file(const struct backend_ctx *c, const char *path, size_t max, char **text)
+{
+	size_t len;
+	int r, fd;
+
+	*text = NULL;
+	r = root_open(c->root, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, &fd);
+	if (r < 0)
+		return r;
+	/* Handled as a C string from here: whatever follows a NUL is ignored. */
+	r = file_read_fd(fd, max, text, &len);
+	close(fd);
+	return r;
 }
 
 /*
@@ -53,49 +85,63 @@ static char *const *in_root(const struct backend_ctx *c, char *const argv[], cha
 	return *buf;
 }
 
+static bool status_ok(int status, const int *ok_status)
+{
+	if (!ok_status)
+		return status == 0;
+	for (const int *s = ok_status; *s >= 0; s++)
+		if (status == *s)
+			return true;
+	return false;
+}
+
+/* "this failed with exit status N ...", the command and what it wrote on stderr. */
+static int report_failure(const struct backend_ctx *c, const char *cmd,
+			  const struct program_result *res)
+{
+	const char *err = res->err ? res->err : "";
+	size_t len = strlen(err);
+
+	/* The command's own last newline: the message ends without one. */
+	if (len && err[len - 1] == '\n')
+		len--;
+	return backend_error(c, BACKEND_FAILED, "this failed with exit status %d; nothing "
+			     "after it was done:\n  %s%s%.*s", res->status, cmd, len ? "\n" : "",
+			     (int)len, err);
+}
+
 /* backend_run, with @argv as it is run. */
 static int run(struct backend_ctx *c, char *const argv[], bool query, const int *ok_status,
 	       char **out)
 {
 	struct program_result res;
-	bool ok = false;
+	char *cmd = program_format(argv);
 	int r;
 
+	if (!cmd)
+		return backend_error(c, -ENOMEM, "%s", strerror(ENOMEM));
 	if (c->dry_run && !query) {
-		fputs("would run: ", stdout);
-		program_print(stdout, argv);
+		report(c->rep, REPORT_RESULT, "would run: %s", cmd);
+		free(cmd);
 		return 0;
 	}
-	if (!c->quiet && !query) {
-		fputs("running: ", stdout);
-		program_print(stdout, argv);
-		fflush(stdout);
-	}
+	if (!query)
+		backend_info(c, "running: %s", cmd);
 	r = program_run(argv, &res);
 	if (r < 0) {
-		backend_error("cannot run %s: %s; nothing after it was done", argv[0],
+		backend_error(c, r, "cannot run %s: %s; nothing after it was done", argv[0],
 			      strerror(-r));
-		return BACKEND_NOT_RUN;
+	} else if (!status_ok(res.status, ok_status)) {
+		r = report_failure(c, cmd, &res);
+	} else {
+		r = res.status;
+		if (out) {
+			*out = res.out;
+			res.out = NULL;
+		}
 	}
-	if (res.status == 0 && !ok_status)
-		ok = true;
-	for (const int *s = ok_status; s && *s >= 0 && !ok; s++)
-		ok = res.status == *s;
-	if (!ok) {
-		fputs("earlybindctl: this failed with exit status ", stderr);
-		fprintf(stderr, "%d; nothing after it was done:\n  ", res.status);
-		program_print(stderr, argv);
-		if (res.err && res.err[0])
-			fprintf(stderr, "%s%s", res.err, res.err[strlen(res.err) - 1] == '\n' ? "" : "\n");
-		program_result_free(&res);
-		return -1;
-	}
-	if (out) {
-		*out = res.out;
-		res.out = NULL;
-	}
-	r = res.status;
 	program_result_free(&res);
+	free(cmd);
 	return r;
 }
 
@@ -108,7 +154,7 @@ int backend_run(struct backend_ctx *c, char *const argv[], bool query, const int
 	if (out)
 		*out = NULL;
 	if (!run_argv)
-		return backend_error("%s", strerror(ENOMEM));
+		return backend_error(c, -ENOMEM, "%s", strerror(ENOMEM));
 	r = run(c, run_argv, query, ok_status, out);
 	free(buf);
 	return r;
@@ -122,8 +168,7 @@ int backend_save_record(struct backend_ctx *c)
 		return 0;
 	r = applied_save(c->root, c->applied);
 	if (r < 0)
-		return backend_error("cannot write %s under %s: %s", APPLIED_PATH, c->root,
-				     root_strerror(r));
+		return backend_file_error(c, APPLIED_PATH, r, "cannot write", NULL);
 	return 0;
 }
 
@@ -131,11 +176,11 @@ int backend_dracut(struct backend_ctx *c, bool undo, struct applied *a)
 {
 	char *argv[7] = { "dracut", "-f" };
 	size_t n = 2;
+	int r;
 
 	(void)a;
 	if (!undo && !c->manifest_changed) {
-		if (!c->quiet)
-			printf("initramfs: already built with this manifest\n");
+		backend_info(c, "initramfs: already built with this manifest");
 		return 0;
 	}
 	if (c->kver) {
@@ -149,46 +194,54 @@ int backend_dracut(struct backend_ctx *c, bool undo, struct applied *a)
 		argv[n++] = "earlybind";
 	}
 	argv[n] = NULL;
-	return backend_run(c, argv, false, NULL, NULL) < 0 ? -1 : 0;
+	r = backend_run(c, argv, false, NULL, NULL);
+	return r < 0 ? r : 0;
+}
+
+/* Removes ROOT/@path itself (a symlink included, never what it points to). */
+static int remove_file(struct backend_ctx *c, const char *path)
+{
+	char name[256];
+	int dirfd, r;
+
+	r = root_open_parent(c->root, path, 0, &dirfd, name);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return backend_file_error(c, path, r, "cannot remove", NULL);
+	/* And what a killed write of it left. */
+	atomic_file_clean_at(dirfd, name);
+	r = unlinkat(dirfd, name, 0) < 0 ? -errno : 0;
+	close(dirfd);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return backend_file_error(c, path, r, "cannot remove", NULL);
+	backend_info(c, "removed %s", path);
+	return 0;
 }
 
 int backend_write_file(struct backend_ctx *c, const char *path, const char *text)
 {
-	char name[256], full[PATH_MAX];
+	char name[256];
 	mode_t mode = 0644;
 	struct stat st;
 	bool exists;
 	int dirfd, r;
 
-	/* For the messages: the path as the admin sees it, the root in front. */
-	if (root_path(full, sizeof(full), c->root, path) < 0)
-		return backend_error("%s: path too long", path);
 	if (c->dry_run) {
+		size_t len = text ? strlen(text) : 0;
+
+		/* The file's own last newline: the message ends without one. */
 		if (text)
-			printf("would write %s:\n%s", path, text);
+			report(c->rep, REPORT_RESULT, "would write %s:\n%.*s", path,
+			       (int)(len && text[len - 1] == '\n' ? len - 1 : len), text);
 		else if (root_stat(c->root, path, &st) == 0)
-			printf("would remove %s\n", path);
+			report(c->rep, REPORT_RESULT, "would remove %s", path);
 		return 0;
 	}
-	if (!text) {
-		/* The name itself goes, a symlink included, never what it points to. */
-		r = root_open_parent(c->root, path, 0, &dirfd, name);
-		if (r == -ENOENT)
-			return 0;
-		if (r < 0)
-			return backend_error("cannot remove %s: %s", full, root_strerror(r));
-		/* And what a killed write of it left. */
-		atomic_file_clean_at(dirfd, name);
-		r = unlinkat(dirfd, name, 0) < 0 ? -errno : 0;
-		close(dirfd);
-		if (r == -ENOENT)
-			return 0;
-		if (r < 0)
-			return backend_error("cannot remove %s: %s", full, strerror(-r));
-		if (!c->quiet)
-			printf("removed %s\n", path);
-		return 0;
-	}
+	if (!text)
+		return remove_file(c, path);
 	/*
 	 * A symlink stays, and the file it points to is written: rename()
 	 * onto the link would put a regular file in its place, and the admin's
@@ -196,7 +249,7 @@ int backend_write_file(struct backend_ctx *c, const char *path, const char *text
 	 */
 	r = root_open_parent(c->root, path, ROOT_MKDIR | ROOT_FOLLOW, &dirfd, name);
 	if (r < 0)
-		return backend_error("cannot write %s: %s", full, root_strerror(r));
+		return backend_file_error(c, path, r, "cannot write", NULL);
 	exists = fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	/* The admin may have made it private (or group-writable): keep that. */
 	if (exists)
@@ -205,8 +258,7 @@ int backend_write_file(struct backend_ctx *c, const char *path, const char *text
 				 exists ? st.st_uid : (uid_t)-1, exists ? st.st_gid : (gid_t)-1);
 	close(dirfd);
 	if (r < 0)
-		return backend_error("cannot write %s: %s", full, strerror(-r));
-	if (!c->quiet)
-		printf("wrote %s\n", path);
+		return backend_file_error(c, path, r, "cannot write", NULL);
+	backend_info(c, "wrote %s", path);
 	return 0;
 }

@@ -7,16 +7,22 @@
 #ifndef EARLYBIND_BACKEND_H
 #define EARLYBIND_BACKEND_H
 
+#include <errno.h>
 #include <stdbool.h>
-#include <stdio.h>
+#include <stddef.h>
 
 #include "applied.h"
 #include "kargs.h"
+#include "report.h"
 
 struct backend_ctx {
 	const char *root;
-	bool dry_run;     /* print the commands and files, change nothing */
-	bool quiet;
+	/*
+	 * Where the back end's words go: errors, what it did (REPORT_INFO:
+	 * -q silences it) and a dry run's commands and files (REPORT_RESULT).
+	 */
+	const struct reporter *rep;
+	bool dry_run;     /* report the commands and files, change nothing */
 	bool undo;        /* apply --undo */
 	bool deployed;    /* rpm-ostree: this run staged a new deployment */
 	bool manifest_changed; /* since the last initramfs apply built */
@@ -38,9 +44,10 @@ struct backend_ctx {
 };
 
 /*
- * Every hook returns 0, or -1 after it has said on stderr what failed (the
- * file or command, and why) and what to do: the back end is the one that
- * knows which file or command it was, so apply adds nothing to the message.
+ * Every hook returns 0, or -errno after it has said through c->rep what
+ * failed (the file or command, and why) and what to do: the back end is
+ * the one that knows which file or command it was, so apply adds nothing
+ * to the message.
  */
 struct backend {
 	const char *name;
@@ -83,20 +90,32 @@ extern const struct backend backend_grubby;
 extern const struct backend backend_grub;
 extern const struct backend backend_kernel_cmdline;
 
-/* Prints "earlybindctl: " and the message on stderr; returns -1, for the hooks. */
-int backend_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Reports an error through c->rep; returns @err (a -errno), for the hooks. */
+int backend_error(const struct backend_ctx *c, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/*
+ * Reports "PATH: WHAT: REASON[HINT]" as an error, with PATH as the admin
+ * finds it (the root in front) and REASON root_strerror(@err); returns @err.
+ */
+int backend_file_error(const struct backend_ctx *c, const char *path, int err, const char *what,
+		       const char *hint);
+/* Says what the back end did (REPORT_INFO). */
+void backend_info(const struct backend_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
-/* backend_run could not start the command at all: it changed nothing. */
-#define BACKEND_NOT_RUN (-2)
+/* backend_run: the command ran and failed, so it may have changed something. */
+#define BACKEND_FAILED (-EPROTO)
 
 /*
- * Runs @argv, or in a dry run prints it; under a root other than "/",
- * inside it (chroot ROOT ...), so that it acts on that root's system.  Queries (@query) run even in a
- * dry run, since they change nothing.  Statuses in @ok_status (terminated
- * by -1; NULL: only 0) are success; any other stops apply: the command,
- * its status and its stderr are shown, and -1 is returned.  When it cannot
- * be started, that is said and BACKEND_NOT_RUN is returned.  Otherwise the
- * status.  @out, when not NULL, gets the command's stdout (free it).
+ * Runs @argv, or in a dry run reports it; under a root other than "/",
+ * inside it (chroot ROOT ...), so that it acts on that root's system.
+ * Queries (@query) run even in a dry run, since they change nothing.
+ * Statuses in @ok_status (terminated by -1; NULL: only 0) are success;
+ * any other stops apply: the command, its status and its stderr are
+ * reported, and BACKEND_FAILED is returned.  When it cannot be started,
+ * that is reported and the -errno returned (it changed nothing).
+ * Otherwise the status.  @out, when not NULL, gets the command's stdout
+ * (free it).
  */
 int backend_run(struct backend_ctx *c, char *const argv[], bool query, const int *ok_status,
 		char **out);
@@ -111,16 +130,24 @@ int backend_dracut(struct backend_ctx *c, bool undo, struct applied *a);
  * Saves c->applied now (a dry run saves nothing).  Called before a step
  * that changes the system, with the record already naming what the step
  * may leave behind: a kill in the middle of dracut or update-grub then
- * leaves a record that apply and --undo can finish from.  0, or -1 after
- * saying why.
+ * leaves a record that apply and --undo can finish from.  0, or -errno
+ * after saying why.
  */
 int backend_save_record(struct backend_ctx *c);
 
 /*
- * Writes @text to ROOT/@path atomically (or, in a dry run, prints it),
+ * The whole of ROOT/@path (a regular file, never waited on; at most @max
+ * bytes) into *@text, a C string (free it).  0, or -errno (-ENOENT when it
+ * does not exist), said to no one: the caller knows what a missing or
+ * unreadable file means.
+ */
+int backend_read_file(const struct backend_ctx *c, const char *path, size_t max, char **text);
+
+/*
+ * Writes @text to ROOT/@path atomically (or, in a dry run, reports it),
  * keeping the mode and owner of the file it replaces (0644 for a new one);
  * a symlink stays, and the file it points to (under ROOT) is written.
- * @text NULL removes the file.  0 or -1 after saying why.
+ * @text NULL removes the file.  0, or -errno after saying why.
  */
 int backend_write_file(struct backend_ctx *c, const char *path, const char *text);
 

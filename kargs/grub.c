@@ -3,8 +3,9 @@
  * GRUB on Debian and Ubuntu: a drop-in /etc/default/grub.d/99-earlybind.cfg
  * that appends to GRUB_CMDLINE_LINUX, never an edit of the admin's
  * /etc/default/grub; then update-grub.  grub-mkconfig sources
- * /etc/default/grub and then the grub.d .cfg files in glob order, later assignments
- * winning (a Debian patch; Fedora does not read grub.d: REFERENCE.md §3).
+ * /etc/default/grub and then the grub.d .cfg files in glob order, later
+ * assignments winning (a Debian patch, debian/patches/default-grub-d.patch;
+ * Fedora does not read grub.d): docs/boot-configuration.md, "GRUB".
  */
 #include <dirent.h>
 #include <errno.h>
@@ -72,8 +73,8 @@ static void source_text(const char *text, struct grub_vars *g)
 		char line[4096];
 		const char *p = line;
 
-		snprintf(line, sizeof(line), "%.*s", (int)(l < sizeof(line) ? l : sizeof(line) - 1),
-			 text);
+		snprintf(line, sizeof(line), "%.*s",
+			 (int)(l < sizeof(line) ? l : sizeof(line) - 1), text);
 		text += l + (text[l] == '\n');
 		p += strspn(p, " \t");
 		if (strncmp(p, "export ", 7) == 0)
@@ -190,8 +191,7 @@ static int effective(struct backend_ctx *c, const char *ours_text, const struct 
 	source_file(c->root, "/etc/default/grub", g);
 	r = dropins(c->root, &names);
 	if (r < 0)
-		return backend_error("cannot read %s under %s: %s", GRUB_DROPIN_DIR, c->root,
-				     root_strerror(r));
+		return backend_file_error(c, GRUB_DROPIN_DIR, r, "cannot read", NULL);
 	for (size_t i = 0; r == 0 && i <= names.n; i++) {
 		const char *name = i < names.n ? names.v[i] : NULL;
 		bool is_ours = name && strcmp(name, GRUB_DROPIN_NAME) == 0;
@@ -212,73 +212,87 @@ static int effective(struct backend_ctx *c, const char *ours_text, const struct 
 			r = -ENOMEM;
 	}
 	kargs_free(&names);
-	return r < 0 ? backend_error("%s", strerror(-r)) : 0;
+	return r < 0 ? backend_error(c, r, "%s", strerror(-r)) : 0;
 }
 
 static int grub_read(struct backend_ctx *c, struct kargs *current)
 {
 	struct grub_vars g = { "", "" };
-	int r;
+	int r = effective(c, NULL, NULL, &g, NULL);
 
-	if (effective(c, NULL, NULL, &g, NULL) < 0)
-		return -1;
+	if (r < 0)
+		return r;
 	r = kargs_split(current, g.linux_);
 	if (r == 0)
 		r = kargs_split(current, g.dflt);
-	return r < 0 ? backend_error("GRUB_CMDLINE_LINUX: %s", strerror(-r)) : 0;
+	return r < 0 ? backend_error(c, r, "GRUB_CMDLINE_LINUX: %s", strerror(-r)) : 0;
+}
+
+/* The drop-in that appends @ours to GRUB_CMDLINE_LINUX; NULL on -ENOMEM. */
+static char *dropin_text(const struct kargs *ours)
+{
+	char *joined = kargs_join(ours), *text = NULL;
+
+	if (joined && asprintf(&text, "# Written by earlybindctl apply: the kernel arguments "
+				      "of /etc/earlybind.conf.\n# earlybindctl apply --undo "
+				      "removes this file.\nGRUB_CMDLINE_LINUX=\""
+				      "$GRUB_CMDLINE_LINUX %s\"\n", joined) < 0)
+		text = NULL;
+	free(joined);
+	return text;
+}
+
+/*
+ * Refuses, changing nothing, when a drop-in after ours sets the value
+ * outright: ours would do nothing.  0 or -errno, said.
+ */
+static int refuse_override(struct backend_ctx *c, const char *text, const struct kargs *ours)
+{
+	struct grub_vars g = { "", "" };
+	char *override;
+	int r = effective(c, text, ours, &g, &override);
+
+	if (r < 0 || !override)
+		return r;
+	r = backend_error(c, -EBUSY, "%s: sets GRUB_CMDLINE_LINUX after %s (grub-mkconfig reads "
+			  "the drop-ins in name order, and the last assignment wins), so the "
+			  "arguments earlybind writes there would have no effect.  Make it add to "
+			  "the value, as GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX ...\", or "
+			  "rename it to sort before %s, then run apply again; nothing was changed",
+			  override, GRUB_DROPIN, GRUB_DROPIN);
+	free(override);
+	return r;
+}
+
+/* Write-ahead: the record names the drop-in before it exists. */
+static int record_dropin(struct backend_ctx *c)
+{
+	if (!c->applied || c->dry_run || kargs_has(&c->applied->wrote, GRUB_DROPIN))
+		return 0;
+	if (kargs_push(&c->applied->wrote, GRUB_DROPIN) < 0)
+		return backend_error(c, -ENOMEM, "cannot record %s: %s", GRUB_DROPIN,
+				     strerror(ENOMEM));
+	return backend_save_record(c);
 }
 
 static int grub_write(struct backend_ctx *c, const struct kargs *add, const struct kargs *del,
 		      const struct kargs *ours)
 {
-	char *joined = kargs_join(ours), *text = NULL;
 	char *update[] = { "update-grub", NULL };
 	char *mkconfig[] = { "grub-mkconfig", "-o", "/boot/grub/grub.cfg", NULL };
-	int r;
+	char *text = NULL;
+	int r = 0;
 
 	(void)add;
 	(void)del;
-	if (!joined)
-		return backend_error("%s", strerror(ENOMEM));
-	if (ours->n &&
-	    asprintf(&text, "# Written by earlybindctl apply: the kernel arguments of "
-			    "/etc/earlybind.conf.\n# earlybindctl apply --undo removes this "
-			    "file.\nGRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX %s\"\n",
-		     joined) < 0) {
-		free(joined);
-		return backend_error("%s", strerror(ENOMEM));
-	}
-	free(joined);
-	if (ours->n) {
-		struct grub_vars g = { "", "" };
-		char *override;
-
-		/* A drop-in after ours that sets the value outright: ours would do nothing. */
-		if (effective(c, text, ours, &g, &override) < 0) {
-			free(text);
-			return -1;
-		}
-		if (override) {
-			backend_error("%s sets GRUB_CMDLINE_LINUX after %s (grub-mkconfig reads the "
-				      "drop-ins in name order, and the last assignment wins), so the "
-				      "arguments earlybind writes there would have no effect.  Make "
-				      "it add to the value, as GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX "
-				      "...\", or rename it to sort before %s, then run apply again; "
-				      "nothing was changed", override, GRUB_DROPIN, GRUB_DROPIN);
-			free(override);
-			free(text);
-			return -1;
-		}
-	}
-	/* Write-ahead: the record names the drop-in before it exists. */
-	if (ours->n && c->applied && !kargs_has(&c->applied->wrote, GRUB_DROPIN) &&
-	    !c->dry_run) {
-		if (kargs_push(&c->applied->wrote, GRUB_DROPIN) < 0 || backend_save_record(c) < 0) {
-			free(text);
-			return backend_error("cannot record %s: %s", GRUB_DROPIN, strerror(ENOMEM));
-		}
-	}
-	r = backend_write_file(c, GRUB_DROPIN, ours->n ? text : NULL);
+	if (ours->n && !(text = dropin_text(ours)))
+		return backend_error(c, -ENOMEM, "%s", strerror(ENOMEM));
+	if (ours->n)
+		r = refuse_override(c, text, ours);
+	if (r == 0 && ours->n)
+		r = record_dropin(c);
+	if (r == 0)
+		r = backend_write_file(c, GRUB_DROPIN, text);
 	free(text);
 	if (r < 0)
 		return r;
@@ -289,16 +303,13 @@ static int grub_write(struct backend_ctx *c, const struct kargs *add, const stru
 	c->partial = true;
 	/* update-grub is Debian's grub-mkconfig -o /boot/grub/grub.cfg. */
 	r = backend_run(c, program_exists_in(c->root, "update-grub") ? update : mkconfig, false,
-			NULL, NULL) < 0 ? -1 : 0;
+			NULL, NULL);
+	if (r < 0)
+		return r;
 	/* Removed, and grub.cfg made without it: nothing of it is left to undo. */
-	if (r == 0 && !ours->n && c->applied && !c->dry_run)
-		for (size_t i = 0; i < c->applied->wrote.n; i++)
-			if (strcmp(c->applied->wrote.v[i], GRUB_DROPIN) == 0) {
-				free(c->applied->wrote.v[i]);
-				c->applied->wrote.v[i] = c->applied->wrote.v[--c->applied->wrote.n];
-				break;
-			}
-	return r;
+	if (!ours->n && c->applied && !c->dry_run)
+		kargs_remove(&c->applied->wrote, GRUB_DROPIN);
+	return 0;
 }
 
 const struct backend backend_grub = {

@@ -28,14 +28,11 @@
  * entry (src/ctl/cmd_apply.c admins_same_key).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "backend.h"
-#include "rootpath.h"
 
 struct entry {
 	char index[16]; /* grubby's index, for --update-kernel (this run's) */
@@ -73,36 +70,36 @@ static char *quoted_value(const char *line, const char *key)
 	return strdup(v);
 }
 
-/*
- * grubby --info=ALL: an "index=N" line starts each entry (grubby-bls
- * display_info_values), then kernel=, args= (the options without root=),
- * root=, initrd=, title=, id=.  0, or -1 after saying why.
- */
-static int read_entries(struct backend_ctx *c, struct entries *es)
+/* A new entry at the end of @es, from its "index=N" line; NULL on -ENOMEM. */
+static struct entry *new_entry(struct entries *es, const char *index)
 {
-	char *argv[] = { "grubby", "--info=ALL", NULL };
-	char *out = NULL, *line, *save = NULL;
+	struct entry *n = realloc(es->v, (es->n + 1) * sizeof(*n)), *e;
+
+	if (!n)
+		return NULL;
+	es->v = n;
+	e = &es->v[es->n++];
+	*e = (struct entry){ 0 };
+	snprintf(e->index, sizeof(e->index), "%s", index);
+	return e;
+}
+
+/*
+ * grubby --info=ALL's text into @es: an "index=N" line starts each entry
+ * (grubby-bls display_info_values), then kernel=, args= (the options
+ * without root=), root=, initrd=, title=, id=.  0 or -ENOMEM.
+ */
+static int parse_entries(char *text, struct entries *es)
+{
+	char *line, *save = NULL, *v;
 	struct entry *e = NULL;
 	int r = 0;
 
-	*es = (struct entries){ 0 };
-	if (backend_run(c, argv, true, NULL, &out) < 0)
-		return -1;
-	for (line = strtok_r(out ? out : (char[]){ "" }, "\n", &save); line && r == 0;
+	for (line = strtok_r(text, "\n", &save); line && r == 0;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char *v;
-
 		if (strncmp(line, "index=", 6) == 0) {
-			struct entry *n = realloc(es->v, (es->n + 1) * sizeof(*n));
-
-			if (!n) {
-				r = -ENOMEM;
-				break;
-			}
-			es->v = n;
-			e = &es->v[es->n++];
-			*e = (struct entry){ 0 };
-			snprintf(e->index, sizeof(e->index), "%s", line + 6);
+			e = new_entry(es, line + 6);
+			r = e ? 0 : -ENOMEM;
 		} else if (e && (v = quoted_value(line, "args"))) {
 			r = kargs_split(&e->args, v);
 			free(v);
@@ -111,27 +108,40 @@ static int read_entries(struct backend_ctx *c, struct entries *es)
 			e->id = v;
 		}
 	}
+	return r;
+}
+
+/* The boot entries, as grubby --info=ALL lists them.  0, or -errno after saying why. */
+static int read_entries(struct backend_ctx *c, struct entries *es)
+{
+	char *argv[] = { "grubby", "--info=ALL", NULL };
+	char *out = NULL;
+	int r;
+
+	*es = (struct entries){ 0 };
+	r = backend_run(c, argv, true, NULL, &out);
+	if (r < 0)
+		return r;
+	r = parse_entries(out ? out : (char[]){ "" }, es);
 	free(out);
 	for (size_t i = 0; r == 0 && i < es->n; i++)
-		if (!es->v[i].id || !es->v[i].index[0]) {
-			entries_free(es);
-			return backend_error("grubby --info=ALL: entry %zu has no index or id; run it "
-					     "to see what it prints", i);
-		}
-	if (r < 0) {
+		if (!es->v[i].id || !es->v[i].index[0])
+			r = backend_error(c, -EBADMSG, "grubby --info=ALL: entry %zu has no index "
+					  "or id; run it to see what it prints", i);
+	if (r == -ENOMEM)
+		backend_error(c, r, "grubby --info=ALL: %s", strerror(-r));
+	if (r < 0)
 		entries_free(es);
-		return backend_error("grubby --info=ALL: %s", strerror(-r));
-	}
-	return 0;
+	return r;
 }
 
 static int grubby_read(struct backend_ctx *c, struct kargs *current)
 {
 	struct entries es;
-	int r = 0;
+	int r = read_entries(c, &es);
 
-	if (read_entries(c, &es) < 0)
-		return -1;
+	if (r < 0)
+		return r;
 	/* What every entry has, and (for the plan) what some entry has. */
 	for (size_t t = 0; es.n && r == 0 && t < es.v[0].args.n; t++) {
 		const char *tok = es.v[0].args.v[t];
@@ -147,26 +157,21 @@ static int grubby_read(struct backend_ctx *c, struct kargs *current)
 			if (!kargs_has(c->anywhere, es.v[i].args.v[t]))
 				r = kargs_push(c->anywhere, es.v[i].args.v[t]);
 	entries_free(&es);
-	return r < 0 ? backend_error("grubby: %s", strerror(-r)) : 0;
+	return r < 0 ? backend_error(c, r, "grubby: %s", strerror(-r)) : 0;
 }
 
-/* The tokens of ROOT/etc/kernel/cmdline (none when it is missing). */
+/* The tokens of ROOT/etc/kernel/cmdline (none when it is missing).  0 or -errno, said. */
 static int kernel_cmdline(struct backend_ctx *c, struct kargs *out)
 {
-	char buf[8192];
-	ssize_t n;
-	int fd, r = root_open(c->root, "/etc/kernel/cmdline", O_RDONLY | O_NONBLOCK, &fd);
+	char *text;
+	int r = backend_read_file(c, "/etc/kernel/cmdline", 1u << 20, &text);
 
-	if (r < 0)
-		return r == -ENOENT ? 0 : r;
-	n = read(fd, buf, sizeof(buf) - 1);
-	r = n < 0 ? -errno : 0;
-	close(fd);
-	if (r == 0) {
-		buf[n] = '\0';
-		r = kargs_split(out, buf);
-	}
-	return r;
+	if (r == -ENOENT)
+		return 0;
+	if (r == 0)
+		r = kargs_split(out, text);
+	free(text);
+	return r < 0 ? backend_file_error(c, "/etc/kernel/cmdline", r, "cannot read", NULL) : 0;
 }
 
 /* grubby --update-kernel=@target [--remove-args=@del] [--args=@add]. */
@@ -175,7 +180,7 @@ static int update(struct backend_ctx *c, const char *target, const struct kargs 
 {
 	char *argv[5] = { "grubby" }, *t = NULL, *a = NULL, *d = NULL, *aj, *dj;
 	size_t n = 1;
-	int r = -1;
+	int r;
 
 	if (!add->n && !del->n)
 		return 0;
@@ -184,7 +189,7 @@ static int update(struct backend_ctx *c, const char *target, const struct kargs 
 	if (!aj || !dj || asprintf(&t, "--update-kernel=%s", target) < 0 ||
 	    (del->n && asprintf(&d, "--remove-args=%s", dj) < 0) ||
 	    (add->n && asprintf(&a, "--args=%s", aj) < 0)) {
-		backend_error("%s", strerror(ENOMEM));
+		r = backend_error(c, -ENOMEM, "%s", strerror(ENOMEM));
 		goto out;
 	}
 	argv[n++] = t;
@@ -198,9 +203,9 @@ static int update(struct backend_ctx *c, const char *target, const struct kargs 
 	 * grubby-bls edits the entries one by one: when it ran and failed,
 	 * some may have changed.  Not started at all, it changed none.
 	 */
-	if (r < 0 && r != BACKEND_NOT_RUN)
+	if (r == BACKEND_FAILED)
 		c->partial = true;
-	r = r < 0 ? -1 : 0;
+	r = r < 0 ? r : 0;
 out:
 	free(t);
 	free(a);
@@ -210,18 +215,125 @@ out:
 	return r;
 }
 
-struct entry_plan {
-	struct kargs add, del;
+/* What one grubby_write does: with ALL, and per entry (ep[i] for es.v[i]). */
+struct grubby_plan {
+	struct entries es;
+	struct entry_plan {
+		struct kargs add, del;
+	} *ep;
+	struct kargs all_add, all_del;
 };
+
+static void grubby_plan_free(struct grubby_plan *p)
+{
+	for (size_t i = 0; p->ep && i < p->es.n; i++) {
+		kargs_free(&p->ep[i].add);
+		kargs_free(&p->ep[i].del);
+	}
+	free(p->ep);
+	entries_free(&p->es);
+	kargs_free(&p->all_add);
+	kargs_free(&p->all_del);
+}
+
+/*
+ * @tok to every entry with ALL when no entry (nor /etc/kernel/cmdline,
+ * in @future) has it, else to the entries that lack it alone.
+ */
+static int plan_add(struct backend_ctx *c, struct grubby_plan *p, const struct applied *a,
+		    const struct kargs *future, const char *tok)
+{
+	bool anywhere = kargs_has(future, tok);
+
+	for (size_t i = 0; !anywhere && i < p->es.n; i++)
+		anywhere = kargs_has(&p->es.v[i].args, tok);
+	/* Added with ALL before: ALL again finishes what a kill cut short. */
+	if (!anywhere || (c->redo && kargs_has(&a->all, tok)))
+		return kargs_push(&p->all_add, tok);
+	for (size_t i = 0; i < p->es.n; i++)
+		if (!kargs_has(&p->es.v[i].args, tok) && kargs_push(&p->ep[i].add, tok) < 0)
+			return -ENOMEM;
+	backend_info(c, "grubby: %s is in some boot entries already (not from earlybind): added "
+		     "to the others alone; kernels installed later do not get it from earlybind, "
+		     "the next apply adds it to theirs", tok);
+	return 0;
+}
+
+/* @tok out of every entry with ALL where apply added it so, else where it added it. */
+static int plan_del(struct grubby_plan *p, const struct applied *a, const char *tok)
+{
+	if (kargs_has(&a->all, tok))
+		return kargs_push(&p->all_del, tok);
+	for (size_t i = 0; i < p->es.n; i++)
+		if (kargs_has(&p->es.v[i].args, tok) && applied_entry_has(a, p->es.v[i].id, tok) &&
+		    kargs_push(&p->ep[i].del, tok) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static int make_plan(struct backend_ctx *c, struct grubby_plan *p, const struct applied *a,
+		     const struct kargs *add, const struct kargs *del)
+{
+	struct kargs future = { 0 };
+	int r = read_entries(c, &p->es);
+
+	if (r == 0)
+		r = kernel_cmdline(c, &future);
+	if (r < 0) {
+		kargs_free(&future);
+		return r;
+	}
+	p->ep = calloc(p->es.n + 1, sizeof(*p->ep));
+	r = p->ep ? 0 : -ENOMEM;
+	for (size_t t = 0; r == 0 && t < add->n; t++)
+		r = plan_add(c, p, a, &future, add->v[t]);
+	for (size_t t = 0; r == 0 && t < del->n; t++)
+		r = plan_del(p, a, del->v[t]);
+	kargs_free(&future);
+	return r < 0 ? backend_error(c, r, "%s", strerror(-r)) : 0;
+}
+
+/*
+ * Write-ahead: every entry about to get one of ours is in the record
+ * before grubby runs, so that a kill half-way leaves nothing of ours
+ * that the record does not name.
+ */
+static int record_adds(struct backend_ctx *c, const struct grubby_plan *p, struct applied *a)
+{
+	int r = 0;
+
+	for (size_t t = 0; r == 0 && t < p->all_add.n; t++)
+		if (!kargs_has(&a->all, p->all_add.v[t]))
+			r = kargs_push(&a->all, p->all_add.v[t]);
+	for (size_t i = 0; r == 0 && i < p->es.n; i++)
+		for (size_t t = 0; r == 0 && t < p->ep[i].add.n; t++)
+			r = applied_entry_add(a, p->es.v[i].id, p->ep[i].add.v[t]);
+	if (r < 0)
+		return backend_error(c, r, "%s", strerror(-r));
+	return backend_save_record(c);
+}
+
+/* Taken out: no longer ours anywhere it was taken from. */
+static void forget_dels(const struct grubby_plan *p, struct applied *a)
+{
+	for (size_t t = 0; t < p->all_del.n; t++) {
+		kargs_remove(&a->all, p->all_del.v[t]);
+		for (size_t i = 0; i < a->n_entries; i++)
+			applied_entry_del(a, a->entries[i].id, p->all_del.v[t]);
+	}
+	for (size_t i = 0; i < p->es.n; i++)
+		for (size_t t = 0; t < p->ep[i].del.n; t++)
+			applied_entry_del(a, p->es.v[i].id, p->ep[i].del.v[t]);
+}
 
 static int grubby_write(struct backend_ctx *c, const struct kargs *add, const struct kargs *del,
 			const struct kargs *ours)
 {
 	struct applied none = { 0 }, *a = c->applied ? c->applied : &none;
-	struct kargs stale = { 0 }, future = { 0 }, all_add = { 0 }, all_del = { 0 };
-	struct entry_plan *ep = NULL;
-	struct entries es = { 0 };
-	int r = -1, err = 0;
+	bool record = !c->dry_run && c->applied;
+	struct grubby_plan p = { 0 };
+	struct kargs stale = { 0 };
+	int r = 0;
 
 	/*
 	 * After a run that stopped half-way, some entries may have our
@@ -230,115 +342,25 @@ static int grubby_write(struct backend_ctx *c, const struct kargs *add, const st
 	 */
 	if (c->redo) {
 		add = ours;
-		for (size_t i = 0; err == 0 && i < a->kargs.n; i++)
+		for (size_t i = 0; r == 0 && i < a->kargs.n; i++)
 			if (!kargs_has(ours, a->kargs.v[i]))
-				err = kargs_push(&stale, a->kargs.v[i]);
+				r = kargs_push(&stale, a->kargs.v[i]);
 		del = &stale;
+		if (r < 0)
+			backend_error(c, r, "%s", strerror(-r));
 	}
-	if (!add->n && !del->n) {
-		r = 0;
-		goto out;
-	}
-	if (err < 0)
-		goto nomem;
-	if (read_entries(c, &es) < 0)
-		goto fail;
-	err = kernel_cmdline(c, &future);
-	if (err < 0) {
-		backend_error("cannot read /etc/kernel/cmdline under %s: %s", c->root,
-			      root_strerror(err));
-		goto out;
-	}
-	ep = calloc(es.n + 1, sizeof(*ep));
-	if (!ep)
-		goto nomem;
-	for (size_t t = 0; t < add->n; t++) {
-		const char *tok = add->v[t];
-		bool anywhere = kargs_has(&future, tok);
-
-		for (size_t i = 0; !anywhere && i < es.n; i++)
-			anywhere = kargs_has(&es.v[i].args, tok);
-		/* Added with ALL before: ALL again finishes what a kill cut short. */
-		if (!anywhere || (c->redo && kargs_has(&a->all, tok))) {
-			if (kargs_push(&all_add, tok) < 0)
-				goto nomem;
-			continue;
-		}
-		for (size_t i = 0; i < es.n; i++)
-			if (!kargs_has(&es.v[i].args, tok) && kargs_push(&ep[i].add, tok) < 0)
-				goto nomem;
-		if (!c->quiet)
-			printf("grubby: %s is in some boot entries already (not from earlybind): "
-			       "added to the others alone; kernels installed later do not get it "
-			       "from earlybind, the next apply adds it to theirs\n", tok);
-	}
-	for (size_t t = 0; t < del->n; t++) {
-		const char *tok = del->v[t];
-
-		if (kargs_has(&a->all, tok)) {
-			if (kargs_push(&all_del, tok) < 0)
-				goto nomem;
-			continue;
-		}
-		for (size_t i = 0; i < es.n; i++)
-			if (kargs_has(&es.v[i].args, tok) && applied_entry_has(a, es.v[i].id, tok) &&
-			    kargs_push(&ep[i].del, tok) < 0)
-				goto nomem;
-	}
-	/*
-	 * Write-ahead: every entry about to get one of ours is in the record
-	 * before grubby runs, so that a kill half-way leaves nothing of ours
-	 * that the record does not name.
-	 */
-	if (!c->dry_run && c->applied) {
-		for (size_t t = 0; t < all_add.n; t++)
-			if (!kargs_has(&a->all, all_add.v[t]) && kargs_push(&a->all, all_add.v[t]) < 0)
-				goto nomem;
-		for (size_t i = 0; i < es.n; i++)
-			for (size_t t = 0; t < ep[i].add.n; t++)
-				if (applied_entry_add(a, es.v[i].id, ep[i].add.v[t]) < 0)
-					goto nomem;
-		if (backend_save_record(c) < 0)
-			goto out;
-	}
-	if (update(c, "ALL", &all_add, &all_del) < 0)
-		goto out;
-	for (size_t i = 0; i < es.n; i++)
-		if (update(c, es.v[i].index, &ep[i].add, &ep[i].del) < 0)
-			goto out;
-	/* Taken out: no longer ours anywhere it was taken from. */
-	if (!c->dry_run && c->applied) {
-		for (size_t t = 0; t < all_del.n; t++) {
-			for (size_t k = 0; k < a->all.n; k++)
-				if (strcmp(a->all.v[k], all_del.v[t]) == 0) {
-					free(a->all.v[k]);
-					a->all.v[k] = a->all.v[--a->all.n];
-					break;
-				}
-			for (size_t i = 0; i < a->n_entries; i++)
-				applied_entry_del(a, a->entries[i].id, all_del.v[t]);
-		}
-		for (size_t i = 0; i < es.n; i++)
-			for (size_t t = 0; t < ep[i].del.n; t++)
-				applied_entry_del(a, es.v[i].id, ep[i].del.v[t]);
-	}
-	r = 0;
-	goto out;
-nomem:
-	backend_error("%s", strerror(ENOMEM));
-fail:
-	r = -1;
-out:
-	for (size_t i = 0; ep && i < es.n; i++) {
-		kargs_free(&ep[i].add);
-		kargs_free(&ep[i].del);
-	}
-	free(ep);
-	entries_free(&es);
+	if (r == 0 && (add->n || del->n))
+		r = make_plan(c, &p, a, add, del);
+	if (r == 0 && record && (add->n || del->n))
+		r = record_adds(c, &p, a);
+	if (r == 0)
+		r = update(c, "ALL", &p.all_add, &p.all_del);
+	for (size_t i = 0; r == 0 && i < p.es.n; i++)
+		r = update(c, p.es.v[i].index, &p.ep[i].add, &p.ep[i].del);
+	if (r == 0 && record)
+		forget_dels(&p, a);
+	grubby_plan_free(&p);
 	kargs_free(&stale);
-	kargs_free(&future);
-	kargs_free(&all_add);
-	kargs_free(&all_del);
 	return r;
 }
 

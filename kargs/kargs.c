@@ -4,27 +4,14 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "cmdline.h"
 #include "json.h"
 #include "kargs.h"
+#include "strv.h"
 
 int kargs_push(struct kargs *k, const char *tok)
 {
-	char *copy;
-
-	if (k->n == k->alloc) {
-		size_t alloc = k->alloc ? k->alloc * 2 : 16;
-		char **v = realloc(k->v, alloc * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		k->v = v;
-		k->alloc = alloc;
-	}
-	copy = strdup(tok);
-	if (!copy)
-		return -ENOMEM;
-	k->v[k->n++] = copy;
-	return 0;
+	return strv_append(&k->v, &k->n, &k->alloc, tok, strlen(tok));
 }
 
 void kargs_free(struct kargs *k)
@@ -41,6 +28,18 @@ void kargs_truncate(struct kargs *k, size_t n)
 		free(k->v[--k->n]);
 }
 
+bool kargs_remove(struct kargs *k, const char *tok)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (strcmp(k->v[i], tok) == 0) {
+			free(k->v[i]);
+			memmove(&k->v[i], &k->v[i + 1], (k->n - i - 1) * sizeof(*k->v));
+			k->n--;
+			return true;
+		}
+	return false;
+}
+
 bool kargs_has(const struct kargs *k, const char *tok)
 {
 	for (size_t i = 0; i < k->n; i++)
@@ -49,50 +48,15 @@ bool kargs_has(const struct kargs *k, const char *tok)
 	return false;
 }
 
-bool kargs_isspace(unsigned char c)
-{
-	/* lib/ctype.c marks 160 (Latin-1's no-break space) _S as well. */
-	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
-}
-
-bool kargs_next(const char *text, size_t *pos, struct kargs_span *tok)
-{
-	size_t p = *pos;
-	bool quoted = false;
-
-	while (text[p] && kargs_isspace((unsigned char)text[p]))
-		p++;
-	if (!text[p]) {
-		*pos = p;
-		return false;
-	}
-	tok->start = p;
-	for (; text[p] && (quoted || !kargs_isspace((unsigned char)text[p])); p++)
-		if (text[p] == '"')
-			quoted = !quoted;
-	tok->len = p - tok->start;
-	tok->open = quoted;
-	*pos = p;
-	return true;
-}
-
 int kargs_split(struct kargs *k, const char *cmdline)
 {
-	struct kargs_span t;
-	size_t pos = 0;
+	struct cmdline_token t;
+	size_t pos = 0, len = strlen(cmdline);
+	int r = 0;
 
-	while (kargs_next(cmdline, &pos, &t)) {
-		char *tok = strndup(cmdline + t.start, t.len);
-		int r;
-
-		if (!tok)
-			return -ENOMEM;
-		r = kargs_push(k, tok);
-		free(tok);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	while (r == 0 && cmdline_next(cmdline, len, &pos, &t))
+		r = strv_append(&k->v, &k->n, &k->alloc, cmdline + t.start, t.len);
+	return r;
 }
 
 char *kargs_join(const struct kargs *k)
@@ -119,10 +83,83 @@ char *kargs_join(const struct kargs *k)
 
 bool kargs_is_token(const char *tok)
 {
-	struct kargs_span t;
+	struct cmdline_token t;
 	size_t pos = 0;
 
-	return kargs_next(tok, &pos, &t) && t.start == 0 && !tok[t.len] && !t.open;
+	return cmdline_next(tok, strlen(tok), &pos, &t) && t.start == 0 && !tok[t.len] &&
+	       !t.open;
+}
+
+/* The tokens of a text being edited, and what happens to each. */
+struct edit {
+	const char *text;
+	size_t len;               /* strlen(text) */
+	struct cmdline_token *t;  /* every token, in order */
+	size_t n;
+	bool *gone;               /* gone[i]: token i is taken out */
+	bool *drop_gap;           /* the blanks before token i (i == n: after the last) go */
+	ssize_t last;             /* the last token kept, or -1 */
+};
+
+static void edit_free(struct edit *e)
+{
+	free(e->t);
+	free(e->gone);
+	free(e->drop_gap);
+}
+
+/* e->t from e->text.  0 or -ENOMEM. */
+static int edit_split(struct edit *e)
+{
+	struct cmdline_token one;
+	size_t alloc = 0, pos = 0;
+
+	while (cmdline_next(e->text, e->len, &pos, &one)) {
+		if (e->n == alloc) {
+			struct cmdline_token *nt;
+
+			alloc = alloc ? alloc * 2 : 32;
+			nt = realloc(e->t, alloc * sizeof(*e->t));
+			if (!nt)
+				return -ENOMEM;
+			e->t = nt;
+		}
+		e->t[e->n++] = one;
+	}
+	e->gone = calloc(e->n + 1, sizeof(*e->gone));
+	e->drop_gap = calloc(e->n + 1, sizeof(*e->drop_gap));
+	return e->gone && e->drop_gap ? 0 : -ENOMEM;
+}
+
+/*
+ * Marks the last whole-token occurrence of each of @del gone, with the
+ * blanks before it (after it, when nothing is kept before it).
+ */
+static void edit_delete(struct edit *e, const struct kargs *del)
+{
+	bool kept = false;
+
+	for (size_t d = 0; d < del->n; d++) {
+		size_t dl = strlen(del->v[d]);
+
+		for (size_t i = e->n; i-- > 0;)
+			if (!e->gone[i] && e->t[i].len == dl &&
+			    memcmp(e->text + e->t[i].start, del->v[d], dl) == 0) {
+				e->gone[i] = true;
+				break;
+			}
+	}
+	e->last = -1;
+	for (size_t i = 0; i < e->n; i++) {
+		if (!e->gone[i]) {
+			kept = true;
+			e->last = (ssize_t)i;
+		} else if (kept) {
+			e->drop_gap[i] = true;
+		} else if (i + 1 < e->n) {
+			e->drop_gap[i + 1] = true;
+		}
+	}
 }
 
 /* Appends @n bytes of @s to the buffer @b of @len bytes (room was made). */
@@ -132,92 +169,57 @@ static void put(char *b, size_t *len, const char *s, size_t n)
 	*len += n;
 }
 
-int kargs_edit(const char *text, const struct kargs *del, const struct kargs *add, char **out)
+/* @add, each after one space (none before the first when @first_bare). */
+static void put_added(char *b, size_t *len, const struct kargs *add, bool first_bare)
 {
-	struct kargs_span *t = NULL, one;
-	size_t n = 0, alloc = 0, pos = 0, len = 0, size = strlen(text) + 1;
-	bool *gone = NULL, *drop_gap = NULL, kept = false;
-	ssize_t last = -1;
-	char *b = NULL;
-	int r = -ENOMEM;
-
-	*out = NULL;
-	while (kargs_next(text, &pos, &one)) {
-		if (n == alloc) {
-			struct kargs_span *nt;
-
-			alloc = alloc ? alloc * 2 : 32;
-			nt = realloc(t, alloc * sizeof(*t));
-			if (!nt)
-				goto out;
-			t = nt;
-		}
-		t[n++] = one;
+	for (size_t a = 0; a < add->n; a++) {
+		if (a || !first_bare)
+			put(b, len, " ", 1);
+		put(b, len, add->v[a], strlen(add->v[a]));
 	}
-	gone = calloc(n + 1, sizeof(*gone));
-	/* drop_gap[i]: the blanks before token i (i == n: after the last) go. */
-	drop_gap = calloc(n + 1, sizeof(*drop_gap));
-	if (!gone || !drop_gap)
-		goto out;
-	for (size_t d = 0; d < del->n; d++) {
-		size_t dl = strlen(del->v[d]);
+}
 
-		for (size_t i = n; i-- > 0;)
-			if (!gone[i] && t[i].len == dl && memcmp(text + t[i].start, del->v[d], dl) == 0) {
-				gone[i] = true;
-				break;
-			}
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!gone[i]) {
-			kept = true;
-			last = (ssize_t)i;
-		} else if (kept) {
-			drop_gap[i] = true;
-		} else if (i + 1 < n) {
-			drop_gap[i + 1] = true;
-		}
-	}
-	if (add->n && last >= 0 && t[last].open) {
-		r = -EINVAL;
-		goto out;
-	}
-	for (size_t i = 0; i < add->n; i++)
-		size += strlen(add->v[i]) + 1;
-	b = malloc(size);
-	if (!b)
-		goto out;
-	for (size_t i = 0; i <= n; i++) {
-		size_t from = i ? t[i - 1].start + t[i - 1].len : 0;
-		size_t to = i < n ? t[i].start : strlen(text);
+/* The text as @e says, with @add after the last token kept, into @b. */
+static void edit_join(const struct edit *e, const struct kargs *add, char *b)
+{
+	size_t len = 0;
 
-		if (i == n && last < 0)
-			for (size_t a = 0; a < add->n; a++) {
-				if (a)
-					put(b, &len, " ", 1);
-				put(b, &len, add->v[a], strlen(add->v[a]));
-			}
-		if (!drop_gap[i])
-			put(b, &len, text + from, to - from);
-		if (i == n)
+	for (size_t i = 0; i <= e->n; i++) {
+		size_t from = i ? e->t[i - 1].start + e->t[i - 1].len : 0;
+		size_t to = i < e->n ? e->t[i].start : e->len;
+
+		if (i == e->n && e->last < 0)
+			put_added(b, &len, add, true);
+		if (!e->drop_gap[i])
+			put(b, &len, e->text + from, to - from);
+		if (i == e->n)
 			break;
-		if (!gone[i])
-			put(b, &len, text + t[i].start, t[i].len);
-		if ((ssize_t)i == last)
-			for (size_t a = 0; a < add->n; a++) {
-				put(b, &len, " ", 1);
-				put(b, &len, add->v[a], strlen(add->v[a]));
-			}
+		if (!e->gone[i])
+			put(b, &len, e->text + e->t[i].start, e->t[i].len);
+		if ((ssize_t)i == e->last)
+			put_added(b, &len, add, false);
 	}
 	b[len] = '\0';
-	*out = b;
-	b = NULL;
-	r = 0;
-out:
-	free(b);
-	free(t);
-	free(gone);
-	free(drop_gap);
+}
+
+int kargs_edit(const char *text, const struct kargs *del, const struct kargs *add, char **out)
+{
+	struct edit e = { .text = text, .len = strlen(text) };
+	size_t size = e.len + 1;
+	int r = edit_split(&e);
+
+	*out = NULL;
+	if (r == 0)
+		edit_delete(&e, del);
+	if (r == 0 && add->n && e.last >= 0 && e.t[e.last].open)
+		r = -EINVAL;
+	for (size_t i = 0; r == 0 && i < add->n; i++)
+		size += strlen(add->v[i]) + 1;
+	if (r == 0 && !(*out = malloc(size)))
+		r = -ENOMEM;
+	if (r == 0)
+		edit_join(&e, add, *out);
+	edit_free(&e);
 	return r;
 }
 

@@ -24,33 +24,15 @@ void kargs_free(struct kargs *k);
 /* Drops the tokens after the first @n (none when there are @n or fewer). */
 void kargs_truncate(struct kargs *k, size_t n);
 bool kargs_has(const struct kargs *k, const char *tok);
+/* Takes the first @tok out, keeping the order of the rest; false when there is none. */
+bool kargs_remove(struct kargs *k, const char *tok);
 
 /*
- * The one splitter of command lines, shared by every back end (the file
- * kernel-install reads, GRUB_CMDLINE_LINUX, grubby's args, rpm-ostree's
- * kargs) and by status: the kernel's own rules, torvalds/linux
- * lib/cmdline.c next_arg() and skip_spaces().  A blank (kargs_isspace)
- * ends a token unless a double quote opened before it in the same token
- * is still open; a double quote anywhere toggles that.  So a quoted
+ * Appends the tokens of @cmdline, split as the kernel splits them
+ * (cmdline_next() in src/shared/cmdline.h, the one splitter): a quoted
  * value, blanks and all, is one token, and only the last token of a text
- * can end inside a quote.
+ * can end inside a quote.  0 or -ENOMEM.
  */
-
-/* The kernel's isspace() (lib/ctype.c): the six ASCII blanks and 0xa0. */
-bool kargs_isspace(unsigned char c);
-
-struct kargs_span {
-	size_t start, len; /* the token is text[start, start + len), quotes and all */
-	bool open;         /* it ends inside a quote (the text ended first) */
-};
-
-/*
- * The next token of @text from *@pos on, into @tok; *@pos moves past it.
- * false when only blanks are left.
- */
-bool kargs_next(const char *text, size_t *pos, struct kargs_span *tok);
-
-/* Appends the tokens of @cmdline (kargs_next).  0 or -ENOMEM. */
 int kargs_split(struct kargs *k, const char *cmdline);
 /* The tokens joined by single spaces; NULL on -ENOMEM.  Free it. */
 char *kargs_join(const struct kargs *k);

@@ -18,7 +18,6 @@
 
 #include "atomicfile.h"
 #include "backend.h"
-#include "readfile.h"
 #include "rootpath.h"
 
 #define KERNEL_CMDLINE_DIR "/etc/kernel"
@@ -26,34 +25,6 @@
 #define VENDOR_CMDLINE "/usr/lib/kernel/cmdline"
 /* Far above any command line: the kernel takes a few KiB. */
 #define CMDLINE_FILE_MAX (1u << 20)
-
-/*
- * The whole of @path under @root into *@text (free it).  0, or -errno
- * (-ENOENT when it does not exist).
- */
-static int read_file(const char *root, const char *path, char **text)
-{
-	size_t len;
-	int r, fd;
-
-	*text = NULL;
-	r = root_open(root, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, &fd);
-	if (r < 0)
-		return r;
-	/* Handled as a C string from here: whatever follows a NUL is ignored. */
-	r = file_read_fd(fd, CMDLINE_FILE_MAX, text, &len);
-	close(fd);
-	return r;
-}
-
-/* "cannot read PATH[ under ROOT]: REASON[HINT]"; returns -1. */
-static int read_error(const struct backend_ctx *c, const char *path, int err, const char *hint)
-{
-	bool fake = c->root && *c->root && strcmp(c->root, "/") != 0;
-
-	return backend_error("cannot read %s%s%s: %s%s", path, fake ? " under " : "",
-			     fake ? c->root : "", root_strerror(err), hint);
-}
 
 /*
  * Tokens of /proc/cmdline that a file made from it must not keep: it is
@@ -87,61 +58,74 @@ static bool one_boot_switch(const char *tok)
 	return false;
 }
 
+/* What kc_read and kc_write start from. */
+struct kc_text {
+	char *text;       /* the file's, or the fallback's tokens (free it) */
+	const char *from; /* the file it came from */
+	bool exists;      /* /etc/kernel/cmdline is there (@text is its own) */
+};
+
 /*
- * The file, into *@out (free it); when there is none, what kernel-install
- * would use instead (90-loaderentry.install): /usr/lib/kernel/cmdline,
- * else the running kernel's command line without the switches for this
- * boot only (one_boot_switch; into @dropped, when not NULL), with the
+ * The fallback's tokens (kernel-install's, 90-loaderentry.install), from
+ * @t->from: without the switches for this boot only when it is
+ * /proc/cmdline (one_boot_switch; into @dropped, when not NULL), with the
  * blanks collapsed to single spaces as kernel-install collapses them.
- * *@from names the file used.  0, or -1 after saying why: an unreadable
- * fallback is not an empty one.
  */
-static int read_text(struct backend_ctx *c, bool *exists, const char **from, char **out,
-		     struct kargs *dropped)
+static int fallback_tokens(struct kc_text *t, struct kargs *dropped)
 {
-	static const char proc[] = "/proc/cmdline";
+	bool proc = strcmp(t->from, "/proc/cmdline") == 0;
 	struct kargs k = { 0 }, kept = { 0 };
-	char *text;
-	int r;
+	int r = kargs_split(&k, t->text);
 
-	*exists = false;
-	*out = NULL;
-	*from = KERNEL_CMDLINE;
-	r = read_file(c->root, KERNEL_CMDLINE, &text);
-	if (r != -ENOENT) {
-		/* Unreadable is not absent: never write over it. */
-		*exists = true;
-		*out = text;
-		return r < 0 ? read_error(c, KERNEL_CMDLINE, r, "") : 0;
-	}
-	*from = VENDOR_CMDLINE;
-	r = read_file(c->root, VENDOR_CMDLINE, &text);
-	if (r == -ENOENT) {
-		*from = proc;
-		r = read_file(c->root, proc, &text);
-		if (r < 0)
-			return read_error(c, proc, r, "; create " KERNEL_CMDLINE " yourself, with "
-					  "the command line new boot entries are to get");
-	}
-	if (r < 0)
-		return read_error(c, *from, r, "");
-	r = kargs_split(&k, text);
 	for (size_t i = 0; r == 0 && i < k.n; i++) {
-		bool drop = *from == proc && one_boot_switch(k.v[i]);
-
-		if (!drop)
+		if (!proc || !one_boot_switch(k.v[i]))
 			r = kargs_push(&kept, k.v[i]);
 		/* BOOT_IMAGE= and initrd= are no switch, and go without a word. */
 		else if (dropped && strncmp(k.v[i], "BOOT_IMAGE=", 11) != 0 &&
 			 strncmp(k.v[i], "initrd=", 7) != 0)
 			r = kargs_push(dropped, k.v[i]);
 	}
-	if (r == 0 && !(*out = kargs_join(&kept)))
+	free(t->text);
+	t->text = r == 0 ? kargs_join(&kept) : NULL;
+	if (r == 0 && !t->text)
 		r = -ENOMEM;
-	free(text);
 	kargs_free(&k);
 	kargs_free(&kept);
-	return r < 0 ? backend_error("%s: %s", *from, strerror(-r)) : 0;
+	return r;
+}
+
+/*
+ * The file, into @t; when there is none, what kernel-install would use
+ * instead (90-loaderentry.install): /usr/lib/kernel/cmdline, else the
+ * running kernel's command line (fallback_tokens).  0, or -errno after
+ * saying why: an unreadable fallback is not an empty one.
+ */
+static int read_text(struct backend_ctx *c, struct kc_text *t, struct kargs *dropped)
+{
+	static const char proc[] = "/proc/cmdline";
+	int r;
+
+	*t = (struct kc_text){ .from = KERNEL_CMDLINE };
+	r = backend_read_file(c, KERNEL_CMDLINE, CMDLINE_FILE_MAX, &t->text);
+	if (r != -ENOENT) {
+		/* Unreadable is not absent: never write over it. */
+		t->exists = true;
+		return r < 0 ? backend_file_error(c, KERNEL_CMDLINE, r, "cannot read", NULL) : 0;
+	}
+	t->from = VENDOR_CMDLINE;
+	r = backend_read_file(c, VENDOR_CMDLINE, CMDLINE_FILE_MAX, &t->text);
+	if (r == -ENOENT) {
+		t->from = proc;
+		r = backend_read_file(c, proc, CMDLINE_FILE_MAX, &t->text);
+		if (r < 0)
+			return backend_file_error(c, proc, r, "cannot read", "; create "
+						  KERNEL_CMDLINE " yourself, with the command "
+						  "line new boot entries are to get");
+	}
+	if (r < 0)
+		return backend_file_error(c, t->from, r, "cannot read", NULL);
+	r = fallback_tokens(t, dropped);
+	return r < 0 ? backend_error(c, r, "%s: %s", t->from, strerror(-r)) : 0;
 }
 
 /* Do @a and @b hold the same tokens in the same order? */
@@ -159,16 +143,15 @@ static bool same_tokens(const char *a, const char *b)
 
 static int kc_read(struct backend_ctx *c, struct kargs *current)
 {
-	const char *from;
-	bool exists;
-	char *text;
-	int r;
+	struct kc_text t;
+	int r = read_text(c, &t, NULL);
 
-	if (read_text(c, &exists, &from, &text, NULL) < 0)
-		return -1;
-	r = kargs_split(current, text);
-	free(text);
-	return r < 0 ? backend_error("%s: %s", from, strerror(-r)) : 0;
+	if (r == 0)
+		r = kargs_split(current, t.text);
+	if (r == -ENOMEM)
+		backend_error(c, r, "%s: %s", t.from, strerror(-r));
+	free(t.text);
+	return r;
 }
 
 /*
@@ -181,7 +164,8 @@ static void remove_created_dir(struct backend_ctx *c)
 	int dirfd, r;
 
 	if (c->dry_run) {
-		printf("would remove %s if it is empty\n", KERNEL_CMDLINE_DIR);
+		report(c->rep, REPORT_RESULT, "would remove %s if it is empty",
+		       KERNEL_CMDLINE_DIR);
 		return;
 	}
 	/* What a write of the file killed half-way left is no content of its own. */
@@ -194,13 +178,10 @@ static void remove_created_dir(struct backend_ctx *c)
 		r = unlinkat(dirfd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
 		close(dirfd);
 	}
-	if (r == 0) {
-		if (!c->quiet)
-			printf("removed %s\n", KERNEL_CMDLINE_DIR);
-	} else if (r != -ENOTEMPTY && r != -EEXIST && r != -ENOENT) {
-		backend_error("cannot remove %s under %s: %s", KERNEL_CMDLINE_DIR, c->root,
-			      root_strerror(r));
-	}
+	if (r == 0)
+		backend_info(c, "removed %s", KERNEL_CMDLINE_DIR);
+	else if (r != -ENOTEMPTY && r != -EEXIST && r != -ENOENT)
+		backend_file_error(c, KERNEL_CMDLINE_DIR, r, "cannot remove", NULL);
 }
 
 static void forget_created(struct applied *a)
@@ -210,126 +191,107 @@ static void forget_created(struct applied *a)
 	a->created_dir = false;
 }
 
-static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct kargs *del,
-		    const struct kargs *ours)
+/*
+ * Nothing of ours is to stay, and the file is not there: creating it now
+ * would only pin today's fallback over the vendor's.  An apply killed
+ * after it made /etc/kernel, before the file, leaves the directory to
+ * remove.
+ */
+static int nothing_to_create(struct backend_ctx *c)
 {
 	struct applied *a = c->applied;
-	const char *from;
-	bool exists;
-	struct kargs dropped = { 0 };
-	char *text, *n, *base = NULL;
+
+	if (a && a->created_from && a->created_dir)
+		remove_created_dir(c);
+	if (a && !c->dry_run)
+		forget_created(a);
+	return 0;
+}
+
+/*
+ * apply created the file; @text is what is left of it without ours.  If
+ * that is what it was created from, it goes, and /usr/lib/kernel/cmdline
+ * or /proc/cmdline count again.  Edited since: it is the admin's now, and
+ * stays.
+ */
+static int remove_created(struct backend_ctx *c, const char *text)
+{
+	struct applied *a = c->applied;
+	bool same = same_tokens(text, a->created_from);
 	int r;
 
-	r = read_text(c, &exists, &from, &text, &dropped);
-	if (r == 0 && !exists && ours->n && !c->quiet)
-		for (size_t i = 0; i < dropped.n; i++)
-			printf("%s: %s is left out: %s has it for this boot only\n", KERNEL_CMDLINE,
-			       dropped.v[i], from);
-	kargs_free(&dropped);
+	if (!same)
+		backend_info(c, "%s: kept, although earlybind created it: it was edited since",
+			     KERNEL_CMDLINE);
+	r = backend_write_file(c, KERNEL_CMDLINE, same ? NULL : text);
+	if (r == 0 && same && a->created_dir)
+		remove_created_dir(c);
+	if (r == 0 && !c->dry_run)
+		forget_created(a);
+	return r;
+}
+
+/*
+ * Write-ahead, before the file (and maybe /etc/kernel) is created from
+ * @base: only the record lets --undo tell it from the admin's, should
+ * apply be killed before it saves again.  Takes @base.
+ */
+static int record_created(struct backend_ctx *c, char *base)
+{
+	struct applied *a = c->applied;
+	/* An apply killed between making /etc/kernel and the file made it. */
+	bool made_dir = a->created_from && a->created_dir;
+	struct stat st;
+	int r;
+
+	free(a->created_from);
+	a->created_from = base;
+	a->created_dir = made_dir || root_stat(c->root, KERNEL_CMDLINE_DIR, &st) == -ENOENT;
+	r = backend_save_record(c);
 	if (r < 0)
-		return -1;
-	if (!exists && !ours->n) {
-		/*
-		 * Nothing of ours is to stay, and the file is not there: creating
-		 * it now would only pin today's fallback over the vendor's.  An
-		 * apply killed after it made /etc/kernel, before the file, leaves
-		 * the directory to remove.
-		 */
-		free(text);
-		if (a && a->created_from && a->created_dir)
-			remove_created_dir(c);
-		if (a && !c->dry_run)
-			forget_created(a);
-		return 0;
-	}
-	if (!exists) {
-		/* A file created from the fallback's tokens ends in a newline. */
-		base = text;
-		if (asprintf(&text, "%s\n", base) < 0) {
-			free(base);
-			return backend_error("%s", strerror(ENOMEM));
-		}
-	}
-	/* Whole tokens only: a match inside the admin's quoted value is no match. */
-	{
-		struct kargs none = { 0 };
+		forget_created(a);
+	return r;
+}
 
-		r = kargs_edit(text, del, &none, &n);
-		free(text);
-		if (r < 0) {
-			free(base);
-			return backend_error("%s", strerror(-r));
-		}
-		text = n;
-	}
-	if (exists && !ours->n && a && a->created_from) {
-		/*
-		 * apply created the file; what is left is what it was created
-		 * from, so delete it, and /usr/lib/kernel/cmdline or /proc/cmdline
-		 * count again.  Edited since: it is the admin's now, keep it.
-		 */
-		bool same = same_tokens(text, a->created_from);
+/* @text with @add after its last token.  0, or -errno after saying why. */
+static int add_tokens(struct backend_ctx *c, const struct kc_text *t, const char *text,
+		      const struct kargs *add, char **out)
+{
+	int r;
 
-		if (!same && !c->quiet)
-			printf("%s: kept, although earlybind created it: it was edited since\n",
-			       KERNEL_CMDLINE);
-		r = backend_write_file(c, KERNEL_CMDLINE, same ? NULL : text);
-		free(text);
-		if (r == 0 && same && a->created_dir)
-			remove_created_dir(c);
-		if (r == 0 && !c->dry_run)
-			forget_created(a);
-		return r;
-	}
-	if (!exists && !text[strspn(text, " \t\n")]) {
+	if (!t->exists && !text[strspn(text, " \t\n")])
 		/*
 		 * kernel-install would give new entries only earlybind's
 		 * arguments: no root=, nothing the admin boots with.
 		 */
-		free(text);
-		free(base);
-		return backend_error("%s has no arguments (not even root=) to create %s from; "
-				     "create %s yourself, with the command line new boot entries "
-				     "are to get", from, KERNEL_CMDLINE, KERNEL_CMDLINE);
-	}
-	r = kargs_edit(text, &(struct kargs){ 0 }, add, &n);
-	if (r == -EINVAL) {
-		free(text);
-		free(base);
-		return backend_error("%s ends inside a double quote: an argument added after it "
-				     "would become part of that value; close the quote, then run "
-				     "apply again", exists ? KERNEL_CMDLINE : from);
-	}
-	if (r < 0) {
-		free(text);
-		free(base);
-		return backend_error("%s", strerror(-r));
-	}
-	if (!exists && a && !c->dry_run) {
-		/* An apply killed between making /etc/kernel and the file made it. */
-		bool made_dir = a->created_from && a->created_dir;
-		struct stat st;
+		return backend_error(c, -ENODATA, "%s: no arguments (not even root=) to "
+				     "create %s from; create %s yourself, with the command line "
+				     "new boot entries are to get", t->from, KERNEL_CMDLINE,
+				     KERNEL_CMDLINE);
+	r = kargs_edit(text, &(struct kargs){ 0 }, add, out);
+	if (r == -EINVAL)
+		return backend_error(c, r, "%s: ends inside a double quote: an argument added "
+				     "after it would become part of that value; close the quote, "
+				     "then run apply again", t->exists ? KERNEL_CMDLINE : t->from);
+	return r < 0 ? backend_error(c, r, "%s", strerror(-r)) : 0;
+}
 
-		free(a->created_from);
-		a->created_from = base;
-		base = NULL;
-		a->created_dir = made_dir || root_stat(c->root, KERNEL_CMDLINE_DIR, &st) == -ENOENT;
-		/*
-		 * Write-ahead: the file (and maybe /etc/kernel) is about to be
-		 * created, and only the record lets --undo tell it from the
-		 * admin's, should apply be killed before it saves again.
-		 */
-		if (backend_save_record(c) < 0) {
-			free(n);
-			free(text);
-			forget_created(a);
-			return -1;
-		}
-	}
-	free(base);
-	free(text);
-	r = backend_write_file(c, KERNEL_CMDLINE, n);
-	free(n);
+/*
+ * Writes @text, created from @base when the file does not exist yet (the
+ * record names it first).  Takes @base.
+ */
+static int write_text(struct backend_ctx *c, bool exists, char *base, const char *text)
+{
+	struct applied *a = c->applied;
+	int r = 0;
+
+	if (!exists && a && !c->dry_run)
+		r = record_created(c, base);
+	else
+		free(base);
+	if (r < 0)
+		return r;
+	r = backend_write_file(c, KERNEL_CMDLINE, text);
 	/*
 	 * Nothing was created but maybe /etc/kernel, which no record would
 	 * name now: it goes (if still empty), and the caller saves the record
@@ -343,6 +305,60 @@ static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct
 	return r;
 }
 
+/*
+ * Reads the file (or its fallback) and says which of the fallback's
+ * tokens stay out of a file made from it.
+ */
+static int load_for_write(struct backend_ctx *c, struct kc_text *t, bool ours)
+{
+	struct kargs dropped = { 0 };
+	int r = read_text(c, t, &dropped);
+
+	if (r == 0 && !t->exists && ours)
+		for (size_t i = 0; i < dropped.n; i++)
+			backend_info(c, "%s: %s is left out: %s has it for this boot only",
+				     KERNEL_CMDLINE, dropped.v[i], t->from);
+	kargs_free(&dropped);
+	return r;
+}
+
+static int kc_write(struct backend_ctx *c, const struct kargs *add, const struct kargs *del,
+		    const struct kargs *ours)
+{
+	struct kc_text t;
+	char *kept = NULL, *edited = NULL, *base = NULL;
+	int r = load_for_write(c, &t, ours->n);
+
+	if (r == 0 && !t.exists && !ours->n) {
+		free(t.text);
+		return nothing_to_create(c);
+	}
+	/* A file created from the fallback's tokens ends in a newline. */
+	if (r == 0 && !t.exists) {
+		base = t.text;
+		if (asprintf(&t.text, "%s\n", base) < 0) {
+			t.text = NULL;
+			r = backend_error(c, -ENOMEM, "%s", strerror(ENOMEM));
+		}
+	}
+	/* Whole tokens only: a match inside the admin's quoted value is no match. */
+	if (r == 0 && (r = kargs_edit(t.text, del, &(struct kargs){ 0 }, &kept)) < 0)
+		backend_error(c, r, "%s", strerror(-r));
+	if (r == 0 && t.exists && !ours->n && c->applied && c->applied->created_from)
+		r = remove_created(c, kept);
+	else if (r == 0)
+		r = add_tokens(c, &t, kept, add, &edited);
+	if (r == 0 && edited) {
+		r = write_text(c, t.exists, base, edited);
+		base = NULL;
+	}
+	free(base);
+	free(t.text);
+	free(kept);
+	free(edited);
+	return r;
+}
+
 const struct backend backend_kernel_cmdline = {
 	.name = "kernel-cmdline",
 	.read = kc_read,
@@ -350,7 +366,10 @@ const struct backend backend_kernel_cmdline = {
 	.initramfs = backend_dracut,
 	.after = "boot entries added from now on (kernel-install add, at the next kernel "
 		 "update) get these arguments; existing entries keep theirs",
-	/* kernel-install reads the file only when it adds an entry (§4). */
+	/*
+	 * kernel-install reads the file only when it adds an entry
+	 * (systemd src/kernel-install/90-loaderentry.install.in).
+	 */
 	.after_undo = "boot entries added from now on (kernel-install add, at the next "
 		      "kernel update) get the command line without them; existing entries "
 		      "keep them until they are added again",

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * rpm-ostree (Fedora Silverblue, Kinoite, CoreOS; bootc hosts), as
- * REFERENCE.md §1 reads it:
+ * rpm-ostree (Fedora Silverblue, Kinoite, CoreOS; bootc hosts).  What each
+ * step relies on, with its source in coreos/rpm-ostree, is in
+ * docs/boot-configuration.md ("rpm-ostree"):
  *  - kargs: one transaction, one whole token per --append-if-missing= and
  *    --delete-if-present= (they compare whole tokens, and a value with a
  *    blank would never match), --unchanged-exit-77 to learn "no change";
@@ -19,6 +20,8 @@
  *    as rpm-ostree status --json has it then: --enable with what
  *    remains, or --disable when earlybind turned regeneration on and
  *    nothing remains.
+ * The state is read from the deployment the next transaction builds on
+ * (rpm_ostree_status.c): the staged one when there is one.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,6 +29,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "rpm_ostree_status.h"
 
 static int ro_read(struct backend_ctx *c, struct kargs *current)
 {
@@ -33,90 +37,96 @@ static int ro_read(struct backend_ctx *c, struct kargs *current)
 	char *out = NULL;
 	int r;
 
-	if (backend_run(c, argv, true, NULL, &out) < 0)
-		return -1;
+	r = backend_run(c, argv, true, NULL, &out);
+	if (r < 0)
+		return r;
 	r = kargs_split(current, out ? out : "");
 	free(out);
-	return r < 0 ? backend_error("rpm-ostree kargs: %s", strerror(-r)) : 0;
+	return r < 0 ? backend_error(c, r, "rpm-ostree kargs: %s", strerror(-r)) : 0;
+}
+
+/* Frees the @n strings of @argv that were made, and @argv. */
+static void free_argv(char **argv, size_t from, size_t n)
+{
+	for (size_t i = from; i < n; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/* Appends "@prefix@tok" for each of @k to @argv at *@n.  0 or -ENOMEM. */
+static int push_flags(char **argv, size_t *n, const char *prefix, const struct kargs *k)
+{
+	for (size_t i = 0; i < k->n; i++) {
+		if (asprintf(&argv[*n], "%s%s", prefix, k->v[i]) < 0)
+			return -ENOMEM;
+		(*n)++;
+	}
+	return 0;
 }
 
 static int ro_write(struct backend_ctx *c, const struct kargs *add, const struct kargs *del,
 		    const struct kargs *ours)
 {
 	static const int ok[] = { 0, 77, -1 };
-	size_t n = 0, max = add->n + del->n + 4;
-	char **argv = calloc(max, sizeof(*argv));
-	int r = -1;
+	char **argv;
+	size_t n = 0;
+	int r;
 
 	(void)ours;
-	if (!argv)
-		return backend_error("%s", strerror(ENOMEM));
 	/* Nothing to patch (a stopped run finished by hand): no flag is a query. */
-	if (!add->n && !del->n) {
-		free(argv);
+	if (!add->n && !del->n)
 		return 0;
+	argv = calloc(add->n + del->n + 4, sizeof(*argv));
+	if (!argv)
+		return backend_error(c, -ENOMEM, "%s", strerror(ENOMEM));
+	argv[n++] = "rpm-ostree";
+	argv[n++] = "kargs";
+	r = push_flags(argv, &n, "--append-if-missing=", add);
+	if (r == 0)
+		r = push_flags(argv, &n, "--delete-if-present=", del);
+	if (r < 0) {
+		free_argv(argv, 2, n);
+		return backend_error(c, r, "%s", strerror(-r));
 	}
-	argv[n++] = strdup("rpm-ostree");
-	argv[n++] = strdup("kargs");
-	for (size_t i = 0; i < add->n; i++)
-		if (asprintf(&argv[n++], "--append-if-missing=%s", add->v[i]) < 0)
-			argv[n - 1] = NULL;
-	for (size_t i = 0; i < del->n; i++)
-		if (asprintf(&argv[n++], "--delete-if-present=%s", del->v[i]) < 0)
-			argv[n - 1] = NULL;
-	argv[n++] = strdup("--unchanged-exit-77");
-	for (size_t i = 0; i < n; i++)
-		if (!argv[i]) {
-			backend_error("%s", strerror(ENOMEM));
-			goto out;
-		}
+	argv[n] = "--unchanged-exit-77";
 	r = backend_run(c, argv, false, ok, NULL);
 	if (r == 0 && !c->dry_run)
 		c->deployed = true;
-	r = r < 0 ? -1 : 0;
-out:
-	for (size_t i = 0; i < n; i++)
-		free(argv[i]);
-	free(argv);
-	return r;
+	free_argv(argv, 2, n);
+	return r < 0 ? r : 0;
 }
 
-/* The first deployment's (the pending one's, if staged) "KEY": true/false. */
-static bool json_flag(const char *json, const char *key)
+/* Is "-a earlybind" among @args? */
+static bool has_ours(const struct kargs *args)
 {
-	const char *p = strstr(json, key);
-
-	if (!p)
-		return false;
-	p += strlen(key);
-	p += strspn(p, "\" \t\n:");
-	return strncmp(p, "true", 4) == 0;
+	for (size_t i = 0; i + 1 < args->n; i++)
+		if (strcmp(args->v[i], "-a") == 0 && strcmp(args->v[i + 1], "earlybind") == 0)
+			return true;
+	return false;
 }
 
-/* The first deployment's "initramfs-args": [ "...", ... ] strings. */
-static int json_strings(const char *json, const char *key, struct kargs *out)
+/*
+ * @args less its first "-a earlybind" pair when @drop_ours, plus that
+ * pair when @add_ours, into @out.  0 or -ENOMEM.
+ */
+static int enable_args(const struct kargs *args, bool drop_ours, bool add_ours, struct kargs *out)
 {
-	const char *p = strstr(json, key), *end;
+	int r = 0;
 
-	if (!p || !(p = strchr(p, '[')) || !(end = strchr(p, ']')))
-		return 0;
-	while ((p = strchr(p, '"')) && p < end) {
-		const char *q = strchr(p + 1, '"');
-		char *s;
-		int r;
-
-		if (!q || q > end)
-			break;
-		s = strndup(p + 1, (size_t)(q - p - 1));
-		if (!s)
-			return -ENOMEM;
-		r = kargs_push(out, s);
-		free(s);
-		if (r < 0)
-			return r;
-		p = q + 1;
+	for (size_t i = 0; r == 0 && i < args->n; i++) {
+		if (drop_ours && i + 1 < args->n && strcmp(args->v[i], "-a") == 0 &&
+		    strcmp(args->v[i + 1], "earlybind") == 0) {
+			drop_ours = false;
+			i++;
+			continue;
+		}
+		r = kargs_push(out, args->v[i]);
 	}
-	return 0;
+	if (r == 0 && add_ours)
+		r = kargs_push(out, "-a");
+	if (r == 0 && add_ours)
+		r = kargs_push(out, "earlybind");
+	return r;
 }
 
 /*
@@ -127,153 +137,146 @@ static int json_strings(const char *json, const char *key, struct kargs *out)
 static int ro_enable(struct backend_ctx *c, const struct kargs *args, bool drop_ours,
 		     bool add_ours)
 {
-	char **argv = calloc(args->n + 6, sizeof(*argv));
-	size_t n = 0, allocated;
-	int r = -1;
+	struct kargs list = { 0 };
+	char **argv = NULL;
+	size_t n = 0;
+	int r = enable_args(args, drop_ours, add_ours, &list);
 
-	if (!argv)
-		return backend_error("%s", strerror(ENOMEM));
-	argv[n++] = "rpm-ostree";
-	argv[n++] = "initramfs";
-	argv[n++] = "--enable";
-	for (size_t i = 0; i < args->n; i++) {
-		if (drop_ours && i + 1 < args->n && strcmp(args->v[i], "-a") == 0 &&
-		    strcmp(args->v[i + 1], "earlybind") == 0) {
-			drop_ours = false;
-			i++;
-			continue;
-		}
-		if (asprintf(&argv[n], "--arg=%s", args->v[i]) < 0) {
-			argv[n] = NULL;
-			backend_error("%s", strerror(ENOMEM));
-			goto out;
-		}
-		n++;
+	if (r == 0 && !(argv = calloc(list.n + 4, sizeof(*argv))))
+		r = -ENOMEM;
+	if (r == 0) {
+		argv[n++] = "rpm-ostree";
+		argv[n++] = "initramfs";
+		argv[n++] = "--enable";
+		r = push_flags(argv, &n, "--arg=", &list);
 	}
-	allocated = n;
-	if (add_ours) {
-		argv[n++] = "--arg=-a";
-		argv[n++] = "--arg=earlybind";
+	kargs_free(&list);
+	if (r < 0) {
+		if (argv)
+			free_argv(argv, 3, n);
+		return backend_error(c, r, "%s", strerror(-r));
 	}
-	r = backend_run(c, argv, false, NULL, NULL) < 0 ? -1 : 0;
+	r = backend_run(c, argv, false, NULL, NULL);
 	if (r == 0 && !c->dry_run)
 		c->deployed = true;
-	n = allocated;
+	free_argv(argv, 3, n);
+	return r;
+}
+
+/* The deployment status --json says decides the initramfs.  0 or -errno, said. */
+static int ro_status(struct backend_ctx *c, struct rpm_ostree_deployment *d)
+{
+	char *argv[] = { "rpm-ostree", "status", "--json", NULL };
+	char *json = NULL;
+	int r;
+
+	*d = (struct rpm_ostree_deployment){ 0 };
+	r = backend_run(c, argv, true, NULL, &json);
+	if (r < 0)
+		return r;
+	r = rpm_ostree_status_read(json ? json : "", json ? strlen(json) : 0, d);
+	free(json);
+	if (r == -ENOMEM)
+		return backend_error(c, r, "%s", strerror(-r));
+	if (r < 0)
+		return backend_error(c, r, "rpm-ostree status --json: %s (run it to see what it "
+				     "prints)", r == -ENOENT ? "no deployment is listed" :
+				     "this is not the JSON rpm-ostree prints");
+	return 0;
+}
+
+/*
+ * initramfs-etc and initramfs --enable exclude each other (rpm-ostree
+ * src/libpriv/rpmostree-sysroot-upgrader.cxx: "initramfs regeneration and
+ * /etc overlay not compatible").  Asked before the kargs transaction
+ * stages anything, so that a refusal leaves the system as it was, rather
+ * than with arguments and no module.
+ */
+static int ro_prepare(struct backend_ctx *c, bool initramfs)
+{
+	struct rpm_ostree_deployment d;
+	char *list;
+	int r;
+
+	if (c->undo || !initramfs)
+		return 0;
+	r = ro_status(c, &d);
+	if (r < 0 || !d.etc.n)
+		goto out;
+	list = kargs_join(&d.etc);
+	r = backend_error(c, -EBUSY, "rpm-ostree initramfs-etc tracks %s: its /etc overlay and "
+			  "the\n  initramfs regeneration that puts earlybind in (rpm-ostree "
+			  "initramfs --enable)\n  cannot both be on.  Run 'rpm-ostree "
+			  "initramfs-etc --untrack-all' first (with\n  dracut's install_items+= "
+			  "in /etc/dracut.conf.d for the files still needed),\n  or apply "
+			  "--no-initramfs and put earlybind in the initramfs yourself.  "
+			  "Nothing\n  was changed.", list ? list : "files");
+	free(list);
 out:
-	for (size_t i = 3; i < n; i++)
-		free(argv[i]);
-	free(argv);
+	rpm_ostree_deployment_free(&d);
 	return r;
 }
 
 /*
- * initramfs-etc and initramfs --enable exclude each other (REFERENCE.md
- * §1: "initramfs regeneration and /etc overlay not compatible").  Asked
- * before the kargs transaction stages anything, so that a refusal leaves
- * the system as it was, rather than with arguments and no module.
+ * --undo: only what earlybind turned on is turned off, judged by the
+ * --arg list as it is now, not as apply left it: the admin may have run
+ * initramfs --enable with their own --arg values since.  Regeneration goes
+ * off only when earlybind turned it on and its "-a earlybind" is all the
+ * list holds; any other --arg stays, given back to --enable in full (each
+ * --enable replaces the list).
  */
-static int ro_prepare(struct backend_ctx *c, bool initramfs)
+static int ro_undo(struct backend_ctx *c, const struct rpm_ostree_deployment *d,
+		   struct applied *a)
 {
-	char *status[] = { "rpm-ostree", "status", "--json", NULL };
-	struct kargs etc = { 0 };
-	char *json = NULL, *list = NULL;
-	int r = -1;
+	char *disable[] = { "rpm-ostree", "initramfs", "--disable", NULL };
+	bool ours_there = has_ours(&d->args);
+	size_t others = d->args.n - (ours_there ? 2 : 0);
+	int r = 0;
 
-	if (c->undo || !initramfs)
-		return 0;
-	if (backend_run(c, status, true, NULL, &json) < 0)
-		return -1;
-	if (json_strings(json ? json : "", "\"initramfs-etc\"", &etc) < 0) {
-		backend_error("%s", strerror(ENOMEM));
-		goto out;
+	if (d->regenerate && (a->initramfs_enabled || a->initramfs_args_added)) {
+		if (!others && a->initramfs_enabled)
+			r = backend_run(c, disable, false, NULL, NULL);
+		else if (ours_there)
+			r = ro_enable(c, &d->args, true, false);
 	}
-	r = 0;
-	if (etc.n) {
-		list = kargs_join(&etc);
-		fprintf(stderr,
-			"earlybindctl: rpm-ostree initramfs-etc tracks %s: its /etc overlay and the\n"
-			"  initramfs regeneration that puts earlybind in (rpm-ostree initramfs "
-			"--enable)\n  cannot both be on.  Run 'rpm-ostree initramfs-etc --untrack-all' "
-			"first (with\n  dracut's install_items+= in /etc/dracut.conf.d for the files "
-			"still needed),\n  or apply --no-initramfs and put earlybind in the initramfs "
-			"yourself.  Nothing\n  was changed.\n",
-			list ? list : "files");
-		r = -1;
-	}
-out:
-	free(list);
-	kargs_free(&etc);
-	free(json);
+	if (r == 0 && !c->dry_run)
+		a->initramfs_enabled = a->initramfs_args_added = false;
 	return r;
 }
 
 static int ro_initramfs(struct backend_ctx *c, bool undo, struct applied *a)
 {
-	char *status[] = { "rpm-ostree", "status", "--json", NULL };
-	char *disable[] = { "rpm-ostree", "initramfs", "--disable", NULL };
-	struct kargs args = { 0 };
-	char *json = NULL;
-	bool enabled, ours_there = false, was_enabled, was_added;
-	int r = -1;
+	struct rpm_ostree_deployment d;
+	bool ours_there, was_enabled = a->initramfs_enabled, was_added = a->initramfs_args_added;
+	int r = ro_status(c, &d);
 
-	if (backend_run(c, status, true, NULL, &json) < 0)
-		return -1;
-	enabled = json_flag(json ? json : "", "\"regenerate-initramfs\"");
-	if (json_strings(json ? json : "", "\"initramfs-args\"", &args) < 0) {
-		backend_error("%s", strerror(ENOMEM));
+	if (r < 0 || undo) {
+		r = r < 0 ? r : ro_undo(c, &d, a);
 		goto out;
 	}
-	for (size_t i = 0; i + 1 < args.n; i++)
-		ours_there |= strcmp(args.v[i], "-a") == 0 && strcmp(args.v[i + 1], "earlybind") == 0;
-	if (undo) {
-		/*
-		 * Only what earlybind turned on is turned off, judged by the
-		 * --arg list as it is now, not as apply left it: the admin may
-		 * have run initramfs --enable with their own --arg values since.
-		 * Regeneration goes off only when earlybind turned it on and its
-		 * "-a earlybind" is all the list holds; any other --arg stays,
-		 * given back to --enable in full (each --enable replaces the list).
-		 */
-		size_t others = args.n - (ours_there ? 2 : 0);
-
-		r = 0;
-		if (enabled && (a->initramfs_enabled || a->initramfs_args_added)) {
-			if (!others && a->initramfs_enabled)
-				r = backend_run(c, disable, false, NULL, NULL) < 0 ? -1 : 0;
-			else if (ours_there)
-				r = ro_enable(c, &args, true, false);
-		}
-		if (r == 0 && !c->dry_run)
-			a->initramfs_enabled = a->initramfs_args_added = false;
-		goto out;
-	}
-	if (enabled && ours_there && (c->deployed || !c->manifest_changed)) {
-		if (!c->quiet)
-			printf("initramfs: %s\n", c->deployed ? "the new deployment regenerates it "
-				"with this manifest" : "already regenerated with this manifest");
-		r = 0;
+	ours_there = has_ours(&d.args);
+	if (d.regenerate && ours_there && (c->deployed || !c->manifest_changed)) {
+		backend_info(c, "initramfs: %s", c->deployed ? "the new deployment regenerates it "
+			     "with this manifest" : "already regenerated with this manifest");
 		goto out;
 	}
 	/*
 	 * Write-ahead: recorded before --enable runs, so that --undo turns
 	 * off what a killed apply may have turned on; taken back if it fails.
 	 */
-	was_enabled = a->initramfs_enabled;
-	was_added = a->initramfs_args_added;
-	if (!enabled)
+	if (!d.regenerate)
 		a->initramfs_enabled = true;
 	else if (!ours_there)
 		a->initramfs_args_added = true;
 	r = backend_save_record(c);
 	if (r == 0)
-		r = ro_enable(c, &args, false, !ours_there);
+		r = ro_enable(c, &d.args, false, !ours_there);
 	if (r < 0) {
 		a->initramfs_enabled = was_enabled;
 		a->initramfs_args_added = was_added;
 	}
 out:
-	kargs_free(&args);
-	free(json);
+	rpm_ostree_deployment_free(&d);
 	return r;
 }
 

@@ -145,6 +145,7 @@ void ctl_warn(const struct ctl *c, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* -q: errors only (earlybindctl(8)). */
 	if (c->quiet)
 		return;
 	va_start(ap, fmt);

@@ -15,18 +15,30 @@ int cmdline_read_file(const char *path, char **out, size_t *len)
 	return file_read_at(AT_FDCWD, path, CMDLINE_MAX, out, len);
 }
 
-/* The kernel's isspace() (lib/ctype.c: 9 to 13, 32 and 160). */
-static bool is_space(char c)
+bool cmdline_isspace(unsigned char c)
 {
-	unsigned char u = (unsigned char)c;
-
-	return u == ' ' || (u >= '\t' && u <= '\r') || u == 0xa0;
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
 }
 
-/* A NUL ends a token and any open quote: the kernel's string would end there. */
-static bool is_break(char c)
+bool cmdline_next(const char *text, size_t len, size_t *pos, struct cmdline_token *tok)
 {
-	return c == '\0' || is_space(c);
+	size_t p = *pos;
+	bool quoted = false;
+
+	/* parse_args() and next_arg() skip the blanks between tokens. */
+	while (p < len && (text[p] == '\0' || cmdline_isspace((unsigned char)text[p])))
+		p++;
+	*pos = p;
+	if (p == len)
+		return false;
+	tok->start = p;
+	for (; p < len && text[p] && (quoted || !cmdline_isspace((unsigned char)text[p])); p++)
+		if (text[p] == '"')
+			quoted = !quoted;
+	tok->len = p - tok->start;
+	tok->open = quoted;
+	*pos = p;
+	return true;
 }
 
 /*
@@ -37,32 +49,21 @@ static bool is_break(char c)
 static int find(const char *s, size_t len, const char *key, struct cmdline_value *v,
 		bool *unclosed)
 {
+	struct cmdline_token tok;
 	size_t klen = strlen(key), p = 0;
 	int found = 0;
 
-	for (;;) {
-		size_t t, i, eq = 0, pend, vstart, vend;
-		bool in_quote = false, quoted = false;
+	while (cmdline_next(s, len, &p, &tok)) {
+		size_t t = tok.start, i = tok.start + tok.len, eq = 0, pend, vstart, vend;
+		bool quoted = s[t] == '"';
 
-		/* parse_args() and next_arg() skip the spaces between tokens. */
-		while (p < len && is_break(s[p]))
-			p++;
-		if (p == len)
-			break;
-		t = p;
-		if (s[t] == '"') {
+		if (quoted)
 			t++;
-			in_quote = quoted = true;
-		}
-		for (i = t; i < len && s[i] != '\0' && (in_quote || !is_space(s[i])); i++) {
-			/* The first '=', quoted or not; one at the very start is not it. */
-			if (eq == 0 && s[i] == '=')
-				eq = i - t;
-			if (s[i] == '"')
-				in_quote = !in_quote;
-		}
-		p = i;
-		if (in_quote && unclosed && memmem(s + t, i - t, key, klen))
+		/* The first '=', quoted or not; one at the very start is not it. */
+		for (size_t j = t; j < i; j++)
+			if (eq == 0 && s[j] == '=')
+				eq = j - t;
+		if (tok.open && unclosed && memmem(s + t, i - t, key, klen))
 			*unclosed = true;
 		/* A token that opened with a quote loses the one it closes with. */
 		if (quoted && i > t && s[i - 1] == '"')

@@ -24,6 +24,33 @@
  */
 int cmdline_read_file(const char *path, char **out, size_t *len);
 
+/*
+ * The one splitter of kernel command lines, for the boot binary's reading
+ * of rd.earlybind and for every command line earlybindctl handles
+ * (kargs/: the file kernel-install reads, GRUB_CMDLINE_LINUX, grubby's
+ * args, rpm-ostree's kargs, /proc/cmdline).  The kernel's own rules,
+ * torvalds/linux lib/cmdline.c next_arg() and skip_spaces(): a blank
+ * (cmdline_isspace) ends a token unless a double quote opened before it in
+ * the same token is still open; a double quote anywhere toggles that.  So
+ * a quoted value, blanks and all, is one token.  A NUL, which the kernel
+ * never prints and a C string cannot hold, ends a token even inside
+ * quotes, as the end of the text would.
+ */
+
+/* The kernel's isspace() (lib/ctype.c): 9 to 13, 32 and 160 (Latin-1's no-break space). */
+bool cmdline_isspace(unsigned char c);
+
+struct cmdline_token {
+	size_t start, len; /* the token is text[start, start + len), quotes and all */
+	bool open;         /* it ends inside a quote (the text ended first) */
+};
+
+/*
+ * The next token in @len bytes of @text from *@pos on, into @tok; *@pos
+ * moves past it.  false when only blanks (and NULs) are left.
+ */
+bool cmdline_next(const char *text, size_t len, size_t *pos, struct cmdline_token *tok);
+
 /* A parameter's value: a view into the command line, not a copy. */
 struct cmdline_value {
 	const char *s;
@@ -34,12 +61,9 @@ struct cmdline_value {
 /*
  * The last "@key=value" or bare "@key" in @len bytes of @cmdline: the last
  * one wins, as in the kernel (each occurrence overwrites the parameter).
- * Split as the kernel's next_arg() (lib/cmdline.c) splits: white space is
- * the kernel's isspace() (so also \v, \f, \r and 0xa0), double quotes group
- * (a token may start with one: "key=v a"), and the quotes around a value or
- * a whole token are not part of it.  A NUL, which the kernel never prints,
- * ends a token even inside quotes, as the end of the line would, so nothing
- * after it is missed.  1 and *v, or 0.
+ * Split by cmdline_next() (so a token may start with a quote: "key=v a"),
+ * and the quotes around a value or a whole token are not part of it; a NUL
+ * ends a token, so nothing after it is missed.  1 and *v, or 0.
  */
 int cmdline_find(const char *cmdline, size_t len, const char *key, struct cmdline_value *v);
 

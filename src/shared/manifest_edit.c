@@ -13,6 +13,7 @@
 #include "manifest_edit.h"
 #include "readfile.h"
 #include "rootpath.h"
+#include "strv.h"
 
 /* What a new manifest starts with. */
 static const char *const new_header[] = {
@@ -25,22 +26,7 @@ static const char *const new_header[] = {
 
 static int push_line(struct manifest_doc *d, const char *s, size_t len)
 {
-	char *copy;
-
-	if (d->n == d->alloc) {
-		size_t alloc = d->alloc ? d->alloc * 2 : 32;
-		char **n = realloc(d->lines, alloc * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		d->lines = n;
-		d->alloc = alloc;
-	}
-	copy = strndup(s, len);
-	if (!copy)
-		return -ENOMEM;
-	d->lines[d->n++] = copy;
-	return 0;
+	return strv_append(&d->lines, &d->n, &d->alloc, s, len);
 }
 
 /* ".NAME.lock" for the manifest NAME. */

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <spawn.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -116,71 +117,82 @@ void program_result_free(struct program_result *res)
 	*res = (struct program_result){ 0 };
 }
 
-void program_print(FILE *out, char *const argv[])
+/* Can @a go into a shell command line as it is? */
+static bool plain_word(const char *a)
 {
-	for (size_t i = 0; argv[i]; i++) {
-		const char *a = argv[i];
-		bool plain = *a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					  "0123456789-_=.,:/+@%") == strlen(a);
+	return *a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789-_=.,:/+@%") == strlen(a);
+}
 
+char *program_format(char *const argv[])
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	for (size_t i = 0; argv[i]; i++) {
 		if (i)
-			fputc(' ', out);
-		if (plain) {
-			fputs(a, out);
+			fputc(' ', f);
+		if (plain_word(argv[i])) {
+			fputs(argv[i], f);
 			continue;
 		}
-		fputc('\'', out);
-		for (; *a; a++) {
+		fputc('\'', f);
+		for (const char *a = argv[i]; *a; a++) {
 			if (*a == '\'')
-				fputs("'\\''", out);
+				fputs("'\\''", f);
 			else
-				fputc(*a, out);
+				fputc(*a, f);
 		}
-		fputc('\'', out);
+		fputc('\'', f);
 	}
-	fputc('\n', out);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/*
+ * Is @name an executable file in one of PATH's directories?  Under a
+ * @root (not NULL): as chroot(8) would find it there, so only the absolute
+ * entries, looked up inside the root.
+ */
+static bool in_path(const char *root, const char *name)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+
+	if (!path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+		bool fits = n && snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, name) <
+					 (int)sizeof(buf);
+		struct stat st;
+
+		if (fits && !root && access(buf, X_OK) == 0)
+			return true;
+		if (fits && root && path[0] == '/' && root_stat(root, buf, &st) == 0 &&
+		    S_ISREG(st.st_mode) && (st.st_mode & 0111))
+			return true;
+		path += n + (path[n] == ':');
+	}
+	return false;
 }
 
 int program_exists(const char *name)
 {
-	const char *path = getenv("PATH");
-	char buf[PATH_MAX];
-
 	if (strchr(name, '/'))
 		return access(name, X_OK) == 0;
-	if (!path)
-		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	while (*path) {
-		size_t n = strcspn(path, ":");
-
-		if (n && snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, name) <
-				 (int)sizeof(buf) &&
-		    access(buf, X_OK) == 0)
-			return 1;
-		path += n + (path[n] == ':');
-	}
-	return 0;
+	return in_path(NULL, name);
 }
 
 int program_exists_in(const char *root, const char *name)
 {
-	const char *path = getenv("PATH");
-	char buf[PATH_MAX];
-
 	if (!root || !root[0] || strcmp(root, "/") == 0)
 		return program_exists(name);
-	if (!path)
-		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	while (*path) {
-		size_t n = strcspn(path, ":");
-		struct stat st;
-
-		/* Only absolute entries: chroot(8) starts the program from "/". */
-		if (n && path[0] == '/' &&
-		    snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, name) < (int)sizeof(buf) &&
-		    root_stat(root, buf, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
-			return 1;
-		path += n + (path[n] == ':');
-	}
-	return 0;
+	return in_path(root, name);
 }

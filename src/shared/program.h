@@ -8,7 +8,6 @@
 #define EARLYBIND_PROGRAM_H
 
 #include <stddef.h>
-#include <stdio.h>
 
 struct program_result {
 	int status;     /* exit status, or 128 + signal */
@@ -24,8 +23,11 @@ struct program_result {
 int program_run(char *const argv[], struct program_result *res);
 void program_result_free(struct program_result *res);
 
-/* @argv as one line a person can paste into a shell (quoted where needed). */
-void program_print(FILE *out, char *const argv[]);
+/*
+ * @argv as one line a person can paste into a shell (quoted where needed),
+ * without a newline; NULL without memory.  Free it.
+ */
+char *program_format(char *const argv[]);
 
 /* Is @name an executable in PATH? */
 int program_exists(const char *name);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target for the command-line splitter every back end shares
- * (kargs_next, kargs_split) and for kargs_edit, which rebuilds a command
+ * (cmdline_next, kargs_split) and for kargs_edit, which rebuilds a command
  * line token by token.  The input is a text, a NUL, then tokens to add,
  * and its first byte picks tokens of the text to delete.  What must hold:
  *  - split, join, split gives the same tokens (when no token leaves a
@@ -12,6 +12,7 @@
  *  - deleting the tokens just added gives back the text byte for byte.
  */
 #include "../../kargs/kargs.h"
+#include "../../src/shared/cmdline.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -29,11 +30,11 @@ static void same_tokens(const struct kargs *a, const struct kargs *b)
 /* Whether any token but the last is open: impossible, by the rules. */
 static void check_split(const char *text, struct kargs *tokens)
 {
-	struct kargs_span t;
-	size_t pos = 0, n = 0;
+	struct cmdline_token t;
+	size_t pos = 0, n = 0, len = strlen(text);
 	bool open = false;
 
-	while (kargs_next(text, &pos, &t)) {
+	while (cmdline_next(text, len, &pos, &t)) {
 		if (open || t.len == 0)
 			abort();
 		open = t.open;

@@ -139,7 +139,8 @@ printf 'GRUB_DEFAULT=0\nGRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT=""\nGRUB_CMDL
 # run with sysconfdir at the fake root.  (grub-mkconfig as a whole cannot
 # run here: it probes the real root device and writes the real /boot.)
 # Fedora has no grub-common (its grub2-mkconfig does not read grub.d, and
-# apply uses grubby there): the same two steps, as REFERENCE.md §3 gives them.
+# apply uses grubby there): the same two steps, as Debian's
+# debian/patches/default-grub-d.patch adds them (docs/boot-configuration.md, "GRUB").
 MKCONFIG=$(command -v grub-mkconfig || command -v /usr/sbin/grub-mkconfig)
 # shellcheck disable=SC2016 # grub-mkconfig's text and ours, expanded by eval
 if [ -n "$MKCONFIG" ]; then
@@ -149,7 +150,7 @@ if [ -n "$MKCONFIG" ]; then
 	*) fail "$MKCONFIG: its lines that source default/grub and grub.d were not found" ;;
 	esac
 else
-	echo "  (no grub-mkconfig: REFERENCE.md's sourcing order stands in for it)"
+	echo "  (no grub-mkconfig: the sourcing order of Debian's default-grub-d.patch stands in for it)"
 	SOURCING='. "${sysconfdir}/default/grub"; for x in "${sysconfdir}"/default/grub.d/*.cfg; do [ -e "$x" ] && . "$x"; done'
 fi
 grubcfg() {
@@ -221,6 +222,34 @@ expect_eq "$(writes "$n")" "rpm-ostree initramfs --enable --arg=-a --arg=earlybi
 	"calls for a manifest change alone"
 end
 
+# The next rpm-ostree transaction, and the next boot, start from the staged
+# deployment: its initramfs state is the one apply reads.  rpm-ostree of
+# 2021 leaves an empty --arg list out of status --json, so the first
+# "initramfs-args" in the text is the booted deployment's, which still has
+# earlybind's (tests/fixtures/rpm-ostree/zincati-fcos31-staged.initramfs-edited.json
+# is that status).
+begin rpm_ostree_initramfs_state_is_the_staged_deployments
+machine
+mkdir -p "$R/run"
+: >"$R/run/ostree-booted"
+printf 'root=UUID=1 rw\n' >"$S/kargs"
+echo 2021 >"$S/status-shape"
+apply
+expect_rc 0
+# The machine boots what apply staged ...
+rm -f "$S/booted-kargs" "$S/booted-initramfs"
+echo 0 >"$S/deployments"
+# ... and the admin turns regeneration on again without --arg, which stages
+# a deployment with an empty list.
+EB_STUB_STATE=$S "$STUBS/chroot" "$R" rpm-ostree initramfs --enable >/dev/null ||
+	fail "rpm-ostree initramfs --enable failed"
+n=$(loglen)
+apply
+expect_rc 0
+expect_eq "$(writes "$n")" "rpm-ostree initramfs --enable --arg=-a --arg=earlybind" \
+	"calls when the staged deployment lost earlybind's --arg"
+end
+
 begin admin_iommu_value_is_kept
 machine
 mkdir -p "$R/etc/kernel"
@@ -229,6 +258,34 @@ apply
 expect_rc 0
 err_has "iommu=soft, which earlybind did not add"
 expect_eq "$(cat "$R/etc/kernel/cmdline")" "root=UUID=1 iommu=soft intel_iommu=on rd.driver.pre=vfio-pci vfio-pci.ids=10de:2484,10de:228b" "command line"
+end
+
+# -q is errors only (earlybindctl(8)): the warning about the admin's own
+# value goes, and so does what apply did; an error stays, and so do the
+# commands a dry run was asked for.
+begin quiet_apply_prints_no_warning_and_no_info
+machine
+mkdir -p "$R/etc/kernel"
+printf 'root=UUID=1 iommu=soft\n' >"$R/etc/kernel/cmdline"
+apply -q
+expect_rc 0
+expect_eq "$(cat "$R.err")" "" "stderr of apply -q"
+expect_eq "$(cat "$R.out")" "" "stdout of apply -q"
+end
+
+begin quiet_apply_still_prints_errors_and_a_dry_runs_commands
+machine
+mkdir -p "$R/etc/default/grub.d"
+printf 'GRUB_CMDLINE_LINUX="quiet"\n' >"$R/etc/default/grub"
+apply -q --dry-run
+expect_rc 0
+out_has "would write /etc/default/grub.d/99-earlybind.cfg:"
+out_has "would run: chroot $R update-grub"
+echo update-grub >"$S/fail-on"
+apply -q
+expect_rc 1
+err_has "this failed with exit status 1; nothing after it was done"
+err_has "update-grub: failed (stand-in)"
 end
 
 begin a_failing_command_stops_apply
@@ -346,7 +403,7 @@ grub_setup
 printf 'GRUB_CMDLINE_LINUX="quiet"\n' >"$R/etc/default/grub.d/99_zz-local.cfg"
 apply
 expect_rc 1
-err_has "/etc/default/grub.d/99_zz-local.cfg sets GRUB_CMDLINE_LINUX after $DROPIN"
+err_has "/etc/default/grub.d/99_zz-local.cfg: sets GRUB_CMDLINE_LINUX after $DROPIN"
 err_has "GRUB_CMDLINE_LINUX=\"\$GRUB_CMDLINE_LINUX"
 [ -e "$R$DROPIN" ] && fail "apply wrote a drop-in that would have no effect"
 calls 0 | grep -qE '^(update-grub|dracut)' && fail "programs ran: $(calls 0)"
@@ -562,7 +619,7 @@ printf 'root=UUID=1 dyndbg="file x.c +p\n' >"$R/etc/kernel/cmdline"
 cp "$R/etc/kernel/cmdline" "$R/cmdline.orig"
 apply
 expect_rc 1
-err_has "/etc/kernel/cmdline ends inside a double quote"
+err_has "/etc/kernel/cmdline: ends inside a double quote"
 cmp -s "$R/etc/kernel/cmdline" "$R/cmdline.orig" || fail "apply changed /etc/kernel/cmdline"
 writes 0 | grep -q '^dracut' && fail "dracut ran: $(writes 0)"
 end
@@ -1011,14 +1068,14 @@ machine
 rm -f "$R/proc/cmdline"
 apply
 expect_rc 1
-err_has "cannot read /proc/cmdline"
+err_has "$R/proc/cmdline: cannot read"
 err_has "create /etc/kernel/cmdline yourself"
 [ -e "$R/etc/kernel/cmdline" ] && fail "created without root=: $(cat "$R/etc/kernel/cmdline")"
 writes 0 | grep -q '^dracut' && fail "dracut ran: $(writes 0)"
 : >"$R/proc/cmdline"
 apply
 expect_rc 1
-err_has "/proc/cmdline has no arguments"
+err_has "/proc/cmdline: no arguments (not even root=)"
 [ -e "$R/etc/kernel/cmdline" ] && fail "created from an empty /proc/cmdline: $(cat "$R/etc/kernel/cmdline")"
 [ -e "$R/etc/kernel" ] && fail "left /etc/kernel behind"
 [ -e "$R/etc/earlybind.d/applied" ] && fail "a refused apply left a record: $(cat "$R/etc/earlybind.d/applied")"
@@ -1083,7 +1140,7 @@ fi
 )
 rc=$?
 expect_rc 1
-err_has "cannot write $R/etc/kernel/cmdline: Permission denied"
+err_has "$R/etc/kernel/cmdline: cannot write: Permission denied"
 [ -e "$R/etc/kernel" ] && fail "the failed apply left the /etc/kernel it created"
 [ -e "$R/etc/earlybind.d/applied" ] && fail "the failed apply left a record: $(cat "$R/etc/earlybind.d/applied")"
 end
@@ -1114,7 +1171,7 @@ printf 'GRUB_CMDLINE_LINUX="quiet"\n' >"$R/etc/default/grub"
 ln -s "$TMP/x" "$R/etc/default/grub.d"
 apply
 expect_rc 1
-err_has "/etc/default/grub.d under $R: a symbolic link on the way leads out of the root"
+err_has "$R/etc/default/grub.d: cannot read: a symbolic link on the way leads out of the root"
 expect_eq "$(ls -A "$TMP/x")" "" "what apply put in the link's target outside the root"
 calls 0 | grep -qE '^(update-grub|dracut)' && fail "programs ran: $(calls 0)"
 [ -e "$R/etc/earlybind.d/applied" ] && fail "a refused apply left a record: $(cat "$R/etc/earlybind.d/applied")"

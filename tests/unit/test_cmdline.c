@@ -152,6 +152,36 @@ static void test_nul_ends_a_token_and_an_open_quote(void)
 	CHECK_INT(cmdline_get_switch(c, sizeof(c) - 1, KEY, &v), CMDLINE_OFF);
 }
 
+/* The tokens cmdline_next() finds in @len bytes of @text, joined by '|'; '+' marks an open one. */
+static const char *tokens(const char *text, size_t len)
+{
+	static char buf[256];
+	struct cmdline_token t;
+	size_t pos = 0, at = 0;
+
+	buf[0] = '\0';
+	while (cmdline_next(text, len, &pos, &t) && at + t.len + 3 < sizeof(buf))
+		at += (size_t)snprintf(buf + at, sizeof(buf) - at, "%s%.*s%s", at ? "|" : "",
+				       (int)t.len, text + t.start, t.open ? "+" : "");
+	return buf;
+}
+
+/* The one splitter, for rd.earlybind and for every command line kargs/ edits. */
+static void test_splitter_follows_next_arg(void)
+{
+	static const char nul[] = "a \"b\0c\" d";
+
+	CHECK_STR(tokens("  a  b\tc\n", 9), "a|b|c");
+	CHECK_STR(tokens("x=\"1 2\" \"y=3 4\" z", 17), "x=\"1 2\"|\"y=3 4\"|z");
+	CHECK_STR(tokens("a\xa0" "b\v" "c\f" "d\r" "e", 9), "a|b|c|d|e");
+	CHECK_STR(tokens("k=\"open end", 11), "k=\"open end+");
+	CHECK_STR(tokens("a=\"\"b c", 7), "a=\"\"b|c");
+	/* A NUL ends the token and its quote; nothing after it is lost. */
+	CHECK_STR(tokens(nul, sizeof(nul) - 1), "a|\"b+|c\" d+");
+	CHECK_STR(tokens("", 0), "");
+	CHECK_STR(tokens(" \0 ", 3), "");
+}
+
 /* A temporary file holding @len bytes of @text; its path in @path. */
 static int temp_file(char path[64], const char *text, size_t len)
 {
@@ -234,6 +264,7 @@ int main(void)
 	RUN(test_key_inside_a_quote_never_closed_is_unclosed);
 	RUN(test_kernel_white_space_separates);
 	RUN(test_nul_ends_a_token_and_an_open_quote);
+	RUN(test_splitter_follows_next_arg);
 	RUN(test_whole_file_is_read_whatever_its_length);
 	RUN(test_reader_stops_at_its_limit);
 	return CHECK_EXIT();

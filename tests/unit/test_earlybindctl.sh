@@ -1002,4 +1002,16 @@ expect_rc 2
 err_has "earlybindctl add: unrecognized option '--bogus'"
 end
 
+
+# -q is errors only (earlybindctl(8)): a warning is not printed under it.
+begin quiet_silences_warnings
+x570
+ctl kargs
+err_has "warning: the manifest claims nothing"
+ctl -q kargs
+expect_rc 0
+[ -s "$R.err" ] && fail "kargs -q printed: $(cat "$R.err")"
+out_has "iommu=pt"
+end
+
 summary

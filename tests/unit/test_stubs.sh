@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # The stand-ins in tests/stubs (rpm-ostree, grubby), checked against what
-# ../shared/REFERENCE.md sections 1 and 2 and its Gotchas document, so that
-# the `earlybindctl apply` tests run against the real tools' behaviour.
+# docs/boot-configuration.md says the real tools do (with each fact's
+# source), so that the `earlybindctl apply` tests run against the real
+# tools' behaviour.
 # Each test's state directory is R; every check compares a whole command
 # line, file or message.
 #
@@ -68,8 +69,8 @@ status_summary() {
 	python3 -c '
 import json, sys
 for d in json.load(open(sys.argv[1]))["deployments"]:
-    print(d["booted"], d["staged"], d["regenerate-initramfs"],
-          json.dumps(d["initramfs-args"]), json.dumps(d["initramfs-etc"]))
+    print(d["booted"], d.get("staged"), d["regenerate-initramfs"],
+          json.dumps(d.get("initramfs-args")), json.dumps(d.get("initramfs-etc")))
 ' "$R.out" || fail "status --json is not JSON: $(cat "$R.out")"
 }
 expect_status() {
@@ -172,7 +173,8 @@ ok_change --delete-if-present=n=1 --append=n=1
 expect_kargs "a n=1"
 end
 
-# Gotcha 1: changing a value with the idempotent pair, OLD != NEW ...
+# Changing a value with the idempotent pair, OLD != NEW
+# (docs/boot-configuration.md, "rpm-ostree kargs": a key is a list) ...
 begin ro_change_value_with_idempotent_pair
 ro_state "a K=OLD b"
 ok_change --delete-if-present=K=OLD --append-if-missing=K=NEW
@@ -340,10 +342,57 @@ end
 
 begin ro_status_json
 mkdir -p "$R"
-expect_status 'True False False [] []'
+expect_status 'True False False null null'
 ro initramfs --enable --arg=--add-drivers --arg="vfio-pci vfio"
 expect_status 'False True True ["--add-drivers", "vfio-pci vfio"] []
-True False False [] []'
+True False False null null'
+# rpm-ostree of 2021: "staged" only when true, "initramfs-args" only when
+# not empty, "initramfs-etc" always.
+echo 2021 >"$R/status-shape"
+expect_status 'False True True ["--add-drivers", "vfio-pci vfio"] []
+True None False null []'
+ro initramfs --enable
+expect_status 'False True True null []
+True None False null []'
+end
+
+# The stand-in's status --json has the shape of real rpm-ostree output: the
+# top-level keys, and for each deployment only keys that the real
+# deployments of the same era have, with the same JSON types (2023: the
+# Silverblue 38 capture; 2021: the Silverblue 33 one; the initramfs lists
+# from the edited capture, as no real one has them set).
+begin ro_status_json_has_the_shape_of_real_captures
+mkdir -p "$R"
+fx=$(cd "$(dirname "$0")/../fixtures/rpm-ostree" && pwd)
+ro initramfs --enable --arg=-a --arg=earlybind
+for shape in 2023:microshift-silverblue38-staged-booted-rollback 2021:rpmostree-client-silverblue33-booted-rollback; do
+	echo "${shape%%:*}" >"$R/status-shape"
+	ro status --json
+	expect_rc 0
+	python3 - "$R.out" "$fx/${shape#*:}.json" \
+		"$fx/microshift-silverblue38-staged-booted-rollback.initramfs-args-edited.json" <<-'EOF2' ||
+	import json, sys
+	def kind(v):
+	    return type(v).__name__
+	stub, real, edited = (json.load(open(f)) for f in sys.argv[1:4])
+	bad = []
+	if set(stub) != set(real):
+	    bad.append("top-level keys %s, real %s" % (sorted(stub), sorted(real)))
+	types = {}
+	for d in real["deployments"] + edited["deployments"]:
+	    for k, v in d.items():
+	        types.setdefault(k, set()).add(kind(v))
+	for d in stub["deployments"]:
+	    for k, v in d.items():
+	        if kind(v) not in types.get(k, ()):
+	            bad.append("%s: %s, which no real deployment has so" % (k, kind(v)))
+	    if not d["id"].startswith(d["osname"] + "-" + d["checksum"] + "."):
+	        bad.append("id %s is not OSNAME-CHECKSUM.SERIAL" % d["id"])
+	print("\n".join(bad))
+	sys.exit(1 if bad else 0)
+	EOF2
+		fail "shape ${shape%%:*}: $(cat "$R.out")"
+done
 end
 
 begin ro_initramfs_etc_excludes_regeneration
@@ -352,7 +401,7 @@ ro initramfs-etc --track=/etc/modprobe.d/vfio.conf
 expect_rc 0
 out_is "Staging deployment... done"
 expect_status 'False True False [] ["/etc/modprobe.d/vfio.conf"]
-True False False [] []'
+True False False null null'
 ro initramfs-etc --track=/etc/modprobe.d/vfio.conf --unchanged-exit-77
 expect_rc 77
 out_is "No changes."
