@@ -211,7 +211,7 @@ int sysfs_read_function(const struct sysfs *s, const char *addr, struct pci_id *
 	return 0;
 }
 
-static int read_link_name(int dirfd, const char *path, char *buf, size_t size)
+int sysfs_read_link_name(int dirfd, const char *path, char *buf, size_t size)
 {
 	char target[4096];
 	const char *base;
@@ -237,7 +237,7 @@ int sysfs_read_driver(const struct sysfs *s, const char *addr, char *buf, size_t
 	r = attr_path(path, sizeof(path), addr, "driver");
 	if (r < 0)
 		return r;
-	r = read_link_name(s->devices_fd, path, buf, size);
+	r = sysfs_read_link_name(s->devices_fd, path, buf, size);
 	if (r == -ENOENT) {
 		/* No link: no driver, as long as the function itself exists. */
 		if (faccessat(s->devices_fd, addr, F_OK, 0) < 0)
@@ -257,7 +257,7 @@ int sysfs_read_iommu_group(const struct sysfs *s, const char *addr)
 	r = attr_path(path, sizeof(path), addr, "iommu_group");
 	if (r < 0)
 		return r;
-	r = read_link_name(s->devices_fd, path, name, sizeof(name));
+	r = sysfs_read_link_name(s->devices_fd, path, name, sizeof(name));
 	if (r < 0)
 		return r;
 	v = strtol(name, &end, 10);

@@ -46,6 +46,12 @@ void sysfs_close(struct sysfs *s);
 int sysfs_read_function(const struct sysfs *s, const char *addr, struct pci_id *id,
 			char *driver, size_t size);
 
+/*
+ * The last component of the symlink @path (relative to @dirfd) into @buf:
+ * "igb" for a driver link to ../../../bus/pci/drivers/igb.  0 or -errno.
+ */
+int sysfs_read_link_name(int dirfd, const char *path, char *buf, size_t size);
+
 /* The driver bound to @addr, or "" when none.  0 or -errno. */
 int sysfs_read_driver(const struct sysfs *s, const char *addr, char *buf, size_t size);
 
