@@ -65,6 +65,25 @@ static const struct group_claim *find_claim(const struct group_claim *claims, si
 	return bsearch(&key, claims, n, sizeof(*claims), cmp_claim);
 }
 
+/*
+ * The driver of group member @name, "" for none; 0 or -errno.  Through the
+ * group's directory: a member need not be a PCI function.
+ */
+static int member_driver(int devices_fd, const char *name, char *buf, size_t size)
+{
+	char path[128];
+	int r;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/driver", name) >= sizeof(path))
+		return -ENAMETOOLONG;
+	r = sysfs_read_link_name(devices_fd, path, buf, size);
+	if (r == -ENOENT) {
+		buf[0] = '\0';
+		return 0;
+	}
+	return r;
+}
+
 static int add_blocker(struct blockers *bl, const char *name, const char *driver, bool claimed,
 		       bool later)
 {
@@ -192,9 +211,8 @@ static void log_group(struct kmsg *log, int group, struct blockers *bl)
 }
 
 /* Logs group @group when a member blocks it; 1 if it did, 0, or -ENOMEM. */
-static int check_group(const struct sysfs *s, const char *groups_dir, int group,
-		       const struct group_claim *claims, size_t n, const struct group_opts *o,
-		       struct blockers *bl, struct kmsg *log)
+static int check_group(const char *groups_dir, int group, const struct group_claim *claims,
+		       size_t n, const struct group_opts *o, struct blockers *bl, struct kmsg *log)
 {
 	char path[4096], driver[SYSFS_DRIVER_MAX];
 	struct dirent *de;
@@ -224,7 +242,7 @@ static int check_group(const struct sysfs *s, const char *groups_dir, int group,
 			r = snprintf(driver, sizeof(driver), "%s", c->driver) < (int)sizeof(driver) ?
 			    0 : -ENAMETOOLONG;
 		else
-			r = sysfs_read_driver(s, de->d_name, driver, sizeof(driver));
+			r = member_driver(dirfd(d), de->d_name, driver, sizeof(driver));
 		/* A member whose driver cannot be read: the kernel will say more. */
 		if (r < 0) {
 			r = 0;
@@ -293,7 +311,7 @@ int group_report(const struct sysfs *s, const char *root, struct group_claim *cl
 	for (size_t i = 0; i < n_groups; i++) {
 		if (i && groups[i] == groups[i - 1])
 			continue;
-		r = check_group(s, path, groups[i], claims, n, opts, &bl, log);
+		r = check_group(path, groups[i], claims, n, opts, &bl, log);
 		if (r < 0)
 			break;
 		bad += r;

@@ -64,6 +64,15 @@ static void kmsg_vlog(struct kmsg *k, int level, bool summary, const char *fmt, 
 	char line[1024];
 	int n, len;
 
+	/*
+	 * A line the kernel's rate limit would drop, and no one else reads, is
+	 * counted, not made: at thousands of functions, formatting the lines
+	 * the kernel drops would be most of what earlybind does.
+	 */
+	if (!k->echo && k->fd >= 0 && k->budget != UINT_MAX && k->budget <= (summary ? 0u : 1u)) {
+		k->held++;
+		return;
+	}
 	/* One write() is one kernel log record, so build the whole line first. */
 	n = snprintf(line, sizeof(line), "<%d>" PREFIX, level & LOG_PRIMASK);
 	len = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);

@@ -681,6 +681,37 @@ static void test_editor_refuses_a_manifest_with_a_nul_byte_by_its_line(void)
 	rmdir(dir);
 }
 
+
+/* The hand-made formatters print what "%04x:%02x:%02x.%x" and "%04x:%04x" do. */
+static void test_formatters_print_what_printf_prints(void)
+{
+	static const uint32_t domains[] = { 0, 1, 0xabc, 0xffff, 0x10000, 0x7fffffff, 0xffffffff };
+	uint32_t x = 12345;
+
+	for (size_t i = 0; i < sizeof(domains) / sizeof(*domains); i++) {
+		for (int k = 0; k < 200; k++) {
+			struct pci_addr a = { domains[i], (uint8_t)(x >> 3), (uint8_t)(x >> 11) & 31,
+					      (uint8_t)(x >> 17) & 7 };
+			struct pci_id id = { (uint16_t)x, (uint16_t)(x >> 16), k & 1,
+					     (uint16_t)(x * 7), (uint16_t)(x >> 5) };
+			char got[PCI_ID_STRLEN], want[PCI_ID_STRLEN];
+
+			pci_addr_format(&a, got);
+			snprintf(want, sizeof(want), "%04x:%02x:%02x.%x", (unsigned)a.domain, a.bus,
+				 a.dev, a.fn);
+			CHECK_STR(got, want);
+			pci_id_format(&id, got);
+			if (id.has_subsys)
+				snprintf(want, sizeof(want), "%04x:%04x:%04x:%04x", id.vendor,
+					 id.device, id.subvendor, id.subdevice);
+			else
+				snprintf(want, sizeof(want), "%04x:%04x", id.vendor, id.device);
+			CHECK_STR(got, want);
+			x = x * 1103515245u + 12345u;
+		}
+	}
+}
+
 int main(void)
 {
 	RUN(test_design_example_parses_whole);
@@ -705,6 +736,7 @@ int main(void)
 	RUN(test_many_entries_grow_the_array);
 	RUN(test_driver_rule_is_one_for_the_parser_and_the_writers);
 	RUN(test_format_line_writes_only_what_the_parser_reads_back);
+	RUN(test_formatters_print_what_printf_prints);
 	RUN(test_set_driver_refuses_a_name_the_parser_would_not_read);
 	RUN(test_non_regular_manifest_is_refused_without_waiting);
 	RUN(test_100000_lines_parse_whole_and_repeats_name_the_first);
