@@ -807,7 +807,9 @@ pty() {
 	local out=$1 cmd
 	shift
 	cmd=$(printf '%q ' "$CTL" --root "${PTY_ROOT:-$R}" "$@")
-	script -qec "$cmd" /dev/null >"$out" 2>&1
+	# script(1) runs the command with $SHELL; %q's $'...' is bash's, and
+	# CI's SHELL may be /bin/sh.
+	SHELL=$BASH script -qec "$cmd" /dev/null >"$out" 2>&1
 	rc=$?
 }
 # raw_bytes FILE: the first byte of FILE a terminal would act on, or nothing:
