@@ -24,9 +24,10 @@
 
 static const char apply_usage[] =
 	"Usage: earlybindctl apply [--dry-run] [--bootloader auto|rpm-ostree|grubby|grub|\n"
-	"                          kernel-cmdline] [--no-initramfs] [--kver RELEASE]\n"
+	"                          kernel-cmdline] [--no-initramfs | --kver RELEASE]\n"
 	"                          [--mode address|ids] [--force]\n"
-	"       earlybindctl apply --undo [--dry-run] [--bootloader ...] [--kver RELEASE]\n\n"
+	"       earlybindctl apply --undo [--dry-run] [--bootloader ...]\n"
+	"                                 [--no-initramfs | --kver RELEASE]\n\n"
 	"Makes the boot configuration match /etc/earlybind.conf: the kernel arguments\n"
 	"'earlybindctl kargs' prints, through the tool that owns the command line, and\n"
 	"an initramfs that carries the manifest.  Only arguments earlybind added are\n"

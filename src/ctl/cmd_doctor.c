@@ -30,7 +30,8 @@ static const char doctor_usage[] =
 	"on the IOMMU, the CPU's virtualisation, kernel arguments that do nothing or\n"
 	"are misspelt, vfio_virqfd on kernels from 6.2 on, manifest lines that take the\n"
 	"system's disk or whose function is gone, IOMMU groups that are not viable, BARs\n"
-	"the firmware framebuffer holds, vfio-pci, and the manifest in the initramfs.\n"
+	"the firmware framebuffer holds, vfio-pci, the manifest in the initramfs, and\n"
+	"libvirt domains with managed='yes' on a function the manifest puts on pci-stub.\n"
 	"-q prints warn and fail lines only.\n"
 	"Exit 0 when nothing fails (warnings do not), 1 when something does.\n";
 

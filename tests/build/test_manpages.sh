@@ -7,13 +7,19 @@
 # print is in the program's page (a command's options in its entry under
 # COMMANDS, or under OPTIONS), every command (list show add remove kargs
 # status, and any other that earlybindctl --help lists) has an entry, and
-# every exit status the help texts name is under EXIT STATUS.
+# every exit status the help texts name is under EXIT STATUS.  And the other
+# way: every option on a tag line of the pages (a command's synopsis under
+# COMMANDS, an entry under OPTIONS) is one the program's help names, every
+# status under EXIT STATUS one a help text names, and every option of an
+# earlybindctl command line in README.md and docs/*.md one that command's
+# --help names: no page or README offers what the programs do not take.
 #
 # Usage: test_manpages.sh BUILDDIR
 #        (BUILDDIR/earlybind, BUILDDIR/earlybindctl and BUILDDIR/man/ built)
 set -u
 
 build=${1:?usage: test_manpages.sh BUILDDIR}
+repo=$(cd "$(dirname "$0")/../.." && pwd)
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -46,6 +52,15 @@ entry() {
 # has FILE WORD: WORD (an option, a command, a number) stands alone in FILE.
 has() {
 	grep -qE -- "(^|[^[:alnum:]-])$2([^[:alnum:]-]|$)" "$1"
+}
+
+# tags: the lines of a section (on stdin) at its least indent: the tag
+# lines of its entries, each option or command with its synopsis.
+tags() {
+	awk '/^[ \t]*$/ { next }
+		{ match($0, /^ */) }
+		base == "" { base = RLENGTH }
+		RLENGTH == base'
 }
 
 # options FILE: the options a help text names, one a line.
@@ -162,6 +177,71 @@ for cmd in "${cmds[@]}"; do
 	end
 	help "$TMP/ctl-$cmd.help" "$ctl" "$cmd" || continue
 	check_help earlybindctl.8 "$TMP/ctl-$cmd.help" "earlybindctl $cmd --help" "$cmd"
+done
+
+# ---- and the programs accept what the pages and the README document ------
+
+# offered WHAT WANT HELP...: every option in the file WANT is named by one
+# of the help texts HELP...; one test per option, for WHAT.
+offered() {
+	local what=$1 want=$2 opt h ok
+	shift 2
+	for opt in $(options "$want"); do
+		begin "man: $what: $opt is an option the program takes"
+		ok=
+		for h in "$@"; do
+			[ -s "$h" ] && has "$h" "$opt" && ok=1
+		done
+		[ -n "$ok" ] || fail "not in $(for h in "$@"; do printf '%s ' "${h##*/}"; done)"
+		end
+	done
+}
+
+# exits PAGE HELP...: every status under PAGE's EXIT STATUS is named by one
+# of the help texts HELP....
+exits() {
+	local page=$1 code h ok
+	shift
+	section "$TMP/$page.txt" "EXIT STATUS" | tags | grep -oE '^[[:space:]]*[0-9]+' |
+		tr -d ' \t' >"$TMP/$page.codes"
+	for h in "$@"; do statuses "$h"; done | sort -un >"$TMP/$page.named"
+	while read -r code; do
+		begin "man: $page: exit status $code is one a help text names"
+		grep -qx "$code" "$TMP/$page.named" || fail "no help text names exit status $code"
+		end
+	done <"$TMP/$page.codes"
+}
+
+if [ -s "$TMP/earlybind.8.txt" ] && [ -s "$TMP/earlybind.help" ]; then
+	section "$TMP/earlybind.8.txt" OPTIONS | tags >"$TMP/eb.tags"
+	offered "earlybind.8 OPTIONS" "$TMP/eb.tags" "$TMP/earlybind.help"
+	exits earlybind.8 "$TMP/earlybind.help"
+fi
+if [ -s "$TMP/earlybindctl.8.txt" ] && [ -s "$TMP/earlybindctl.help" ]; then
+	section "$TMP/earlybindctl.8.txt" OPTIONS | tags >"$TMP/ctl.tags"
+	offered "earlybindctl.8 OPTIONS" "$TMP/ctl.tags" "$TMP/earlybindctl.help"
+	helps=("$TMP/earlybindctl.help")
+	for cmd in "${cmds[@]}"; do
+		[ -s "$TMP/ctl-$cmd.help" ] || continue
+		helps+=("$TMP/ctl-$cmd.help")
+		entry "$TMP/earlybindctl.8.txt" "$cmd" | head -n 1 >"$TMP/ctl-$cmd.tag"
+		offered "earlybindctl.8 $cmd" "$TMP/ctl-$cmd.tag" \
+			"$TMP/ctl-$cmd.help" "$TMP/earlybindctl.help"
+	done
+	exits earlybindctl.8 "${helps[@]}"
+fi
+
+# The README's and docs' command lines: "earlybindctl CMD ARGS", up to the
+# end of the code span or a shell comment, redirection or separator.
+for doc in "$repo/README.md" "$repo"/docs/*.md; do
+	[ -f "$doc" ] || continue
+	for cmd in "${cmds[@]}"; do
+		[ -s "$TMP/ctl-$cmd.help" ] || continue
+		grep -oE "earlybindctl +$cmd( [^\`#;|<>)]*)?" "$doc" >"$TMP/doc-$cmd"
+		[ -s "$TMP/doc-$cmd" ] || continue
+		offered "${doc#"$repo"/}: earlybindctl $cmd" "$TMP/doc-$cmd" \
+			"$TMP/ctl-$cmd.help" "$TMP/earlybindctl.help"
+	done
 done
 
 summary
