@@ -1060,6 +1060,88 @@ static void test_system_through_holders_and_sources(void)
 	pcidev_list_free(&l);
 }
 
+/*
+ * Eight drives behind one root port and one elsewhere, read once: each
+ * function gets what blockdev_behind() gives it, its own devices and no
+ * neighbour's; a device whose holders cannot be read is its function's
+ * error and no other's.
+ */
+static void test_one_reading_of_block_devices_answers_every_function(void)
+{
+	char root[PATH_MAX], spec[4096], holders[PATH_MAX];
+	struct blockdev_set *set = NULL;
+	struct pcidev_list l = { 0 };
+	size_t len;
+
+	len = (size_t)snprintf(spec, sizeof(spec), "%s",
+			       "fn 0000:00:01.1 1022:1483 class=060400 driver=pcieport group=1 "
+			       "pcie bridge secondary=01\n"
+			       "fn 0000:02:00.0 1987:5012 class=010802 driver=nvme group=3 pcie\n"
+			       "nvme 0000:02:00.0 nvme9n1 259:90\n"
+			       "part nvme9n1 nvme9n1p1 259:91\n"
+			       "mount 259:91 / ext4 /dev/nvme9n1p1\n"
+			       "mount 259:21 /data ext4 /dev/nvme2n1p1\n");
+	for (int i = 0; i < 8; i++)
+		len += (size_t)snprintf(spec + len, sizeof(spec) - len,
+					"fn 0000:01:00.%d 144d:a808 class=010802 driver=nvme "
+					"group=%d pcie parent=0000:00:01.1\n"
+					"nvme 0000:01:00.%d nvme%dn1 259:%d\n"
+					"part nvme%dn1 nvme%dn1p1 259:%d\n",
+					i, 10 + i, i, i, 10 * i, i, i, 10 * i + 1);
+	if (len >= sizeof(spec) || !fake_root(root, sizeof(root), "oneread", spec)) {
+		CHECK(!"mkfakesys failed");
+		return;
+	}
+	/* nvme5n1's holders: a link to itself, which no directory read gets through. */
+	path_fmt(holders, sizeof(holders), "%s/sys/devices/pci0000:00/0000:00:01.1/%s", root,
+		 "0000:01:00.5/nvme/nvme5/nvme5n1/holders");
+	CHECK(symlink("holders", holders) == 0);
+	CHECK_INT(pcidev_scan(root, &l), 0);
+	CHECK_INT(l.n, 10);
+	CHECK_INT(blockdev_set_read(root, &set), 0);
+	for (size_t i = 0; set && i < l.n; i++) {
+		const struct pcidev *d = &l.devs[i];
+		struct blockdev *a = NULL, *b = NULL, *c = NULL;
+		size_t na = 99, nb = 99, nc = 99;
+		int ra = blockdev_behind(root, d->syspath, &a, &na);
+		int rb = blockdev_set_behind(set, d->syspath, true, &b, &nb);
+		int rc = blockdev_set_behind(set, d->syspath, false, &c, &nc);
+		bool same = ra == rb && ra == rc && na == nb && na == nc;
+
+		for (size_t k = 0; same && k < na; k++)
+			same = strcmp(a[k].name, b[k].name) == 0 &&
+			       strcmp(a[k].name, c[k].name) == 0 &&
+			       strcmp(a[k].disk, c[k].disk) == 0 &&
+			       strcmp(a[k].mountpoints, c[k].mountpoints) == 0 &&
+			       a[k].system == c[k].system && a[k].size == c[k].size &&
+			       a[k].probe_err == b[k].probe_err && !c[k].probe_err;
+		if (!same)
+			fprintf(stderr, "  %s: %d/%zu, from the set %d/%zu, %d/%zu\n", d->syspath,
+				ra, na, rb, nb, rc, nc);
+		CHECK(same);
+		if (d->addr.bus == 0) {
+			CHECK_INT(ra, -ELOOP); /* the port holds nvme5n1 too */
+		} else if (d->addr.bus == 2) {
+			CHECK(ra == 0 && na == 2 && nb == 2 && b[1].system);
+		} else if (d->addr.fn == 5) {
+			CHECK_INT(ra, -ELOOP);
+		} else {
+			const char *mnt = d->addr.fn == 2 ? "/data" : "";
+			char name[16];
+
+			snprintf(name, sizeof(name), "nvme%un1", d->addr.fn);
+
+			CHECK(ra == 0 && na == 2 && strcmp(b[0].name, name) == 0);
+			CHECK(na != 2 || (strcmp(b[1].mountpoints, mnt) == 0 && !b[1].system));
+		}
+		free(a);
+		free(b);
+		free(c);
+	}
+	blockdev_set_free(set);
+	pcidev_list_free(&l);
+}
+
 static void test_no_block_devices_is_an_empty_list(void)
 {
 	char root[PATH_MAX];
@@ -1111,6 +1193,7 @@ int main(int argc, char **argv)
 	RUN(test_driver_and_group_links_of_any_length_are_read);
 	RUN(test_block_devices_behind_a_function);
 	RUN(test_system_through_holders_and_sources);
+	RUN(test_one_reading_of_block_devices_answers_every_function);
 	RUN(test_no_block_devices_is_an_empty_list);
 
 	rm_tree(base);
