@@ -458,6 +458,25 @@ verdict 0000:00:1f.6 | grep -qF "passable" || fail "0000:00:1f.6: $(verdict 0000
 verdict 0000:00:1f.7 | grep -q "also holds" && fail "0000:00:1f.7: $(verdict 0000:00:1f.7)"
 end
 
+# A function no line names by address is taken by the first '*' line, in
+# the file's order, whose id takes it, whatever other ids lie between.
+begin list_takes_a_function_by_the_first_star_line_whose_id_matches
+x570
+cat >"$(M)" <<-'EOF'
+	vfio-pci * 8086:15f3:1458:ffff
+	pci-stub * 8086:1539
+	vfio-pci * 1002:ab28
+	vfio-pci * 8086:1539:1458:e000
+	vfio-pci * 8086:15f3
+	EOF
+ctl list
+expect_rc 0
+grep -A1 '^  0000:05:00.0 ' "$R.out" | grep -qF 'manifest: pci-stub (/etc/earlybind.conf:2)' ||
+	fail "0000:05:00.0: $(grep -A1 '^  0000:05:00.0 ' "$R.out")"
+grep -A1 '^  0000:06:00.0 ' "$R.out" | grep -qF 'manifest: vfio-pci (/etc/earlybind.conf:5)' ||
+	fail "0000:06:00.0: $(grep -A1 '^  0000:06:00.0 ' "$R.out")"
+end
+
 begin list_names_agree_with_lspci
 x570
 ctl list
