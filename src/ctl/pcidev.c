@@ -148,34 +148,6 @@ static void keep_name(char *buf, size_t size, const char *res)
 		snprintf(buf, size, "%s", res);
 }
 
-#define FIELD_SIZE(f) sizeof(((struct pcidev *)0)->f)
-
-/*
- * What pci_lookup_name() says of one set of ids.  It depends on nothing
- * else (and on the pci.ids and hwdb it loaded), and the functions of an
- * SR-IOV device, thousands of them, share their ids: each set is looked up
- * once a scan.
- */
-struct names {
-	uint16_t vendor, device, subvendor, subdevice, cls;
-	char desc[FIELD_SIZE(desc)];
-	char class_name[FIELD_SIZE(class_name)];
-	char vendor_name[FIELD_SIZE(vendor_name)];
-	char device_name[FIELD_SIZE(device_name)];
-	char subsys_desc[FIELD_SIZE(subsys_desc)];
-	/* lspci -nn's line without the revision, and the length snprintf() gave it */
-	char nn[FIELD_SIZE(lspci_nn)];
-	int nn_len;
-};
-
-/* The sets looked up so far: open addressing, each slot an index into @v + 1, 0 empty. */
-struct name_cache {
-	struct names *v;
-	size_t n, cap;
-	size_t *slot;
-	size_t slot_cap; /* a power of two, or 0 */
-};
-
 /* What one scan reads through. */
 struct scan {
 	struct lib *l;
@@ -187,120 +159,28 @@ struct scan {
 	 * the kernel's ../../../devices/ links lead there; else "".
 	 */
 	char sys_real[PATH_MAX];
-	struct name_cache names;
-};
-
-static uint64_t names_hash(const struct pcidev *d)
-{
-	/* splitmix64's finaliser, as the manifest's index has it. */
-	uint64_t x = (uint64_t)d->vendor << 48 | (uint64_t)d->device << 32 |
-		     (uint64_t)d->subvendor << 16 | d->subdevice;
-
-	x ^= (uint64_t)(d->class >> 8) * 0x9e3779b97f4a7c15ull;
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
-static bool names_of(const struct names *n, const struct pcidev *d)
-{
-	return n->vendor == d->vendor && n->device == d->device && n->subvendor == d->subvendor &&
-	       n->subdevice == d->subdevice && n->cls == (uint16_t)(d->class >> 8);
-}
-
-static const struct names *cache_find(const struct name_cache *c, const struct pcidev *d)
-{
-	size_t mask = c->slot_cap - 1;
-
-	if (!c->slot_cap)
-		return NULL;
-	for (size_t at = (size_t)names_hash(d) & mask; c->slot[at]; at = (at + 1) & mask)
-		if (names_of(&c->v[c->slot[at] - 1], d))
-			return &c->v[c->slot[at] - 1];
-	return NULL;
-}
-
-static void slot_put(size_t *slot, size_t cap, uint64_t h, size_t value)
-{
-	size_t at = (size_t)h & (cap - 1);
-
-	while (slot[at])
-		at = (at + 1) & (cap - 1);
-	slot[at] = value;
-}
-
-/* Files @n, the names of @d: the stored copy, or NULL when memory ran out. */
-static const struct names *cache_add(struct name_cache *c, const struct pcidev *d,
-				     const struct names *n)
-{
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct names *v = reallocarray(c->v, cap, sizeof(*v));
-
-		if (!v)
-			return NULL;
-		c->v = v;
-		c->cap = cap;
-	}
-	/* Never more than half full. */
-	if ((c->n + 1) * 2 > c->slot_cap) {
-		size_t cap = c->slot_cap ? c->slot_cap * 2 : 64;
-		size_t *slot = calloc(cap, sizeof(*slot));
-
-		if (!slot)
-			return NULL;
-		for (size_t i = 0; i < c->n; i++) {
-			struct pcidev k = {
-				.vendor = c->v[i].vendor, .device = c->v[i].device,
-				.subvendor = c->v[i].subvendor, .subdevice = c->v[i].subdevice,
-				.class = (uint32_t)c->v[i].cls << 8,
-			};
-
-			slot_put(slot, cap, names_hash(&k), i + 1);
-		}
-		free(c->slot);
-		c->slot = slot;
-		c->slot_cap = cap;
-	}
-	c->v[c->n] = *n;
-	slot_put(c->slot, c->slot_cap, names_hash(d), c->n + 1);
-	return &c->v[c->n++];
-}
-
-static void cache_free(struct name_cache *c)
-{
-	free(c->v);
-	free(c->slot);
-	*c = (struct name_cache){ 0 };
-}
-
-struct lookup {
-	const struct pcidev *d;
-	struct names *n;
 };
 
 /* The lookups and buffer sizes of lspci's terse, -mm, -nn and -v output. */
 static void lib_names(struct lib *l, void *arg)
 {
-	const struct pcidev *d = ((struct lookup *)arg)->d;
-	struct names *n = ((struct lookup *)arg)->n;
+	struct pcidev *d = arg;
 	struct pci_access *acc = l->acc;
 	unsigned cls = d->class >> 8;
 	char c[PCIDEV_NAME_MAX], v[PCIDEV_NAME_MAX];
+	int n;
 
-	keep_name(n->desc, sizeof(n->desc),
-		  pci_lookup_name(acc, n->desc, PCIDEV_NAME_MAX,
+	keep_name(d->desc, sizeof(d->desc),
+		  pci_lookup_name(acc, d->desc, PCIDEV_NAME_MAX,
 				  PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, d->vendor, d->device));
-	keep_name(n->class_name, sizeof(n->class_name),
-		  pci_lookup_name(acc, n->class_name, sizeof(n->class_name), PCI_LOOKUP_CLASS,
+	keep_name(d->class_name, sizeof(d->class_name),
+		  pci_lookup_name(acc, d->class_name, sizeof(d->class_name), PCI_LOOKUP_CLASS,
 				  cls));
-	keep_name(n->vendor_name, sizeof(n->vendor_name),
-		  pci_lookup_name(acc, n->vendor_name, sizeof(n->vendor_name), PCI_LOOKUP_VENDOR,
+	keep_name(d->vendor_name, sizeof(d->vendor_name),
+		  pci_lookup_name(acc, d->vendor_name, sizeof(d->vendor_name), PCI_LOOKUP_VENDOR,
 				  d->vendor, d->device));
-	keep_name(n->device_name, sizeof(n->device_name),
-		  pci_lookup_name(acc, n->device_name, sizeof(n->device_name), PCI_LOOKUP_DEVICE,
+	keep_name(d->device_name, sizeof(d->device_name),
+		  pci_lookup_name(acc, d->device_name, sizeof(d->device_name), PCI_LOOKUP_DEVICE,
 				  d->vendor, d->device));
 	keep_name(c, sizeof(c),
 		  pci_lookup_name(acc, c, sizeof(c), PCI_LOOKUP_CLASS | PCI_LOOKUP_MIXED, cls));
@@ -308,14 +188,33 @@ static void lib_names(struct lib *l, void *arg)
 		  pci_lookup_name(acc, v, sizeof(v),
 				  PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE | PCI_LOOKUP_MIXED,
 				  d->vendor, d->device));
-	n->nn_len = snprintf(n->nn, sizeof(n->nn), "%s: %s", c, v);
-	n->subsys_desc[0] = '\0';
+	n = snprintf(d->lspci_nn, sizeof(d->lspci_nn), "%s: %s", c, v);
+	/* lspci shows a revision only when it is not 0. */
+	if (d->revision && n > 0 && (size_t)n < sizeof(d->lspci_nn))
+		snprintf(d->lspci_nn + n, sizeof(d->lspci_nn) - (size_t)n, " (rev %02x)",
+			 d->revision);
 	if (d->subvendor)
-		keep_name(n->subsys_desc, sizeof(n->subsys_desc),
-			  pci_lookup_name(acc, n->subsys_desc, sizeof(n->subsys_desc),
+		keep_name(d->subsys_desc, sizeof(d->subsys_desc),
+			  pci_lookup_name(acc, d->subsys_desc, sizeof(d->subsys_desc),
 					  PCI_LOOKUP_SUBSYSTEM | PCI_LOOKUP_VENDOR |
 					  PCI_LOOKUP_DEVICE, d->vendor, d->device,
 					  d->subvendor, d->subdevice));
+}
+
+/* What the names of a function depend on: its ids, class and revision. */
+static int ids_cmp(const void *a, const void *b)
+{
+	const struct pcidev *x = *(const struct pcidev *const *)a;
+	const struct pcidev *y = *(const struct pcidev *const *)b;
+	uint64_t kx = (uint64_t)x->vendor << 48 | (uint64_t)x->device << 32 |
+		      (uint64_t)x->subvendor << 16 | x->subdevice;
+	uint64_t ky = (uint64_t)y->vendor << 48 | (uint64_t)y->device << 32 |
+		      (uint64_t)y->subvendor << 16 | y->subdevice;
+	uint32_t cx = (x->class >> 8) << 8 | x->revision, cy = (y->class >> 8) << 8 | y->revision;
+
+	if (kx != ky)
+		return kx < ky ? -1 : 1;
+	return cx < cy ? -1 : cx > cy;
 }
 
 static void copy_name(char *dst, const char *src)
@@ -323,38 +222,38 @@ static void copy_name(char *dst, const char *src)
 	memcpy(dst, src, strlen(src) + 1);
 }
 
-/* @d's names, from the cache or looked up: 0, or -errno. */
-static int name(struct scan *s, struct pcidev *d)
+/*
+ * Names every function of @l.  pci_lookup_name() depends on nothing but
+ * the ids it is given (and the pci.ids and hwdb it loaded), and the
+ * functions of an SR-IOV device, thousands of them, share theirs: each set
+ * is looked up once.  0, or -errno.
+ */
+static int name_all(struct lib *l, struct pcidev_list *list)
 {
-	const struct names *n = cache_find(&s->names, d);
-	int r;
+	struct pcidev **by_ids = malloc((list->n ? list->n : 1) * sizeof(*by_ids));
+	int r = 0;
 
-	if (!n) {
-		struct names fresh = {
-			.vendor = d->vendor, .device = d->device, .subvendor = d->subvendor,
-			.subdevice = d->subdevice, .cls = (uint16_t)(d->class >> 8),
-		};
-		struct lookup lk = { .d = d, .n = &fresh };
+	if (!by_ids)
+		return -ENOMEM;
+	for (size_t i = 0; i < list->n; i++)
+		by_ids[i] = &list->devs[i];
+	qsort(by_ids, list->n, sizeof(*by_ids), ids_cmp);
+	for (size_t i = 0; i < list->n && r == 0; i++) {
+		struct pcidev *d = by_ids[i], *same = i ? by_ids[i - 1] : NULL;
 
-		r = lib_call(s->l, lib_names, &lk);
-		if (r < 0)
-			return r;
-		n = cache_add(&s->names, d, &fresh);
-		if (!n)
-			return -ENOMEM;
+		if (!same || ids_cmp(&same, &d) != 0) {
+			r = lib_call(l, lib_names, d);
+			continue;
+		}
+		copy_name(d->desc, same->desc);
+		copy_name(d->class_name, same->class_name);
+		copy_name(d->vendor_name, same->vendor_name);
+		copy_name(d->device_name, same->device_name);
+		copy_name(d->subsys_desc, same->subsys_desc);
+		copy_name(d->lspci_nn, same->lspci_nn);
 	}
-	/* The same sizes: see struct names. */
-	copy_name(d->desc, n->desc);
-	copy_name(d->class_name, n->class_name);
-	copy_name(d->vendor_name, n->vendor_name);
-	copy_name(d->device_name, n->device_name);
-	copy_name(d->subsys_desc, n->subsys_desc);
-	copy_name(d->lspci_nn, n->nn);
-	/* lspci shows a revision only when it is not 0. */
-	if (d->revision && n->nn_len > 0 && (size_t)n->nn_len < sizeof(d->lspci_nn))
-		snprintf(d->lspci_nn + n->nn_len, sizeof(d->lspci_nn) - (size_t)n->nn_len,
-			 " (rev %02x)", d->revision);
-	return 0;
+	free(by_ids);
+	return r;
 }
 
 /* lspci's test for a subsystem; a bridge without one reads 0 or ffff. */
@@ -704,7 +603,8 @@ static int read_sysfs(const struct scan *s, const char *addr, struct pcidev *d, 
 	}
 	r = 0;
 	if (!modalias)
-		r = read_optional(s->devices_fd, addr, "modalias", d->modalias, sizeof(d->modalias));
+		r = read_optional(s->devices_fd, addr, "modalias", d->modalias,
+				  sizeof(d->modalias));
 	if (r >= 0)
 		r = read_optional(s->devices_fd, addr, "reset_method", d->reset_method,
 				  sizeof(d->reset_method));
@@ -779,8 +679,6 @@ static int scan_one(struct scan *s, struct pci_dev *p, struct pcidev *d)
 	r = read_ids(s, p, addr, d, &modalias);
 	if (r == 0 && header_type_matters(d->class))
 		r = read_header_type(s, p, d);
-	if (r == 0)
-		r = name(s, d);
 	if (r == 0)
 		r = read_sysfs(s, addr, d, modalias);
 	if (r >= 0)
@@ -913,9 +811,10 @@ static int scan(struct lib *l, const char *busdir, struct pcidev_list *out)
 	if (r > 0)
 		r = 0;
 	if (r == 0)
+		r = name_all(l, out);
+	if (r == 0)
 		qsort(out->devs, out->n, sizeof(out->devs[0]), dev_cmp);
 out:
-	cache_free(&s.names);
 	close(s.devices_fd);
 	return r;
 }
