@@ -5,6 +5,10 @@
  * directory.  Mounts and swaps name their devices by number (MAJ:MIN) or by
  * path; a path is matched by the device node's number when it is one, else
  * by name, because fake roots hold regular files in ROOT/dev.
+ *
+ * All of them are read once (blockdev_set_read()), mounts and swaps too,
+ * and kept by sysfs path: the devices below one directory are then one run
+ * of that order, found by a binary search, whatever the number of functions.
  */
 #include "blockdev.h"
 #include "rootpath.h"
@@ -37,12 +41,21 @@ struct dev {
 	struct holder *holders;
 	size_t n_holders;
 	unsigned disk_major, disk_minor; /* its disk's number, or its own: the sort key */
+	int err; /* 0, or why it could not be read whole: what is behind it cannot be known */
 };
 
 struct devs {
 	const char *root;
 	struct dev *v;
 	size_t n, cap;
+};
+
+/* Every block device of a root, by syspath (strcmp() order). */
+struct blockdev_set {
+	struct devs s;
+	char *root;
+	int err;       /* ROOT/sys/dev/block could not be read: nothing can be known */
+	int mount_err; /* mountinfo or swaps could not be read: nor what is mounted */
 };
 
 /* A path from mountinfo or swaps, for matching against our devices. */
@@ -257,38 +270,22 @@ static int add_dev(struct devs *s, const char *real, unsigned major, unsigned mi
 	}
 	if (r == 0)
 		r = read_holders(d, real, 0);
+	/* Only what lies above it is left unknown; no memory is the end of all. */
+	if (r < 0 && r != -ENOMEM) {
+		d->err = r;
+		r = 0;
+	}
 	return r;
 }
 
-/* Does the link target @target pass through a directory named @name? */
-static bool has_component(const char *target, const char *name)
+/* Every device in ROOT/sys/dev/block, its realpath as its syspath.  0 or -errno. */
+static int collect(struct devs *s)
 {
-	size_t len = strlen(name);
-
-	for (const char *p = target; (p = strstr(p, name)); p += len)
-		if ((p == target || p[-1] == '/') && (p[len] == '/' || p[len] == '\0'))
-			return true;
-	return false;
-}
-
-static int collect(struct devs *s, const char *syspath)
-{
-	char under[PATH_MAX], dir[PATH_MAX];
-	const char *fn;
-	size_t ulen;
+	char dir[PATH_MAX];
 	struct dirent *de;
 	DIR *bd;
 	int r;
 
-	r = str_copy(under, sizeof(under), syspath);
-	if (r < 0)
-		return r;
-	ulen = strlen(under);
-	while (ulen > 1 && under[ulen - 1] == '/')
-		under[--ulen] = '\0';
-	fn = base_name(under);
-	if (!fn[0])
-		return -EINVAL;
 	r = root_path(dir, sizeof(dir), s->root, "/sys/dev/block");
 	if (r < 0)
 		return r;
@@ -296,9 +293,8 @@ static int collect(struct devs *s, const char *syspath)
 	if (!bd)
 		return errno == ENOENT ? 0 : -errno;
 	while (r == 0 && (de = readdir(bd))) {
-		char link[PATH_MAX], target[PATH_MAX], real[PATH_MAX];
+		char link[PATH_MAX], real[PATH_MAX];
 		unsigned major, minor;
-		ssize_t n;
 
 		if (!parse_devnum(de->d_name, &major, &minor))
 			continue;
@@ -306,14 +302,7 @@ static int collect(struct devs *s, const char *syspath)
 			r = -ENAMETOOLONG;
 			break;
 		}
-		/* The link text first: realpath() costs a readlink per component. */
-		n = readlink(link, target, sizeof(target) - 1);
-		if (n < 0)
-			continue;
-		target[n] = '\0';
-		if (!has_component(target, fn) || !realpath(link, real))
-			continue;
-		if (strncmp(real, under, ulen) != 0 || real[ulen] != '/')
+		if (!realpath(link, real))
 			continue;
 		r = add_dev(s, real, major, minor);
 	}
@@ -321,26 +310,40 @@ static int collect(struct devs *s, const char *syspath)
 	return r;
 }
 
-/* A partition's directory is in its disk's. */
+static int syspath_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct dev *)a)->syspath, ((const struct dev *)b)->syspath);
+}
+
+/* The device whose syspath is @path, or NULL: @s sorted by syspath. */
+static struct dev *find_syspath(const struct devs *s, const char *path)
+{
+	struct dev key = { .syspath = (char *)path };
+
+	if (!s->n)
+		return NULL;
+	return bsearch(&key, s->v, s->n, sizeof(s->v[0]), syspath_cmp);
+}
+
+/* A partition's directory is in its disk's: its parent's.  @s sorted by syspath. */
 static void find_disks(struct devs *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
-		const char *p = s->v[i].syspath;
+		struct dev *d = &s->v[i], *disk;
+		const char *slash = strrchr(d->syspath, '/');
+		char parent[PATH_MAX];
 
-		s->v[i].disk_major = s->v[i].bd.major;
-		s->v[i].disk_minor = s->v[i].bd.minor;
-
-		for (size_t j = 0; j < s->n; j++) {
-			const char *q = s->v[j].syspath;
-			size_t len = strlen(q);
-
-			if (j != i && strncmp(p, q, len) == 0 && p[len] == '/' &&
-			    !strchr(p + len + 1, '/')) {
-				strcpy(s->v[i].bd.disk, s->v[j].bd.name);
-				s->v[i].disk_major = s->v[j].bd.major;
-				s->v[i].disk_minor = s->v[j].bd.minor;
-				break;
-			}
+		d->disk_major = d->bd.major;
+		d->disk_minor = d->bd.minor;
+		if (!slash || (size_t)(slash - d->syspath) >= sizeof(parent))
+			continue;
+		memcpy(parent, d->syspath, (size_t)(slash - d->syspath));
+		parent[slash - d->syspath] = '\0';
+		disk = find_syspath(s, parent);
+		if (disk) {
+			strcpy(d->bd.disk, disk->bd.name);
+			d->disk_major = disk->bd.major;
+			d->disk_minor = disk->bd.minor;
 		}
 	}
 }
@@ -569,44 +572,155 @@ static int dev_cmp(const void *a, const void *b)
 	return c;
 }
 
-int blockdev_behind(const char *root, const char *pcidev_syspath, struct blockdev **out,
-		    size_t *n)
+static int dev_ptr_cmp(const void *a, const void *b)
 {
-	struct devs s = { .root = root };
-	struct blockdev *v = NULL;
+	return dev_cmp(*(const struct dev *const *)a, *(const struct dev *const *)b);
+}
+
+int blockdev_set_read(const char *root, struct blockdev_set **out)
+{
+	struct blockdev_set *set = calloc(1, sizeof(*set));
+	struct devs *s;
+	int r;
+
+	*out = NULL;
+	if (!set)
+		return -ENOMEM;
+	set->root = strdup(root ? root : "");
+	if (!set->root) {
+		free(set);
+		return -ENOMEM;
+	}
+	s = &set->s;
+	s->root = set->root;
+	r = collect(s);
+	if (r == -ENOMEM)
+		goto fail;
+	if (r < 0) {
+		/* Every answer is then this error, as every look below a function would be. */
+		devs_free(s);
+		set->err = r;
+		*out = set;
+		return 0;
+	}
+	if (s->n) {
+		qsort(s->v, s->n, sizeof(s->v[0]), syspath_cmp);
+		find_disks(s);
+		r = read_lines(s, "/proc/self/mountinfo", false, mount_line);
+		if (r == 0)
+			r = read_lines(s, "/proc/swaps", true, swap_line);
+		set->mount_err = r;
+	}
+	/* A disk serves the system when one of its partitions does. */
+	for (size_t i = 0; i < s->n; i++)
+		for (size_t j = 0; s->v[i].bd.system && j < s->n; j++)
+			if (strcmp(s->v[j].bd.name, s->v[i].bd.disk) == 0)
+				s->v[j].bd.system = true;
+	*out = set;
+	return 0;
+fail:
+	blockdev_set_free(set);
+	return r;
+}
+
+void blockdev_set_free(struct blockdev_set *set)
+{
+	if (!set)
+		return;
+	devs_free(&set->s);
+	free(set->root);
+	free(set);
+}
+
+/* The first device of @s whose syspath is @prefix or after it. */
+static size_t lower_bound(const struct devs *s, const char *prefix)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(s->v[mid].syspath, prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int blockdev_set_behind(const struct blockdev_set *set, const char *pcidev_syspath,
+			bool probe_them, struct blockdev **out, size_t *n)
+{
+	const struct devs *s = &set->s;
+	const struct dev **order;
+	char under[PATH_MAX];
+	struct blockdev *v;
+	size_t ulen, lo, hi;
 	int r;
 
 	*out = NULL;
 	*n = 0;
-	r = collect(&s, pcidev_syspath);
-	if (r < 0 || s.n == 0)
-		goto out;
-	find_disks(&s);
-	for (size_t i = 0; i < s.n && r == 0; i++)
-		r = probe(root, &s.v[i].bd);
-	if (r == 0)
-		r = read_lines(&s, "/proc/self/mountinfo", false, mount_line);
-	if (r == 0)
-		r = read_lines(&s, "/proc/swaps", true, swap_line);
+	r = str_copy(under, sizeof(under), pcidev_syspath);
 	if (r < 0)
-		goto out;
-	/* A disk serves the system when one of its partitions does. */
-	for (size_t i = 0; i < s.n; i++)
-		for (size_t j = 0; s.v[i].bd.system && j < s.n; j++)
-			if (strcmp(s.v[j].bd.name, s.v[i].bd.disk) == 0)
-				s.v[j].bd.system = true;
+		return r;
+	ulen = strlen(under);
+	while (ulen > 1 && under[ulen - 1] == '/')
+		under[--ulen] = '\0';
+	if (!base_name(under)[0])
+		return -EINVAL;
+	if (set->err < 0)
+		return set->err;
+	/* Those below it, "UNDER/...", are one run of strcmp() order from "UNDER/". */
+	if (ulen + 1 >= sizeof(under))
+		return -ENAMETOOLONG;
+	under[ulen++] = '/';
+	under[ulen] = '\0';
+	lo = lower_bound(s, under);
+	for (hi = lo; hi < s->n && strncmp(s->v[hi].syspath, under, ulen) == 0; hi++)
+		if (s->v[hi].err < 0)
+			return s->v[hi].err;
+	if (hi == lo)
+		return 0;
 
-	v = calloc(s.n, sizeof(*v));
-	if (!v) {
-		r = -ENOMEM;
-		goto out;
+	v = calloc(hi - lo, sizeof(*v));
+	order = calloc(hi - lo, sizeof(*order));
+	if (!v || !order) {
+		free(v);
+		free(order);
+		return -ENOMEM;
 	}
-	qsort(s.v, s.n, sizeof(s.v[0]), dev_cmp);
-	for (size_t i = 0; i < s.n; i++)
-		v[i] = s.v[i].bd;
+	for (size_t i = lo; i < hi; i++)
+		order[i - lo] = &s->v[i];
+	qsort(order, hi - lo, sizeof(*order), dev_ptr_cmp);
+	for (size_t i = 0; i < hi - lo; i++)
+		v[i] = order[i]->bd;
+	free(order);
+	for (size_t i = 0; probe_them && i < hi - lo && r == 0; i++)
+		r = probe(set->root, &v[i]);
+	/* The errors in the order they always came: the devices, their contents, the mounts. */
+	if (r == 0)
+		r = set->mount_err;
+	if (r < 0) {
+		free(v);
+		return r;
+	}
 	*out = v;
-	*n = s.n;
-out:
-	devs_free(&s);
+	*n = hi - lo;
+	return 0;
+}
+
+int blockdev_behind(const char *root, const char *pcidev_syspath, struct blockdev **out,
+		    size_t *n)
+{
+	struct blockdev_set *set;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	r = blockdev_set_read(root, &set);
+	if (r < 0)
+		return r;
+	r = blockdev_set_behind(set, pcidev_syspath, true, out, n);
+	blockdev_set_free(set);
 	return r;
 }

@@ -41,8 +41,26 @@ struct blockdev {
  * device number, each followed by its partitions.  *@out is malloc'ed
  * (NULL when *@n is 0); free() it.  No ROOT/sys/dev/block, no mountinfo or
  * swaps, no ROOT/dev/NAME: none of these is an error.  Returns 0 or -errno.
+ * It reads every block device of ROOT: for many functions, read them once
+ * (blockdev_set_read()) and ask the set.
  */
 int blockdev_behind(const char *root, const char *pcidev_syspath, struct blockdev **out,
 		    size_t *n);
+
+/*
+ * Every block device of ROOT (ROOT/sys/dev/block), with what mountinfo
+ * and swaps say of each, read once.  0, or -ENOMEM; what cannot be read
+ * is the answer of blockdev_set_behind() for the functions it concerns.
+ */
+struct blockdev_set;
+int blockdev_set_read(const char *root, struct blockdev_set **out);
+void blockdev_set_free(struct blockdev_set *set);
+/*
+ * blockdev_behind()'s answer from @set, found by a binary search; with
+ * @probe, libblkid's (fstype, label, uuid, probe_err), else those are
+ * left empty and no device node is opened.
+ */
+int blockdev_set_behind(const struct blockdev_set *set, const char *pcidev_syspath, bool probe,
+			struct blockdev **out, size_t *n);
 
 #endif

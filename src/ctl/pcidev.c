@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libpci does the reading and the naming, so that what earlybindctl shows
- * is what lspci shows on the same tree.  Two things about libpci shape this
- * file:
+ * is what lspci shows on the same tree.  These things about libpci shape
+ * this file:
  *
  * - Its fatal errors go to acc->error, which must not return and is given
  *   no context; the default prints and exits.  Ours records the message and
@@ -17,10 +17,20 @@
  *   lib/sysfs.c readlink()s into 1024 bytes with no room for the NUL and
  *   strcat()s the result, so a driver or iommu_group link of 1 KiB aborts
  *   the program (glibc's "buffer overflow detected", as lspci -k does).
- *   Those two are read here (read_link_name()); libpci is asked only for
- *   what it reads into bounded buffers (sysfs_get_string(): the ids, class,
- *   revision, subsystem).  The of_node link, the other one it dereferences,
- *   is never asked for.
+ *   Those two are read here (read_link_name()).  The of_node link, the
+ *   other one it dereferences, is never asked for.
+ * - It opens six attributes a function for what the kernel's uevent gives
+ *   in one read (pci_uevent() in drivers/pci/pci-driver.c prints PCI_ID,
+ *   PCI_SUBSYS_ID and PCI_CLASS from the same struct pci_dev fields as the
+ *   vendor, device, subsystem_* and class attributes, and MODALIAS as the
+ *   modalias attribute does).  So the ids, class and modalias come from
+ *   uevent, the revision from its attribute, and libpci's pci_fill_info()
+ *   reads them only for a uevent that lacks them (no kernel writes one).
+ *   libpci keeps the scan and the naming, which is what makes the names
+ *   lspci's.
+ * - The config space is read only where nothing else says it: the header
+ *   type of a bridge (header_type_matters()), and a revision without its
+ *   attribute.  Never the ids: an SR-IOV virtual function reads ffff there.
  */
 #include "pcidev.h"
 #include "rootpath.h"
@@ -138,69 +148,157 @@ static void keep_name(char *buf, size_t size, const char *res)
 		snprintf(buf, size, "%s", res);
 }
 
-struct fill {
-	struct pci_dev *p;
-	struct pcidev *d;
+/* What one scan reads through. */
+struct scan {
+	struct lib *l;
+	int devices_fd;   /* ROOT/sys/bus/pci/devices */
+	const char *busdir;
+	/*
+	 * realpath() of ROOT/sys when ROOT/sys/bus/pci/devices and
+	 * ROOT/sys/devices are the directories of those names in it, so that
+	 * the kernel's ../../../devices/ links lead there; else "".
+	 */
+	char sys_real[PATH_MAX];
 };
 
-static void lib_fill(struct lib *l, void *arg)
+/* The lookups and buffer sizes of lspci's terse, -mm, -nn and -v output. */
+static void lib_names(struct lib *l, void *arg)
 {
-	struct fill *f = arg;
-	struct pci_dev *p = f->p;
-	struct pcidev *d = f->d;
+	struct pcidev *d = arg;
 	struct pci_access *acc = l->acc;
-	u8 hdr;
+	unsigned cls = d->class >> 8;
+	char c[PCIDEV_NAME_MAX], v[PCIDEV_NAME_MAX];
+	int n;
 
-	pci_fill_info(p, FILL_FLAGS);
-	d->vendor = p->vendor_id;
-	d->device = p->device_id;
-	d->class = (uint32_t)p->device_class << 8 | p->prog_if;
-	d->revision = p->rev_id;
-	/* lspci's test for a subsystem; a bridge without one reads 0 or ffff. */
-	if ((p->known_fields & PCI_FILL_SUBSYS) && p->subsys_vendor_id &&
-	    p->subsys_vendor_id != 0xffff) {
-		d->subvendor = p->subsys_vendor_id;
-		d->subdevice = p->subsys_id;
-	}
-	/* 0x7f, as lspci shows it, when the config space cannot be read. */
-	d->header_type = pci_read_block(p, PCI_HEADER_TYPE, &hdr, 1) ? hdr & 0x7f : 0x7f;
-
-	/* The lookups and buffer sizes of lspci's terse, -mm and -v output. */
 	keep_name(d->desc, sizeof(d->desc),
 		  pci_lookup_name(acc, d->desc, PCIDEV_NAME_MAX,
 				  PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, d->vendor, d->device));
 	keep_name(d->class_name, sizeof(d->class_name),
 		  pci_lookup_name(acc, d->class_name, sizeof(d->class_name), PCI_LOOKUP_CLASS,
-				  p->device_class));
+				  cls));
 	keep_name(d->vendor_name, sizeof(d->vendor_name),
 		  pci_lookup_name(acc, d->vendor_name, sizeof(d->vendor_name), PCI_LOOKUP_VENDOR,
 				  d->vendor, d->device));
 	keep_name(d->device_name, sizeof(d->device_name),
 		  pci_lookup_name(acc, d->device_name, sizeof(d->device_name), PCI_LOOKUP_DEVICE,
 				  d->vendor, d->device));
-	{
-		char cls[PCIDEV_NAME_MAX], dev[PCIDEV_NAME_MAX];
-		int n;
-
-		keep_name(cls, sizeof(cls),
-			  pci_lookup_name(acc, cls, sizeof(cls), PCI_LOOKUP_CLASS | PCI_LOOKUP_MIXED,
-					  p->device_class));
-		keep_name(dev, sizeof(dev),
-			  pci_lookup_name(acc, dev, sizeof(dev),
-					  PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE | PCI_LOOKUP_MIXED,
-					  d->vendor, d->device));
-		n = snprintf(d->lspci_nn, sizeof(d->lspci_nn), "%s: %s", cls, dev);
-		/* lspci shows a revision only when it is not 0. */
-		if (d->revision && n > 0 && (size_t)n < sizeof(d->lspci_nn))
-			snprintf(d->lspci_nn + n, sizeof(d->lspci_nn) - (size_t)n, " (rev %02x)",
-				 d->revision);
-	}
+	keep_name(c, sizeof(c),
+		  pci_lookup_name(acc, c, sizeof(c), PCI_LOOKUP_CLASS | PCI_LOOKUP_MIXED, cls));
+	keep_name(v, sizeof(v),
+		  pci_lookup_name(acc, v, sizeof(v),
+				  PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE | PCI_LOOKUP_MIXED,
+				  d->vendor, d->device));
+	n = snprintf(d->lspci_nn, sizeof(d->lspci_nn), "%s: %s", c, v);
+	/* lspci shows a revision only when it is not 0. */
+	if (d->revision && n > 0 && (size_t)n < sizeof(d->lspci_nn))
+		snprintf(d->lspci_nn + n, sizeof(d->lspci_nn) - (size_t)n, " (rev %02x)",
+			 d->revision);
 	if (d->subvendor)
 		keep_name(d->subsys_desc, sizeof(d->subsys_desc),
 			  pci_lookup_name(acc, d->subsys_desc, sizeof(d->subsys_desc),
 					  PCI_LOOKUP_SUBSYSTEM | PCI_LOOKUP_VENDOR |
 					  PCI_LOOKUP_DEVICE, d->vendor, d->device,
 					  d->subvendor, d->subdevice));
+}
+
+/* What the names of a function depend on: its ids, class and revision. */
+static int ids_cmp(const void *a, const void *b)
+{
+	const struct pcidev *x = *(const struct pcidev *const *)a;
+	const struct pcidev *y = *(const struct pcidev *const *)b;
+	uint64_t kx = (uint64_t)x->vendor << 48 | (uint64_t)x->device << 32 |
+		      (uint64_t)x->subvendor << 16 | x->subdevice;
+	uint64_t ky = (uint64_t)y->vendor << 48 | (uint64_t)y->device << 32 |
+		      (uint64_t)y->subvendor << 16 | y->subdevice;
+	uint32_t cx = (x->class >> 8) << 8 | x->revision, cy = (y->class >> 8) << 8 | y->revision;
+
+	if (kx != ky)
+		return kx < ky ? -1 : 1;
+	return cx < cy ? -1 : cx > cy;
+}
+
+static void copy_name(char *dst, const char *src)
+{
+	memcpy(dst, src, strlen(src) + 1);
+}
+
+/*
+ * Names every function of @l.  pci_lookup_name() depends on nothing but
+ * the ids it is given (and the pci.ids and hwdb it loaded), and the
+ * functions of an SR-IOV device, thousands of them, share theirs: each set
+ * is looked up once.  0, or -errno.
+ */
+static int name_all(struct lib *l, struct pcidev_list *list)
+{
+	struct pcidev **by_ids = malloc((list->n ? list->n : 1) * sizeof(*by_ids));
+	int r = 0;
+
+	if (!by_ids)
+		return -ENOMEM;
+	for (size_t i = 0; i < list->n; i++)
+		by_ids[i] = &list->devs[i];
+	qsort(by_ids, list->n, sizeof(*by_ids), ids_cmp);
+	for (size_t i = 0; i < list->n && r == 0; i++) {
+		struct pcidev *d = by_ids[i], *same = i ? by_ids[i - 1] : NULL;
+
+		if (!same || ids_cmp(&same, &d) != 0) {
+			r = lib_call(l, lib_names, d);
+			continue;
+		}
+		copy_name(d->desc, same->desc);
+		copy_name(d->class_name, same->class_name);
+		copy_name(d->vendor_name, same->vendor_name);
+		copy_name(d->device_name, same->device_name);
+		copy_name(d->subsys_desc, same->subsys_desc);
+		copy_name(d->lspci_nn, same->lspci_nn);
+	}
+	free(by_ids);
+	return r;
+}
+
+/* lspci's test for a subsystem; a bridge without one reads 0 or ffff. */
+static void set_subsys(struct pcidev *d, unsigned vendor, unsigned device)
+{
+	if (vendor && vendor != 0xffff) {
+		d->subvendor = (uint16_t)vendor;
+		d->subdevice = (uint16_t)device;
+	}
+}
+
+struct fill {
+	struct pci_dev *p;
+	struct pcidev *d;
+};
+
+/* libpci's reading, for a function whose uevent is not the kernel's. */
+static void lib_fill(struct lib *l, void *arg)
+{
+	struct pci_dev *p = ((struct fill *)arg)->p;
+	struct pcidev *d = ((struct fill *)arg)->d;
+
+	(void)l;
+	pci_fill_info(p, FILL_FLAGS);
+	d->vendor = p->vendor_id;
+	d->device = p->device_id;
+	d->class = (uint32_t)p->device_class << 8 | p->prog_if;
+	d->revision = p->rev_id;
+	if (p->known_fields & PCI_FILL_SUBSYS)
+		set_subsys(d, p->subsys_vendor_id, p->subsys_id);
+}
+
+/* Byte @pos of a function's config space; libpci gives 0xff when it cannot read it. */
+struct config_byte {
+	struct pci_dev *p;
+	int pos;
+	uint8_t val;
+};
+
+static void lib_config_byte(struct lib *l, void *arg)
+{
+	struct config_byte *b = arg;
+
+	(void)l;
+	b->val = pci_read_byte(b->p, b->pos);
 }
 
 /*
@@ -245,6 +343,136 @@ static int read_optional(int devices_fd, const char *addr, const char *name, cha
 	return r == -ENOENT ? 0 : r;
 }
 
+/* The value of "KEY=" among the lines of @buf, or NULL; its length in @len. */
+static const char *uevent_value(const char *buf, const char *key, size_t *len)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = buf; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (n > klen && memcmp(p, key, klen) == 0 && p[klen] == '=') {
+			*len = n - klen - 1;
+			return p + klen + 1;
+		}
+		p += n + (nl ? 1 : 0);
+	}
+	return NULL;
+}
+
+/* @len hex digits, 1 to @max of them and nothing else, into *@out: true, or false. */
+static bool parse_hex(const char *s, size_t len, size_t max, unsigned *out)
+{
+	unsigned v = 0;
+
+	if (!len || len > max)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		unsigned digit = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
+				 c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
+				 c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16;
+
+		if (digit > 15)
+			return false;
+		v = v << 4 | digit;
+	}
+	*out = v;
+	return true;
+}
+
+/* "VVVV:DDDD", as pci_uevent() prints an id. */
+static bool parse_pair(const char *s, size_t len, unsigned *a, unsigned *b)
+{
+	const char *colon = memchr(s, ':', len);
+
+	return colon && parse_hex(s, (size_t)(colon - s), 4, a) &&
+	       parse_hex(colon + 1, len - (size_t)(colon - s) - 1, 4, b);
+}
+
+/*
+ * The ids, class and modalias of function @addr from its uevent: 0; 1 when
+ * the uevent cannot be read or lacks PCI_ID, PCI_SUBSYS_ID or PCI_CLASS
+ * (not the kernel's: libpci reads the attributes instead); or -EOVERFLOW
+ * when its MODALIAS does not fit.  @d is untouched unless it returns 0;
+ * *@modalias then says whether it had a MODALIAS.
+ */
+static int read_uevent(const struct scan *s, const char *addr, struct pcidev *d, bool *modalias)
+{
+	char buf[4096];
+	const char *v;
+	size_t len;
+	unsigned vendor, device, subvendor, subdevice, cls;
+
+	if (read_attr(s->devices_fd, addr, "uevent", buf, sizeof(buf)) < 0)
+		return 1;
+	if (!(v = uevent_value(buf, "PCI_ID", &len)) || !parse_pair(v, len, &vendor, &device) ||
+	    !(v = uevent_value(buf, "PCI_SUBSYS_ID", &len)) ||
+	    !parse_pair(v, len, &subvendor, &subdevice) ||
+	    !(v = uevent_value(buf, "PCI_CLASS", &len)) || !parse_hex(v, len, 6, &cls))
+		return 1;
+	v = uevent_value(buf, "MODALIAS", &len);
+	if (v && len >= sizeof(d->modalias))
+		return -EOVERFLOW;
+	d->vendor = (uint16_t)vendor;
+	d->device = (uint16_t)device;
+	set_subsys(d, subvendor, subdevice);
+	d->class = cls;
+	if (v) {
+		memcpy(d->modalias, v, len);
+		d->modalias[len] = '\0';
+	}
+	*modalias = v != NULL;
+	return 0;
+}
+
+/*
+ * The revision as libpci 3.9 reads it (sysfs_fill_info() in lib/sysfs.c):
+ * the attribute, else config space.
+ */
+static int read_revision(struct scan *s, struct pci_dev *p, const char *addr, struct pcidev *d)
+{
+	struct config_byte b = { .p = p, .pos = PCI_REVISION_ID };
+	char buf[256];
+	long v = -1;
+	int r;
+
+	if (read_attr(s->devices_fd, addr, "revision", buf, sizeof(buf)) >= 0)
+		v = strtol(buf, NULL, 0);
+	if (v >= 0) {
+		d->revision = (uint8_t)v;
+		return 0;
+	}
+	r = lib_call(s->l, lib_config_byte, &b);
+	d->revision = b.val;
+	return r;
+}
+
+/*
+ * Does pcidev_is_bridge() need the header type of a function of class
+ * @class?  A type 1 (PCI-to-PCI) or type 2 (CardBus) header belongs to a
+ * bridge, base class 06, and pci_setup_device() (drivers/pci/probe.c)
+ * gives class 0 to a function whose header its class does not fit.  Any
+ * other function has a type 0 header, and its config space is left alone:
+ * reading it wakes a device that sleeps in D3cold (pci_read_config() in
+ * drivers/pci/pci-sysfs.c resumes it), and costs three system calls.
+ */
+static bool header_type_matters(uint32_t class)
+{
+	return class >> 16 == 0x06 || class == 0;
+}
+
+/* The header type of a bridge, as lspci shows it: 0x7f when config space cannot be read. */
+static int read_header_type(struct scan *s, struct pci_dev *p, struct pcidev *d)
+{
+	struct config_byte b = { .p = p, .pos = PCI_HEADER_TYPE };
+	int r = lib_call(s->l, lib_config_byte, &b);
+
+	d->header_type = b.val & 0x7f;
+	return r;
+}
+
 /*
  * The last component of link @name of function @addr ("igb" for
  * ../../../bus/pci/drivers/igb) into @buf: 0; 1 when there is no such link
@@ -279,16 +507,79 @@ static int read_link_name(int devices_fd, const char *addr, const char *name, ch
 	return str_copy(buf, size, base);
 }
 
-/* What libpci does not read: 0, -ENOENT when the function is gone, or -errno. */
-static int read_sysfs(int devices_fd, const char *busdir, const char *addr, struct pcidev *d)
+/* Names separated by single slashes, none of them "." or "..": nothing for realpath() to undo. */
+static bool plain_path(const char *s)
 {
-	char path[PATH_MAX], real[PATH_MAX], buf[16];
+	while (*s) {
+		size_t n = strcspn(s, "/");
+
+		if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+			return false;
+		s += n;
+		if (*s == '/' && !*++s)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * realpath() of ROOT/sys/bus/pci/devices/@addr into @buf.  The kernel's
+ * link there is "../../../devices/pci0000:00/0000:00:01.1/0000:01:00.0"
+ * (sysfs_create_link() makes it relative, and the directories in
+ * /sys/devices are no links), so that link's text joined to ROOT/sys's
+ * realpath is the answer without the readlink() of each component that
+ * realpath() makes; any other link goes through realpath().
+ */
+static int device_path(const struct scan *s, const char *addr, char *buf, size_t size)
+{
+	static const char kernel[] = "../../../devices/";
+	char target[PATH_MAX], path[PATH_MAX], real[PATH_MAX];
+	ssize_t n;
 	int r;
 
-	r = read_link_name(devices_fd, addr, "driver", d->driver, sizeof(d->driver));
+	if (s->sys_real[0]) {
+		n = readlinkat(s->devices_fd, addr, target, sizeof(target));
+		if (n > 0 && (size_t)n < sizeof(target)) {
+			target[n] = '\0';
+			if (strncmp(target, kernel, sizeof(kernel) - 1) == 0 &&
+			    plain_path(target + sizeof(kernel) - 1)) {
+				r = snprintf(path, sizeof(path), "%s/devices/%s", s->sys_real,
+					     target + sizeof(kernel) - 1);
+				if (r > 0 && (size_t)r < sizeof(path))
+					return str_copy(buf, size, path);
+			}
+		}
+	}
+	r = snprintf(path, sizeof(path), "%s/devices/%s", s->busdir, addr);
+	if (r < 0 || (size_t)r >= sizeof(path))
+		return -ENAMETOOLONG;
+	if (!realpath(path, real))
+		return -errno;
+	return str_copy(buf, size, real);
+}
+
+/*
+ * drivers/pci/pci-sysfs.c shows boot_vga on VGA functions only
+ * (pci_dev_attrs_are_visible()): class 0300, or 0001, a VGA device from
+ * before class codes.
+ */
+static bool may_have_boot_vga(uint32_t class)
+{
+	return class >> 8 == 0x0300 || class >> 8 == 0x0001;
+}
+
+/*
+ * What uevent does not say: 0, or -errno.  @modalias: uevent gave it.
+ */
+static int read_sysfs(const struct scan *s, const char *addr, struct pcidev *d, bool modalias)
+{
+	char buf[16];
+	int r;
+
+	r = read_link_name(s->devices_fd, addr, "driver", d->driver, sizeof(d->driver));
 	if (r < 0)
 		return r;
-	r = read_link_name(devices_fd, addr, "iommu_group", buf, sizeof(buf));
+	r = read_link_name(s->devices_fd, addr, "iommu_group", buf, sizeof(buf));
 	if (r == 0) {
 		char *end;
 		long g;
@@ -298,26 +589,24 @@ static int read_sysfs(int devices_fd, const char *busdir, const char *addr, stru
 		if (!errno && end != buf && !*end && g >= 0 && g <= INT_MAX)
 			d->iommu_group = (int)g;
 	}
-
-	r = snprintf(path, sizeof(path), "%s/devices/%s", busdir, addr);
-	if (r < 0 || (size_t)r >= sizeof(path))
-		return -ENAMETOOLONG;
-	if (!realpath(path, real))
-		return -errno;
-	r = str_copy(d->syspath, sizeof(d->syspath), real);
+	r = device_path(s, addr, d->syspath, sizeof(d->syspath));
 	if (r < 0)
 		return r;
 
-	r = read_attr(devices_fd, addr, "boot_vga", buf, sizeof(buf));
-	if (r == -ENOENT)
-		d->boot_vga = -1;
-	else if (r < 0)
-		return r;
-	else
-		d->boot_vga = strcmp(buf, "1") == 0;
-	r = read_optional(devices_fd, addr, "modalias", d->modalias, sizeof(d->modalias));
+	d->boot_vga = -1;
+	if (may_have_boot_vga(d->class)) {
+		r = read_attr(s->devices_fd, addr, "boot_vga", buf, sizeof(buf));
+		if (r >= 0)
+			d->boot_vga = strcmp(buf, "1") == 0;
+		else if (r != -ENOENT)
+			return r;
+	}
+	r = 0;
+	if (!modalias)
+		r = read_optional(s->devices_fd, addr, "modalias", d->modalias,
+				  sizeof(d->modalias));
 	if (r >= 0)
-		r = read_optional(devices_fd, addr, "reset_method", d->reset_method,
+		r = read_optional(s->devices_fd, addr, "reset_method", d->reset_method,
 				  sizeof(d->reset_method));
 	return r < 0 ? r : 0;
 }
@@ -356,12 +645,26 @@ static int grow(struct pcidev_list *l, size_t *cap)
 	return 0;
 }
 
-/* Reads function @p into @d: 0, 1 when it has gone away meanwhile, or -errno. */
-static int scan_one(struct lib *l, int devices_fd, const char *busdir, struct pci_dev *p,
-		    struct pcidev *d)
+/* The ids, class, revision and modalias of function @p: 0, or -errno.  See read_sysfs(). */
+static int read_ids(struct scan *s, struct pci_dev *p, const char *addr, struct pcidev *d,
+		    bool *modalias)
 {
 	struct fill f = { .p = p, .d = d };
+	int r = read_uevent(s, addr, d, modalias);
+
+	if (r == 0)
+		return read_revision(s, p, addr, d);
+	if (r < 0)
+		return r;
+	*modalias = false;
+	return lib_call(s->l, lib_fill, &f);
+}
+
+/* Reads function @p into @d: 0, 1 when it has gone away meanwhile, or -errno. */
+static int scan_one(struct scan *s, struct pci_dev *p, struct pcidev *d)
+{
 	char addr[PCI_ADDR_STRLEN];
+	bool modalias = false;
 	int r;
 
 	memset(d, 0, sizeof(*d));
@@ -373,17 +676,19 @@ static int scan_one(struct lib *l, int devices_fd, const char *busdir, struct pc
 	d->iommu_group = -1;
 	pci_addr_format(&d->addr, addr);
 
-	r = lib_call(l, lib_fill, &f);
+	r = read_ids(s, p, addr, d, &modalias);
+	if (r == 0 && header_type_matters(d->class))
+		r = read_header_type(s, p, d);
 	if (r == 0)
-		r = read_sysfs(devices_fd, busdir, addr, d);
+		r = read_sysfs(s, addr, d, modalias);
 	if (r >= 0)
 		return 0;
-	if (faccessat(devices_fd, addr, F_OK, 0) < 0 && errno == ENOENT) {
-		l->msg[0] = '\0';
+	if (faccessat(s->devices_fd, addr, F_OK, 0) < 0 && errno == ENOENT) {
+		s->l->msg[0] = '\0';
 		return 1;
 	}
-	if (!l->msg[0])
-		set_msg(l, "%s: %s", addr, strerror(-r));
+	if (!s->l->msg[0])
+		set_msg(s->l, "%s: %s", addr, strerror(-r));
 	return r;
 }
 
@@ -424,23 +729,67 @@ static int check_entries(struct lib *l, int devices_fd, const char *path)
 	return r;
 }
 
+/* Is realpath() of @path "@real@sub"? */
+static bool real_is(const char *path, const char *real, const char *sub)
+{
+	char got[PATH_MAX];
+	size_t len = strlen(real);
+
+	return realpath(path, got) && strncmp(got, real, len) == 0 &&
+	       strcmp(got + len, sub) == 0;
+}
+
+/*
+ * s->sys_real: realpath() of ROOT/sys, when the kernel's links from
+ * ROOT/sys/bus/pci/devices lead to ROOT/sys/devices (device_path()).
+ * Left "" otherwise: every device path is then realpath()'s.
+ */
+static void find_sys_real(struct scan *s)
+{
+	static const char bus[] = "/bus/pci";
+	char sys[PATH_MAX], path[PATH_MAX];
+	size_t len = strlen(s->busdir);
+
+	s->sys_real[0] = '\0';
+	if (len < sizeof(bus) || strcmp(s->busdir + len - (sizeof(bus) - 1), bus) != 0 ||
+	    len - (sizeof(bus) - 1) >= sizeof(sys))
+		return;
+	memcpy(sys, s->busdir, len - (sizeof(bus) - 1));
+	sys[len - (sizeof(bus) - 1)] = '\0';
+	if (!realpath(sys, s->sys_real))
+		goto none;
+	/* "/" would give "//devices"; no root is that. */
+	if (strcmp(s->sys_real, "/") == 0)
+		goto none;
+	if (snprintf(path, sizeof(path), "%s/devices", s->busdir) >= (int)sizeof(path) ||
+	    !real_is(path, s->sys_real, "/bus/pci/devices"))
+		goto none;
+	if (snprintf(path, sizeof(path), "%s/devices", s->sys_real) >= (int)sizeof(path) ||
+	    !real_is(path, s->sys_real, "/devices"))
+		goto none;
+	return;
+none:
+	s->sys_real[0] = '\0';
+}
+
 static int scan(struct lib *l, const char *busdir, struct pcidev_list *out)
 {
+	struct scan s = { .l = l, .busdir = busdir };
 	char path[PATH_MAX];
 	size_t cap = 0;
-	int devices_fd, r;
+	int r;
 
 	/* Checked here: libpci's own "Cannot open" would not say why. */
 	r = snprintf(path, sizeof(path), "%s/devices", busdir);
 	if (r < 0 || (size_t)r >= sizeof(path))
 		return -ENAMETOOLONG;
-	devices_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (devices_fd < 0) {
+	s.devices_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s.devices_fd < 0) {
 		r = -errno;
 		set_msg(l, "%s: %s", path, strerror(-r));
 		return r;
 	}
-	r = check_entries(l, devices_fd, path);
+	r = check_entries(l, s.devices_fd, path);
 	if (r < 0)
 		goto out;
 	/* It takes a char *, and copies it. */
@@ -450,20 +799,23 @@ static int scan(struct lib *l, const char *busdir, struct pcidev_list *out)
 		set_msg(l, "libpci has no sysfs.path parameter");
 		goto out;
 	}
+	find_sys_real(&s);
 	r = lib_call(l, lib_start, NULL);
 	for (struct pci_dev *p = l->acc->devices; p && r >= 0; p = p->next) {
 		r = grow(out, &cap);
 		if (r == 0)
-			r = scan_one(l, devices_fd, busdir, p, &out->devs[out->n]);
+			r = scan_one(&s, p, &out->devs[out->n]);
 		if (r == 0)
 			out->n++;
 	}
 	if (r > 0)
 		r = 0;
 	if (r == 0)
+		r = name_all(l, out);
+	if (r == 0)
 		qsort(out->devs, out->n, sizeof(out->devs[0]), dev_cmp);
 out:
-	close(devices_fd);
+	close(s.devices_fd);
 	return r;
 }
 

@@ -27,13 +27,17 @@ struct verdict {
 };
 
 /*
- * The system disks of the machine, found once: which function holds what.
- * 0 or -errno.
+ * The system disks of the machine and the IOMMU groups, found once: which
+ * function holds what, and which keeps its group.  0 or -errno.
  */
 struct verdict_ctx {
 	const char *root;
 	const struct pcidev_list *devs;
 	char (*disks)[256]; /* per function in @devs, "" when it holds none */
+	size_t *with_disks; /* the functions in @devs that hold some, in order */
+	size_t n_with_disks;
+	/* per function in @devs: the first other member of its group that keeps it, or NULL */
+	const struct pcidev **keeper;
 };
 
 int verdict_ctx_init(struct verdict_ctx *vc, const char *root, const struct pcidev_list *devs);

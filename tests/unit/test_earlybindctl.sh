@@ -431,6 +431,52 @@ else
 fi
 end
 
+# Each function's verdict names the first other member of its group (in
+# address order) that keeps the group: a keeper names the next one, not
+# itself; a function alone in its group, or in none, is passable.
+begin list_names_the_first_other_keeper_of_each_group
+"$MKFAKESYS" "$R" - <<-'EOF' || fail "mkfakesys failed"
+	cmdline BOOT_IMAGE=/vmlinuz-6.8.0-45-generic root=UUID=1 ro intel_iommu=on
+	modules 6.8.0-45-generic
+	fn 0000:00:00.0 8086:4668 class=060000 group=0
+	fn 0000:00:14.0 8086:7ae0 class=0c0330 driver=xhci_hcd group=0
+	fn 0000:00:1f.0 8086:7a84 class=060100 group=0
+	fn 0000:00:1f.4 8086:7aa3 class=0c0500 driver=i801_smbus group=0
+	fn 0000:00:1f.6 8086:1a1c class=020000 driver=e1000e group=1
+	fn 0000:00:1f.7 8086:1a1c class=020000 driver=e1000e
+	EOF
+ctl list
+expect_rc 0
+verdict() { grep -A1 "^  $1 " "$R.out" | sed -n 2p; }
+for want in "0000:00:00.0 0000:00:1f.0 (ISA bridge)" "0000:00:14.0 0000:00:00.0 (Host bridge)" \
+	"0000:00:1f.0 0000:00:00.0 (Host bridge)" "0000:00:1f.4 0000:00:00.0 (Host bridge)"; do
+	read -r fn with what <<<"$want"
+	verdict "$fn" | grep -qF "its IOMMU group 0 also holds $with $what" ||
+		fail "$fn: $(verdict "$fn"), expected group 0 to name $with"
+done
+verdict 0000:00:1f.6 | grep -qF "passable" || fail "0000:00:1f.6: $(verdict 0000:00:1f.6)"
+verdict 0000:00:1f.7 | grep -q "also holds" && fail "0000:00:1f.7: $(verdict 0000:00:1f.7)"
+end
+
+# A function no line names by address is taken by the first '*' line, in
+# the file's order, whose id takes it, whatever other ids lie between.
+begin list_takes_a_function_by_the_first_star_line_whose_id_matches
+x570
+cat >"$(M)" <<-'EOF'
+	vfio-pci * 8086:15f3:1458:ffff
+	pci-stub * 8086:1539
+	vfio-pci * 1002:ab28
+	vfio-pci * 8086:1539:1458:e000
+	vfio-pci * 8086:15f3
+	EOF
+ctl list
+expect_rc 0
+grep -A1 '^  0000:05:00.0 ' "$R.out" | grep -qF 'manifest: pci-stub (/etc/earlybind.conf:2)' ||
+	fail "0000:05:00.0: $(grep -A1 '^  0000:05:00.0 ' "$R.out")"
+grep -A1 '^  0000:06:00.0 ' "$R.out" | grep -qF 'manifest: vfio-pci (/etc/earlybind.conf:5)' ||
+	fail "0000:06:00.0: $(grep -A1 '^  0000:06:00.0 ' "$R.out")"
+end
+
 begin list_names_agree_with_lspci
 x570
 ctl list

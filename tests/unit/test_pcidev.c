@@ -357,6 +357,198 @@ static void test_bridges_by_header_type_or_class(void)
 	pcidev_list_free(&l);
 }
 
+/* Bytes @len of @bytes at @off in the config space of function @addr of ROOT. */
+static bool poke_config(const char *root, const char *addr, off_t off, const void *bytes,
+			size_t len)
+{
+	char p[PATH_MAX];
+	int fd;
+	bool ok;
+
+	path_fmt(p, sizeof(p), "%s/sys/bus/pci/devices/%s/config", root, addr);
+	fd = open(p, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ok = pwrite(fd, bytes, len, off) == (ssize_t)len;
+	return close(fd) == 0 && ok;
+}
+
+static bool remove_attr(const char *root, const char *addr, const char *name)
+{
+	char p[PATH_MAX];
+
+	path_fmt(p, sizeof(p), "%s/sys/bus/pci/devices/%s/%s", root, addr, name);
+	return unlink(p) == 0;
+}
+
+/*
+ * The kernel's uevent gives the ids, class and modalias in one read; the
+ * attributes that say the same are not needed, and config space, where a
+ * virtual function reads ffff for its ids, is not read for them.
+ */
+static void test_ids_class_and_modalias_come_from_uevent(void)
+{
+	static const char *const gone[] = {
+		"vendor", "device", "subsystem_vendor", "subsystem_device", "class", "modalias",
+	};
+	static const uint8_t vf_ids[4] = { 0xff, 0xff, 0xff, 0xff };
+	char root[PATH_MAX];
+	struct pcidev_list l;
+	const struct pcidev *d;
+
+	if (!fake_root(root, sizeof(root), "uevent",
+		       "fn 0000:00:01.1 1022:1483 sub=1458:1000 class=060400 driver=pcieport "
+		       "group=1 pcie bridge secondary=03\n"
+		       "fn 0000:03:10.0 8086:10ca sub=8086:0000 class=020000 rev=01 driver=igbvf "
+		       "group=20 pcie parent=0000:00:01.1\n")) {
+		CHECK(!"mkfakesys failed");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(gone) / sizeof(gone[0]); i++) {
+		CHECK(remove_attr(root, "0000:03:10.0", gone[i]));
+		CHECK(remove_attr(root, "0000:00:01.1", gone[i]));
+	}
+	CHECK(poke_config(root, "0000:03:10.0", 0, vf_ids, sizeof(vf_ids)));
+	CHECK_INT(pcidev_scan(root, &l), 0);
+	CHECK_INT(l.n, 2);
+	d = find(&l, "0000:03:10.0");
+	CHECK(d != NULL);
+	if (d) {
+		CHECK_INT(d->vendor, 0x8086);
+		CHECK_INT(d->device, 0x10ca);
+		CHECK_INT(d->subvendor, 0x8086);
+		CHECK_INT(d->subdevice, 0x0000);
+		CHECK_INT(d->class, 0x020000);
+		CHECK_INT(d->revision, 0x01);
+		CHECK_INT(d->header_type, 0);
+		CHECK_STR(d->modalias, "pci:v00008086d000010CAsv00008086sd00000000bc02sc00i00");
+		CHECK_STR(d->class_name, "Ethernet controller");
+		CHECK(strstr(d->desc, "82576 Virtual Function") != NULL);
+		CHECK(!pcidev_is_bridge(d));
+	}
+	/* A bridge: its subsystem is the kernel's (from its SSVID capability). */
+	d = find(&l, "0000:00:01.1");
+	CHECK(d != NULL);
+	if (d) {
+		CHECK_INT(d->subvendor, 0x1458);
+		CHECK_INT(d->subdevice, 0x1000);
+		CHECK_INT(d->class, 0x060400);
+		CHECK_INT(d->header_type, 1);
+		CHECK(pcidev_is_bridge(d));
+	}
+	pcidev_list_free(&l);
+}
+
+/*
+ * A uevent that is not the kernel's (no PCI_ID) or none at all: libpci
+ * reads the attributes, as lspci does; a revision without its attribute
+ * comes from config space, as libpci takes it.
+ */
+static void test_function_without_a_kernel_uevent_is_read_from_its_attributes(void)
+{
+	char root[PATH_MAX], want[PATH_MAX];
+	struct pcidev_list l;
+	const struct pcidev *d;
+
+	if (!fake_root(root, sizeof(root), "nouevent", desktop)) {
+		CHECK(!"mkfakesys failed");
+		return;
+	}
+	path_fmt(want, sizeof(want), "sys/bus/pci/devices/0000:0b:00.0/uevent");
+	CHECK(put_file(root, want, "DRIVER=amdgpu\nPCI_SLOT_NAME=0000:0b:00.0\n"));
+	CHECK(remove_attr(root, "0000:0b:00.1", "uevent"));
+	CHECK(remove_attr(root, "0000:0b:00.0", "revision"));
+	CHECK_INT(pcidev_scan(root, &l), 0);
+	CHECK_INT(l.n, 7);
+	d = find(&l, "0000:0b:00.0");
+	CHECK(d != NULL);
+	if (d) {
+		CHECK_INT(d->vendor, 0x1002);
+		CHECK_INT(d->device, 0x73bf);
+		CHECK_INT(d->subvendor, 0x1458);
+		CHECK_INT(d->subdevice, 0x2323);
+		CHECK_INT(d->class, 0x030000);
+		CHECK_INT(d->revision, 0xc1);
+		CHECK_STR(d->modalias, "pci:v00001002d000073BFsv00001458sd00002323bc03sc00i00");
+		CHECK_STR(d->driver, "amdgpu");
+	}
+	d = find(&l, "0000:0b:00.1");
+	CHECK(d != NULL);
+	if (d) {
+		CHECK_INT(d->vendor, 0x1002);
+		CHECK_INT(d->device, 0xab28);
+		CHECK_INT(d->class, 0x040300);
+		CHECK_STR(d->modalias, "pci:v00001002d0000AB28sv00001458sd00002323bc04sc03i00");
+	}
+	pcidev_list_free(&l);
+}
+
+/* Every function's syspath is realpath()'s answer for ROOT/sys/bus/pci/devices/ADDR. */
+static void check_syspaths(const char *root, const struct pcidev_list *l)
+{
+	char p[PATH_MAX], real[PATH_MAX], a[PCI_ADDR_STRLEN];
+
+	for (size_t i = 0; i < l->n; i++) {
+		pci_addr_format(&l->devs[i].addr, a);
+		path_fmt(p, sizeof(p), "%s/sys/bus/pci/devices/%s", root, a);
+		CHECK(realpath(p, real) != NULL);
+		CHECK_STR(l->devs[i].syspath, real);
+	}
+}
+
+/*
+ * The device's directory is taken from the text of the kernel's link,
+ * "../../../devices/...", joined to ROOT/sys's real path; other links,
+ * and a root whose bus directory is elsewhere, go through realpath().
+ */
+static void test_device_path_from_the_link_is_realpaths(void)
+{
+	char root[PATH_MAX], link[PATH_MAX], p[PATH_MAX], target[PATH_MAX], moved[PATH_MAX];
+	struct pcidev_list l;
+
+	if (!fake_root(root, sizeof(root), "links", desktop)) {
+		CHECK(!"mkfakesys failed");
+		return;
+	}
+	CHECK_INT(pcidev_scan(root, &l), 0);
+	CHECK_INT(l.n, 7);
+	check_syspaths(root, &l);
+	pcidev_list_free(&l);
+
+	/* The root named through a link of its own. */
+	path_fmt(link, sizeof(link), "%s/links-link", base);
+	CHECK(symlink("links", link) == 0);
+	CHECK_INT(pcidev_scan(link, &l), 0);
+	check_syspaths(link, &l);
+	CHECK(l.n && strstr(l.devs[0].syspath, "/links-link/") == NULL);
+	pcidev_list_free(&l);
+
+	/* A link that is not the kernel's: absolute, and through ".." and ".". */
+	path_fmt(p, sizeof(p), "%s/sys/bus/pci/devices/0000:0b:00.0", root);
+	path_fmt(target, sizeof(target), "%s/sys/devices/pci0000:0b/0000:0b:00.0", root);
+	CHECK(unlink(p) == 0 && symlink(target, p) == 0);
+	path_fmt(p, sizeof(p), "%s/sys/bus/pci/devices/0000:0b:00.1", root);
+	CHECK(unlink(p) == 0 &&
+	      symlink("../../../devices/pci0000:0b/../pci0000:0b/./0000:0b:00.1", p) == 0);
+	CHECK_INT(pcidev_scan(root, &l), 0);
+	CHECK_INT(l.n, 7);
+	check_syspaths(root, &l);
+	pcidev_list_free(&l);
+
+	/* ROOT/sys/bus elsewhere: ../../../devices from it is not ROOT/sys/devices. */
+	path_fmt(p, sizeof(p), "%s/sys/bus", root);
+	path_fmt(moved, sizeof(moved), "%s/elsewhere/bus", base);
+	make_parents(moved);
+	CHECK(rename(p, moved) == 0 && symlink(moved, p) == 0);
+	path_fmt(p, sizeof(p), "%s/elsewhere/devices", base);
+	path_fmt(target, sizeof(target), "%s/sys/devices", root);
+	CHECK(symlink(target, p) == 0);
+	CHECK_INT(pcidev_scan(root, &l), 0);
+	CHECK_INT(l.n, 7);
+	check_syspaths(root, &l);
+	pcidev_list_free(&l);
+}
+
 static void test_scan_sorts_by_address_across_domains(void)
 {
 	static const char *const order[] = {
@@ -550,7 +742,11 @@ static void test_missing_bus_is_enoent(void)
 	CHECK_INT(pcidev_scan(root, &l), -ENOENT);
 }
 
-/* libpci's error handler would print and exit; ours returns. */
+/*
+ * libpci's error handler would print and exit; ours returns.  libpci reads
+ * the attributes only for a function without a kernel's uevent: this one
+ * has none, and no vendor attribute either.
+ */
 static void test_libpci_error_comes_back_as_errno(void)
 {
 	char root[PATH_MAX], p[PATH_MAX], msg[1024];
@@ -560,6 +756,8 @@ static void test_libpci_error_comes_back_as_errno(void)
 		CHECK(!"mkfakesys failed");
 		return;
 	}
+	path_fmt(p, sizeof(p), "%s/sys/bus/pci/devices/0000:0b:00.1/uevent", root);
+	CHECK(unlink(p) == 0);
 	path_fmt(p, sizeof(p), "%s/sys/bus/pci/devices/0000:0b:00.1/vendor", root);
 	CHECK(unlink(p) == 0);
 	CHECK_INT(pcidev_scan_msg(root, &l, msg, sizeof(msg)), -ENOENT);
@@ -862,6 +1060,88 @@ static void test_system_through_holders_and_sources(void)
 	pcidev_list_free(&l);
 }
 
+/*
+ * Eight drives behind one root port and one elsewhere, read once: each
+ * function gets what blockdev_behind() gives it, its own devices and no
+ * neighbour's; a device whose holders cannot be read is its function's
+ * error and no other's.
+ */
+static void test_one_reading_of_block_devices_answers_every_function(void)
+{
+	char root[PATH_MAX], spec[4096], holders[PATH_MAX];
+	struct blockdev_set *set = NULL;
+	struct pcidev_list l = { 0 };
+	size_t len;
+
+	len = (size_t)snprintf(spec, sizeof(spec), "%s",
+			       "fn 0000:00:01.1 1022:1483 class=060400 driver=pcieport group=1 "
+			       "pcie bridge secondary=01\n"
+			       "fn 0000:02:00.0 1987:5012 class=010802 driver=nvme group=3 pcie\n"
+			       "nvme 0000:02:00.0 nvme9n1 259:90\n"
+			       "part nvme9n1 nvme9n1p1 259:91\n"
+			       "mount 259:91 / ext4 /dev/nvme9n1p1\n"
+			       "mount 259:21 /data ext4 /dev/nvme2n1p1\n");
+	for (int i = 0; i < 8; i++)
+		len += (size_t)snprintf(spec + len, sizeof(spec) - len,
+					"fn 0000:01:00.%d 144d:a808 class=010802 driver=nvme "
+					"group=%d pcie parent=0000:00:01.1\n"
+					"nvme 0000:01:00.%d nvme%dn1 259:%d\n"
+					"part nvme%dn1 nvme%dn1p1 259:%d\n",
+					i, 10 + i, i, i, 10 * i, i, i, 10 * i + 1);
+	if (len >= sizeof(spec) || !fake_root(root, sizeof(root), "oneread", spec)) {
+		CHECK(!"mkfakesys failed");
+		return;
+	}
+	/* nvme5n1's holders: a link to itself, which no directory read gets through. */
+	path_fmt(holders, sizeof(holders), "%s/sys/devices/pci0000:00/0000:00:01.1/%s", root,
+		 "0000:01:00.5/nvme/nvme5/nvme5n1/holders");
+	CHECK(symlink("holders", holders) == 0);
+	CHECK_INT(pcidev_scan(root, &l), 0);
+	CHECK_INT(l.n, 10);
+	CHECK_INT(blockdev_set_read(root, &set), 0);
+	for (size_t i = 0; set && i < l.n; i++) {
+		const struct pcidev *d = &l.devs[i];
+		struct blockdev *a = NULL, *b = NULL, *c = NULL;
+		size_t na = 99, nb = 99, nc = 99;
+		int ra = blockdev_behind(root, d->syspath, &a, &na);
+		int rb = blockdev_set_behind(set, d->syspath, true, &b, &nb);
+		int rc = blockdev_set_behind(set, d->syspath, false, &c, &nc);
+		bool same = ra == rb && ra == rc && na == nb && na == nc;
+
+		for (size_t k = 0; same && k < na; k++)
+			same = strcmp(a[k].name, b[k].name) == 0 &&
+			       strcmp(a[k].name, c[k].name) == 0 &&
+			       strcmp(a[k].disk, c[k].disk) == 0 &&
+			       strcmp(a[k].mountpoints, c[k].mountpoints) == 0 &&
+			       a[k].system == c[k].system && a[k].size == c[k].size &&
+			       a[k].probe_err == b[k].probe_err && !c[k].probe_err;
+		if (!same)
+			fprintf(stderr, "  %s: %d/%zu, from the set %d/%zu, %d/%zu\n", d->syspath,
+				ra, na, rb, nb, rc, nc);
+		CHECK(same);
+		if (d->addr.bus == 0) {
+			CHECK_INT(ra, -ELOOP); /* the port holds nvme5n1 too */
+		} else if (d->addr.bus == 2) {
+			CHECK(ra == 0 && na == 2 && nb == 2 && b[1].system);
+		} else if (d->addr.fn == 5) {
+			CHECK_INT(ra, -ELOOP);
+		} else {
+			const char *mnt = d->addr.fn == 2 ? "/data" : "";
+			char name[16];
+
+			snprintf(name, sizeof(name), "nvme%un1", d->addr.fn);
+
+			CHECK(ra == 0 && na == 2 && strcmp(b[0].name, name) == 0);
+			CHECK(na != 2 || (strcmp(b[1].mountpoints, mnt) == 0 && !b[1].system));
+		}
+		free(a);
+		free(b);
+		free(c);
+	}
+	blockdev_set_free(set);
+	pcidev_list_free(&l);
+}
+
 static void test_no_block_devices_is_an_empty_list(void)
 {
 	char root[PATH_MAX];
@@ -900,6 +1180,9 @@ int main(int argc, char **argv)
 
 	RUN(test_scan_reads_ids_class_driver_group_and_attributes);
 	RUN(test_bridges_by_header_type_or_class);
+	RUN(test_ids_class_and_modalias_come_from_uevent);
+	RUN(test_function_without_a_kernel_uevent_is_read_from_its_attributes);
+	RUN(test_device_path_from_the_link_is_realpaths);
 	RUN(test_scan_sorts_by_address_across_domains);
 	RUN(test_names_are_what_lspci_prints);
 	RUN(test_find_and_find_id_with_identical_ids);
@@ -910,6 +1193,7 @@ int main(int argc, char **argv)
 	RUN(test_driver_and_group_links_of_any_length_are_read);
 	RUN(test_block_devices_behind_a_function);
 	RUN(test_system_through_holders_and_sources);
+	RUN(test_one_reading_of_block_devices_answers_every_function);
 	RUN(test_no_block_devices_is_an_empty_list);
 
 	rm_tree(base);
