@@ -52,7 +52,7 @@ CTL_INC := -Isrc/ctl -Isrc/shared -Ikargs -Iostree
 EARLYBIND_SRC := $(filter-out src/boot/static_libc.c src/boot/fnmatch_bytes.c, \
 		   $(wildcard src/boot/*.c)) \
 		 src/shared/manifest.c src/shared/cmdline.c src/shared/rootpath.c \
-		 src/shared/readfile.c src/shared/vfio_driver.c
+		 src/shared/readfile.c src/shared/vfio_driver.c src/shared/uevent.c
 EARLYBIND_HDR := $(wildcard src/boot/*.h src/shared/*.h)
 
 STATIC_DEPS := $(BUILDDIR)/static
@@ -189,7 +189,7 @@ $(FUZZERS):
 # libpci and libblkid against fake roots and real filesystem images.
 PCIDEV_TEST := $(BUILDDIR)/asan/test_pcidev
 $(PCIDEV_TEST): tests/unit/test_pcidev.c src/ctl/pcidev.c src/ctl/blockdev.c src/shared/manifest.c src/shared/readfile.c src/shared/strcopy.c \
-		src/shared/rootpath.c src/ctl/pcidev.h src/ctl/blockdev.h src/shared/manifest.h src/shared/rootpath.h tests/check.h
+		src/shared/uevent.c src/shared/rootpath.c src/ctl/pcidev.h src/ctl/blockdev.h src/shared/manifest.h src/shared/rootpath.h tests/check.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) $(CTL_INC) \
 		$(shell pkg-config --cflags libpci blkid) -o $@ $(filter %.c,$^) \

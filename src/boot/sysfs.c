@@ -10,6 +10,7 @@
  */
 #include "sysfs.h"
 #include "rootpath.h"
+#include "uevent.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -165,24 +166,6 @@ static int parse_id_pair(const char *s, size_t len, uint16_t *a, uint16_t *b)
 	*a = (uint16_t)x;
 	*b = (uint16_t)y;
 	return 0;
-}
-
-/* The value of "KEY=" in a uevent's lines, or NULL; its length in @len. */
-static const char *uevent_value(const char *buf, const char *key, size_t *len)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = buf; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-
-		if (n > klen && memcmp(p, key, klen) == 0 && p[klen] == '=') {
-			*len = n - klen - 1;
-			return p + klen + 1;
-		}
-		p += n + (nl ? 1 : 0);
-	}
-	return NULL;
 }
 
 int sysfs_read_function(const struct sysfs *s, const char *addr, struct pci_id *id,

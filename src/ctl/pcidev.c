@@ -35,6 +35,7 @@
 #include "pcidev.h"
 #include "rootpath.h"
 #include "strcopy.h"
+#include "uevent.h"
 
 #include <pci/pci.h>
 
@@ -341,24 +342,6 @@ static int read_optional(int devices_fd, const char *addr, const char *name, cha
 
 	buf[r < 0 ? 0 : r] = '\0';
 	return r == -ENOENT ? 0 : r;
-}
-
-/* The value of "KEY=" among the lines of @buf, or NULL; its length in @len. */
-static const char *uevent_value(const char *buf, const char *key, size_t *len)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = buf; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-
-		if (n > klen && memcmp(p, key, klen) == 0 && p[klen] == '=') {
-			*len = n - klen - 1;
-			return p + klen + 1;
-		}
-		p += n + (nl ? 1 : 0);
-	}
-	return NULL;
 }
 
 /* @len hex digits, 1 to @max of them and nothing else, into *@out: true, or false. */

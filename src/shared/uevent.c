@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <string.h>
+
+#include "uevent.h"
+
+const char *uevent_value(const char *buf, const char *key, size_t *len)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = buf; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (n > klen && memcmp(p, key, klen) == 0 && p[klen] == '=') {
+			*len = n - klen - 1;
+			return p + klen + 1;
+		}
+		p += n + (nl ? 1 : 0);
+	}
+	return NULL;
+}
