@@ -119,7 +119,7 @@ RO_STATUS_SRC := ostree/rpm_ostree_status.c kargs/kargs.c src/shared/json.c src/
 		 src/shared/readfile.c src/shared/cmdline.c src/shared/strv.c
 UNIT_TESTS := $(BUILDDIR)/asan/test_manifest $(BUILDDIR)/asan/test_cmdline \
 	      $(BUILDDIR)/asan/test_rootpath $(BUILDDIR)/asan/test_rootpath_walk \
-	      $(BUILDDIR)/asan/test_firmware_fb
+	      $(BUILDDIR)/asan/test_firmware_fb $(BUILDDIR)/asan/test_uevent
 FUZZERS := $(BUILDDIR)/fuzz/fuzz_manifest $(BUILDDIR)/fuzz/fuzz_cmdline \
 	   $(BUILDDIR)/fuzz/fuzz_kargs $(BUILDDIR)/fuzz/fuzz_initrd $(BUILDDIR)/fuzz/fuzz_fnmatch \
 	   $(BUILDDIR)/fuzz/fuzz_vm_xml $(BUILDDIR)/fuzz/fuzz_kargs_edit
@@ -134,6 +134,7 @@ $(BUILDDIR)/asan/test_rootpath_walk: tests/unit/test_rootpath.c src/shared/rootp
 $(BUILDDIR)/asan/test_rootpath_walk: UNIT_CFLAGS := -DROOTPATH_TEST_WALK
 $(BUILDDIR)/asan/test_firmware_fb: tests/unit/test_firmware_fb.c src/shared/firmware_fb.c \
 	src/shared/rootpath.c src/shared/firmware_fb.h tests/check.h
+$(BUILDDIR)/asan/test_uevent: tests/unit/test_uevent.c src/shared/uevent.c src/shared/uevent.h tests/check.h
 $(UNIT_TESTS):
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)

@@ -145,35 +145,13 @@ static int write_attr(int dirfd, const char *path, const char *value)
 	return r;
 }
 
-/* "VVVV:DDDD" in hex, as the kernel prints PCI_ID and PCI_SUBSYS_ID. */
-static int parse_id_pair(const char *s, size_t len, uint16_t *a, uint16_t *b)
-{
-	char buf[16], *end;
-	unsigned long x, y;
-
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	errno = 0;
-	x = strtoul(buf, &end, 16);
-	if (errno || end == buf || *end != ':' || x > 0xffff)
-		return -EINVAL;
-	s = end + 1;
-	y = strtoul(s, &end, 16);
-	if (errno || end == s || *end || y > 0xffff)
-		return -EINVAL;
-	*a = (uint16_t)x;
-	*b = (uint16_t)y;
-	return 0;
-}
-
 int sysfs_read_function(const struct sysfs *s, const char *addr, struct pci_id *id,
 			char *driver, size_t size)
 {
 	char path[256], buf[1024];
 	const char *v;
 	size_t len;
+	unsigned a, b;
 	int r;
 
 	memset(id, 0, sizeof(*id));
@@ -184,10 +162,16 @@ int sysfs_read_function(const struct sysfs *s, const char *addr, struct pci_id *
 	if (r < 0)
 		return r;
 	v = uevent_value(buf, "PCI_ID", &len);
-	if (!v || parse_id_pair(v, len, &id->vendor, &id->device) < 0)
+	if (!v || !uevent_id_pair(v, len, &a, &b))
 		return -EINVAL;
+	id->vendor = (uint16_t)a;
+	id->device = (uint16_t)b;
 	v = uevent_value(buf, "PCI_SUBSYS_ID", &len);
-	id->has_subsys = v && parse_id_pair(v, len, &id->subvendor, &id->subdevice) == 0;
+	id->has_subsys = v && uevent_id_pair(v, len, &a, &b);
+	if (id->has_subsys) {
+		id->subvendor = (uint16_t)a;
+		id->subdevice = (uint16_t)b;
+	}
 	v = uevent_value(buf, "DRIVER", &len);
 	if (!v) {
 		driver[0] = '\0';

@@ -344,36 +344,6 @@ static int read_optional(int devices_fd, const char *addr, const char *name, cha
 	return r == -ENOENT ? 0 : r;
 }
 
-/* @len hex digits, 1 to @max of them and nothing else, into *@out: true, or false. */
-static bool parse_hex(const char *s, size_t len, size_t max, unsigned *out)
-{
-	unsigned v = 0;
-
-	if (!len || len > max)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		unsigned digit = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
-				 c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
-				 c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16;
-
-		if (digit > 15)
-			return false;
-		v = v << 4 | digit;
-	}
-	*out = v;
-	return true;
-}
-
-/* "VVVV:DDDD", as pci_uevent() prints an id. */
-static bool parse_pair(const char *s, size_t len, unsigned *a, unsigned *b)
-{
-	const char *colon = memchr(s, ':', len);
-
-	return colon && parse_hex(s, (size_t)(colon - s), 4, a) &&
-	       parse_hex(colon + 1, len - (size_t)(colon - s) - 1, 4, b);
-}
-
 /*
  * The ids, class and modalias of function @addr from its uevent: 0; 1 when
  * the uevent cannot be read or lacks PCI_ID, PCI_SUBSYS_ID or PCI_CLASS
@@ -390,10 +360,10 @@ static int read_uevent(const struct scan *s, const char *addr, struct pcidev *d,
 
 	if (read_attr(s->devices_fd, addr, "uevent", buf, sizeof(buf)) < 0)
 		return 1;
-	if (!(v = uevent_value(buf, "PCI_ID", &len)) || !parse_pair(v, len, &vendor, &device) ||
+	if (!(v = uevent_value(buf, "PCI_ID", &len)) || !uevent_id_pair(v, len, &vendor, &device) ||
 	    !(v = uevent_value(buf, "PCI_SUBSYS_ID", &len)) ||
-	    !parse_pair(v, len, &subvendor, &subdevice) ||
-	    !(v = uevent_value(buf, "PCI_CLASS", &len)) || !parse_hex(v, len, 6, &cls))
+	    !uevent_id_pair(v, len, &subvendor, &subdevice) ||
+	    !(v = uevent_value(buf, "PCI_CLASS", &len)) || !uevent_hex(v, len, 6, &cls))
 		return 1;
 	v = uevent_value(buf, "MODALIAS", &len);
 	if (v && len >= sizeof(d->modalias))
