@@ -51,7 +51,7 @@ CTL_INC := -Isrc/ctl -Isrc/shared -Ikargs -Iostree
 # The boot binary: the files it is made of.
 EARLYBIND_SRC := $(filter-out src/boot/static_libc.c src/boot/fnmatch_bytes.c, \
 		   $(wildcard src/boot/*.c)) \
-		 src/shared/manifest.c src/shared/cmdline.c src/shared/rootpath.c \
+		 src/shared/manifest.c src/shared/hex.c src/shared/cmdline.c src/shared/rootpath.c \
 		 src/shared/readfile.c src/shared/vfio_driver.c src/shared/uevent.c
 EARLYBIND_HDR := $(wildcard src/boot/*.h src/shared/*.h)
 
@@ -115,7 +115,7 @@ $(STATIC_DEPS)/lib/libkmod.a: scripts/build-libkmod
 
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # The reader of rpm-ostree status --json and what it needs, for its test and fuzzer.
-RO_STATUS_SRC := ostree/rpm_ostree_status.c kargs/kargs.c src/shared/json.c src/shared/manifest.c \
+RO_STATUS_SRC := ostree/rpm_ostree_status.c kargs/kargs.c src/shared/json.c src/shared/manifest.c src/shared/hex.c \
 		 src/shared/readfile.c src/shared/cmdline.c src/shared/strv.c
 UNIT_TESTS := $(BUILDDIR)/asan/test_manifest $(BUILDDIR)/asan/test_cmdline \
 	      $(BUILDDIR)/asan/test_rootpath $(BUILDDIR)/asan/test_rootpath_walk \
@@ -124,7 +124,7 @@ FUZZERS := $(BUILDDIR)/fuzz/fuzz_manifest $(BUILDDIR)/fuzz/fuzz_cmdline \
 	   $(BUILDDIR)/fuzz/fuzz_kargs $(BUILDDIR)/fuzz/fuzz_initrd $(BUILDDIR)/fuzz/fuzz_fnmatch \
 	   $(BUILDDIR)/fuzz/fuzz_vm_xml $(BUILDDIR)/fuzz/fuzz_kargs_edit
 
-$(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/shared/manifest.c src/shared/manifest.h tests/check.h src/shared/readfile.c \
+$(BUILDDIR)/asan/test_manifest: tests/unit/test_manifest.c src/shared/manifest.c src/shared/hex.c src/shared/manifest.h tests/check.h src/shared/readfile.c \
 	src/shared/manifest_edit.c src/shared/strv.c src/shared/manifest_edit.h src/shared/atomicfile.c src/shared/atomicfile.h src/shared/rootpath.c
 $(BUILDDIR)/asan/test_cmdline: tests/unit/test_cmdline.c src/shared/cmdline.c src/shared/readfile.c src/shared/cmdline.h tests/check.h
 $(BUILDDIR)/asan/test_rootpath: tests/unit/test_rootpath.c src/shared/rootpath.c src/shared/rootpath.h tests/check.h
@@ -134,7 +134,7 @@ $(BUILDDIR)/asan/test_rootpath_walk: tests/unit/test_rootpath.c src/shared/rootp
 $(BUILDDIR)/asan/test_rootpath_walk: UNIT_CFLAGS := -DROOTPATH_TEST_WALK
 $(BUILDDIR)/asan/test_firmware_fb: tests/unit/test_firmware_fb.c src/shared/firmware_fb.c \
 	src/shared/rootpath.c src/shared/firmware_fb.h tests/check.h
-$(BUILDDIR)/asan/test_uevent: tests/unit/test_uevent.c src/shared/uevent.c src/shared/uevent.h tests/check.h
+$(BUILDDIR)/asan/test_uevent: tests/unit/test_uevent.c src/shared/uevent.c src/shared/hex.c src/shared/uevent.h tests/check.h
 $(UNIT_TESTS):
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
@@ -157,22 +157,22 @@ $(BUILDDIR)/mkfakesys: tests/mkfakesys.c tests/fakesys.c tests/fakesys.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) -Wno-missing-prototypes $(CFLAGS) -o $@ tests/mkfakesys.c tests/fakesys.c
 
-$(BUILDDIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/shared/manifest.c src/shared/readfile.c src/shared/manifest.h \
+$(BUILDDIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/shared/manifest.c src/shared/hex.c src/shared/readfile.c src/shared/manifest.h \
 	src/shared/manifest_edit.c src/shared/strv.c src/shared/atomicfile.c src/shared/rootpath.c
 $(BUILDDIR)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c src/shared/cmdline.c src/shared/readfile.c src/shared/cmdline.h
-$(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/shared/json.c src/shared/manifest.c src/shared/readfile.c \
+$(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/shared/json.c src/shared/manifest.c src/shared/hex.c src/shared/readfile.c \
 			     src/shared/cmdline.c src/shared/strv.c kargs/kargs.h
 $(BUILDDIR)/fuzz/fuzz_kargs: FUZZ_CFLAGS := -Isrc/shared -Ikargs
-$(BUILDDIR)/fuzz/fuzz_initrd: tests/fuzz/fuzz_initrd.c src/shared/initrd.c src/shared/readfile.c src/shared/initrd.h
+$(BUILDDIR)/fuzz/fuzz_initrd: tests/fuzz/fuzz_initrd.c src/shared/initrd.c src/shared/hex.c src/shared/readfile.c src/shared/initrd.h
 # JSON strings from any bytes: UTF-8, no raw control character.
 FUZZERS += $(BUILDDIR)/fuzz/fuzz_json
 $(BUILDDIR)/fuzz/fuzz_json: tests/fuzz/fuzz_json.c src/shared/json.c src/shared/json.h src/shared/utf8.h
 $(BUILDDIR)/fuzz/fuzz_fnmatch: tests/fuzz/fuzz_fnmatch.c src/boot/fnmatch_bytes.c src/boot/fnmatch_bytes.h
-$(BUILDDIR)/fuzz/fuzz_vm_xml: tests/fuzz/fuzz_vm_xml.c src/ctl/vm_xml.c src/shared/manifest.c src/shared/readfile.c \
+$(BUILDDIR)/fuzz/fuzz_vm_xml: tests/fuzz/fuzz_vm_xml.c src/ctl/vm_xml.c src/shared/manifest.c src/shared/hex.c src/shared/readfile.c \
 	src/shared/cpu_topology.c src/shared/rootpath.c src/ctl/vm_xml.h src/shared/cpu_topology.h
 $(BUILDDIR)/fuzz/fuzz_vm_xml: FUZZ_CFLAGS = -Isrc/ctl -Isrc/shared $(shell pkg-config --cflags libxml-2.0)
 $(BUILDDIR)/fuzz/fuzz_vm_xml: FUZZ_LIBS = $(shell pkg-config --libs libxml-2.0)
-$(BUILDDIR)/fuzz/fuzz_kargs_edit: tests/fuzz/fuzz_kargs_edit.c kargs/kargs.c src/shared/json.c src/shared/manifest.c src/shared/readfile.c \
+$(BUILDDIR)/fuzz/fuzz_kargs_edit: tests/fuzz/fuzz_kargs_edit.c kargs/kargs.c src/shared/json.c src/shared/manifest.c src/shared/hex.c src/shared/readfile.c \
 				  src/shared/cmdline.c src/shared/strv.c kargs/kargs.h
 $(BUILDDIR)/fuzz/fuzz_kargs_edit: FUZZ_CFLAGS := -Isrc/shared -Ikargs
 # rpm-ostree status --json from any bytes: the deployment apply reads.
@@ -189,7 +189,7 @@ $(FUZZERS):
 
 # libpci and libblkid against fake roots and real filesystem images.
 PCIDEV_TEST := $(BUILDDIR)/asan/test_pcidev
-$(PCIDEV_TEST): tests/unit/test_pcidev.c src/ctl/pcidev.c src/ctl/blockdev.c src/shared/manifest.c src/shared/readfile.c src/shared/strcopy.c \
+$(PCIDEV_TEST): tests/unit/test_pcidev.c src/ctl/pcidev.c src/ctl/blockdev.c src/shared/manifest.c src/shared/hex.c src/shared/readfile.c src/shared/strcopy.c \
 		src/shared/uevent.c src/shared/rootpath.c src/ctl/pcidev.h src/ctl/blockdev.h src/shared/manifest.h src/shared/rootpath.h tests/check.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) -Wno-missing-prototypes -O1 -g $(SAN) $(CTL_INC) \

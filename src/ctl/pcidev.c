@@ -35,6 +35,7 @@
 #include "pcidev.h"
 #include "rootpath.h"
 #include "strcopy.h"
+#include "hex.h"
 #include "uevent.h"
 
 #include <pci/pci.h>
@@ -363,7 +364,7 @@ static int read_uevent(const struct scan *s, const char *addr, struct pcidev *d,
 	if (!(v = uevent_value(buf, "PCI_ID", &len)) || !uevent_id_pair(v, len, &vendor, &device) ||
 	    !(v = uevent_value(buf, "PCI_SUBSYS_ID", &len)) ||
 	    !uevent_id_pair(v, len, &subvendor, &subdevice) ||
-	    !(v = uevent_value(buf, "PCI_CLASS", &len)) || !uevent_hex(v, len, 6, &cls))
+	    !(v = uevent_value(buf, "PCI_CLASS", &len)) || !hex_parse(v, len, 6, &cls))
 		return 1;
 	v = uevent_value(buf, "MODALIAS", &len);
 	if (v && len >= sizeof(d->modalias))

@@ -4,6 +4,7 @@
  * length is checked against the bytes that remain before it is used, so a
  * truncated or hostile image ends in -EBADMSG, never in a read past the end.
  */
+#include "hex.h"
 #include "initrd.h"
 #include "readfile.h"
 
@@ -34,26 +35,13 @@ struct hit {
 	uint32_t ino, devmajor, devminor;
 };
 
-/* Field @i of the header at @h. */
+/* Field @i of the header at @h: 8 hex digits. */
 static int field(const unsigned char *h, unsigned i, uint32_t *out)
 {
-	const unsigned char *p = h + 6 + 8 * i;
-	uint32_t v = 0;
+	unsigned v;
 
-	for (unsigned k = 0; k < 8; k++) {
-		unsigned char c = p[k];
-		unsigned d;
-
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
-			return -EBADMSG;
-		v = v << 4 | d;
-	}
+	if (!hex_parse((const char *)h + 6 + 8 * i, 8, 8, &v))
+		return -EBADMSG;
 	*out = v;
 	return 0;
 }

@@ -5,6 +5,7 @@
  * feed it arbitrary bytes.  No line is ever half-accepted: a line is either
  * appended whole to the manifest or reported and skipped.
  */
+#include "hex.h"
 #include "manifest.h"
 #include "readfile.h"
 
@@ -30,30 +31,12 @@ bool manifest_is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Exactly @digits hex digits at @s; the value or -1. */
 static long hex_fixed(const char *s, size_t digits)
 {
-	long v = 0;
+	unsigned v;
 
-	for (size_t i = 0; i < digits; i++) {
-		int h = hexval(s[i]);
-
-		if (h < 0)
-			return -1;
-		v = v * 16 + h;
-	}
-	return v;
+	return hex_parse(s, digits, digits, &v) ? (long)v : -1;
 }
 
 static bool token_is(const struct token *t, const char *word)
@@ -66,7 +49,7 @@ static int pci_addr_parse_n(const char *s, size_t len, struct pci_addr *out)
 {
 	size_t dom_len = 0;
 	long bus, dev, fn;
-	uint32_t domain = 0;
+	unsigned domain = 0;
 
 	/* The tail "bb:dd.f" is always 7 bytes; anything before is "domain:". */
 	if (len < 7)
@@ -76,13 +59,8 @@ static int pci_addr_parse_n(const char *s, size_t len, struct pci_addr *out)
 		/* The kernel prints at least 4 domain digits; VMD uses 5. */
 		if (dom_len < 4 || dom_len > 8 || s[dom_len] != ':')
 			return -EINVAL;
-		for (size_t i = 0; i < dom_len; i++) {
-			int h = hexval(s[i]);
-
-			if (h < 0)
-				return -EINVAL;
-			domain = domain * 16 + (uint32_t)h;
-		}
+		if (!hex_parse(s, dom_len, 8, &domain))
+			return -EINVAL;
 		s += dom_len + 1;
 	}
 	if (s[2] != ':' || s[5] != '.')

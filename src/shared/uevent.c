@@ -2,6 +2,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "hex.h"
 #include "uevent.h"
 
 const char *uevent_value(const char *buf, const char *key, size_t *len)
@@ -21,33 +22,13 @@ const char *uevent_value(const char *buf, const char *key, size_t *len)
 	return NULL;
 }
 
-bool uevent_hex(const char *s, size_t len, size_t max, unsigned *out)
-{
-	unsigned v = 0;
-
-	if (!len || len > max)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		unsigned digit = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
-				 c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
-				 c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16;
-
-		if (digit > 15)
-			return false;
-		v = v << 4 | digit;
-	}
-	*out = v;
-	return true;
-}
-
 bool uevent_id_pair(const char *s, size_t len, unsigned *a, unsigned *b)
 {
 	const char *colon = memchr(s, ':', len);
 	unsigned x, y;
 
-	if (!colon || !uevent_hex(s, (size_t)(colon - s), 4, &x) ||
-	    !uevent_hex(colon + 1, len - (size_t)(colon - s) - 1, 4, &y))
+	if (!colon || !hex_parse(s, (size_t)(colon - s), 4, &x) ||
+	    !hex_parse(colon + 1, len - (size_t)(colon - s) - 1, 4, &y))
 		return false;
 	*a = x;
 	*b = y;

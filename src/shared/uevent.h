@@ -17,12 +17,6 @@
 const char *uevent_value(const char *buf, const char *key, size_t *len);
 
 /*
- * The @len bytes at @s as 1 to @max hex digits and nothing else ("030000",
- * as pci_uevent() prints PCI_CLASS), into *@out: true; or false, and *@out untouched.
- */
-bool uevent_hex(const char *s, size_t len, size_t max, unsigned *out);
-
-/*
  * "VVVV:DDDD", 1 to 4 hex digits on each side and nothing else, as
  * pci_uevent() prints PCI_ID and PCI_SUBSYS_ID, into *@a and *@b: true;
  * or false, and both untouched.

@@ -4,6 +4,7 @@
  * drivers/pci/pci-driver.c) writes it, read by both programs.
  */
 #include "../check.h"
+#include "../../src/shared/hex.h"
 #include "../../src/shared/uevent.h"
 
 #include <string.h>
@@ -58,12 +59,12 @@ static void test_hex_takes_up_to_its_width(void)
 {
 	unsigned v = 0;
 
-	CHECK(uevent_hex("030000", 6, 6, &v));
+	CHECK(hex_parse("030000", 6, 6, &v));
 	CHECK_INT(v, 0x030000);
-	CHECK(uevent_hex("20000", 5, 6, &v));
-	CHECK(!uevent_hex("0300000", 7, 6, &v));
-	CHECK(!uevent_hex("03000g", 6, 6, &v));
-	CHECK(!uevent_hex("", 0, 6, &v));
+	CHECK(hex_parse("20000", 5, 6, &v));
+	CHECK(!hex_parse("0300000", 7, 6, &v));
+	CHECK(!hex_parse("03000g", 6, 6, &v));
+	CHECK(!hex_parse("", 0, 6, &v));
 }
 
 int main(void)
