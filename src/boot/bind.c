@@ -49,6 +49,7 @@ struct binder {
 	char ml_dir[4096];
 	const struct manifest_entry *scanning; /* the '*' entry being resolved */
 	unsigned scan_matches;
+	unsigned scan_taken; /* matches an earlier '*' line claimed */
 	int error;
 };
 
@@ -152,10 +153,15 @@ static void report_absent(struct binder *b, const struct manifest_entry *e, cons
 	}
 }
 
-static bool already_targeted(const struct binder *b, const char *addr)
+/*
+ * Has an earlier '*' line taken @addr?  Claims, not targets: a function
+ * already on its driver is a claim only, and a later '*' line whose id also
+ * matches (8086:1539 and 8086:1539:1234:5678) must not move it.
+ */
+static bool already_claimed(const struct binder *b, const char *addr)
 {
-	for (size_t i = 0; i < b->n_targets; i++)
-		if (b->targets[i].e->any_addr && strcmp(b->targets[i].addr, addr) == 0)
+	for (size_t i = 0; i < b->n_claims; i++)
+		if (strcmp(b->claims[i].addr, addr) == 0)
 			return true;
 	return false;
 }
@@ -173,8 +179,12 @@ static int resolve_wildcard_one(void *userdata, const char *addr)
 	if (pci_addr_parse(addr, &a) < 0 || manifest_find_addr(b->m, &a))
 		return 0;
 	r = sysfs_read_function(&b->sysfs, addr, &id, driver, sizeof(driver));
-	if (r < 0 || !manifest_entry_id_matches(e, &id) || already_targeted(b, addr))
+	if (r < 0 || !manifest_entry_id_matches(e, &id))
 		return 0;
+	if (already_claimed(b, addr)) {
+		b->scan_taken++;
+		return 0;
+	}
 	b->scan_matches++;
 	return resolve_function(b, e, addr, &id, driver);
 }
@@ -187,11 +197,16 @@ static int resolve_entry(struct binder *b, const struct manifest_entry *e)
 
 	if (e->any_addr) {
 		b->scanning = e;
-		b->scan_matches = 0;
+		b->scan_matches = b->scan_taken = 0;
 		r = sysfs_for_each_function(&b->sysfs, resolve_wildcard_one, b);
 		if (r < 0)
 			return r;
-		if (b->scan_matches == 0) {
+		if (b->scan_matches == 0 && b->scan_taken) {
+			pci_id_format(&e->id, want);
+			kmsg_log(b->log, LOG_WARNING, "%s: line %u: every function with id %s "
+				 "is claimed by an earlier '*' line; this line takes none",
+				 b->opts->config_name, e->line, want);
+		} else if (b->scan_matches == 0) {
 			char what[48];
 
 			pci_id_format(&e->id, want);

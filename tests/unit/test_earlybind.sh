@@ -338,6 +338,28 @@ expect_file "$(dev 0000:00:03.0)/driver_override" vfio-pci
 expect_file "$(dev 0000:00:04.0)/driver_override" vfio-pci
 end
 
+begin function_on_the_driver_of_the_first_star_line_is_not_moved_by_a_second
+# Two '*' lines whose ids both match one function (one with the subsystem
+# ids): the first line decides, whether or not the function is already on
+# its driver, so where it was at boot does not choose its driver.
+base_tree
+"$MKFAKESYS" "$R" - <<-'EOF' || fail "mkfakesys failed"
+fn 0000:00:05.0 8086:1539 sub=1234:5678 class=020000 driver=vfio-pci group=5
+fn 0000:00:08.0 8086:1539 sub=1234:5678 class=020000 driver=igb group=8
+EOF
+manifest <<-'EOF'
+vfio-pci * 8086:1539
+pci-stub * 8086:1539:1234:5678
+EOF
+run_eb
+expect_file "$(dev 0000:00:05.0)/driver_override" "(null)"
+expect_file "$(dev 0000:00:08.0)/driver_override" vfio-pci
+log_has "0000:00:05.0 [8086:1539]: already on vfio-pci"
+log_has "/etc/earlybind.conf: line 2: every function with id 8086:1539:1234:5678 is claimed by an earlier '*' line; this line takes none"
+log_lacks "not present"
+
+end
+
 begin dry_run_changes_nothing_and_prints_the_writes_in_order
 base_tree
 manifest <<-'EOF'
