@@ -369,6 +369,18 @@ static void explain_unbound(struct binder *b, const struct target *t, const char
 		 "messages about %s", t->addr, have, t->e->driver, driver_or_none(now), t->addr);
 }
 
+/* The driver link of @t now; a failure is logged, since the count alone says nothing. */
+static int read_driver_now(struct binder *b, const struct target *t, char *now, size_t size,
+			   const char *have)
+{
+	int r = sysfs_read_driver(&b->sysfs, t->addr, now, size);
+
+	if (r < 0)
+		kmsg_log(b->log, LOG_ERR, "%s [%s]: cannot read its driver link: %s", t->addr,
+			 have, strerror(-r));
+	return r;
+}
+
 static void finish_target(struct binder *b, struct target *t)
 {
 	char now[SYSFS_DRIVER_MAX], have[PCI_ID_STRLEN];
@@ -387,7 +399,7 @@ static void finish_target(struct binder *b, struct target *t)
 	 * here changed it since it was read, and the read is saved.
 	 */
 	if (b->stats->modules) {
-		r = sysfs_read_driver(&b->sysfs, t->addr, now, sizeof(now));
+		r = read_driver_now(b, t, now, sizeof(now), have);
 	} else {
 		memcpy(now, t->was, sizeof(now));
 		r = 0;
@@ -404,7 +416,7 @@ static void finish_target(struct binder *b, struct target *t)
 			r = sysfs_probe(&b->sysfs, t->addr);
 			/* The store fails when no driver took it; the link tells. */
 			(void)r;
-			r = sysfs_read_driver(&b->sysfs, t->addr, now, sizeof(now));
+			r = read_driver_now(b, t, now, sizeof(now), have);
 		}
 	}
 	if (r < 0) {

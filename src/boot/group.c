@@ -98,9 +98,10 @@ static int add_blocker(struct blockers *bl, const char *name, const char *driver
 		bl->v = v;
 		bl->alloc = alloc;
 	}
-	x = &bl->v[bl->n++];
+	x = &bl->v[bl->n];
 	if (strlen(name) >= sizeof(x->name) || strlen(driver) >= sizeof(x->driver))
 		return -ENAMETOOLONG;
+	bl->n++;
 	strcpy(x->name, name);
 	strcpy(x->driver, driver);
 	x->claimed = claimed;
@@ -113,21 +114,14 @@ static int member_attr(int devices_fd, const char *name, const char *attr, char 
 		       size_t size)
 {
 	char path[300];
-	ssize_t len;
-	int fd;
+	int r;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", name, attr) >= sizeof(path))
 		return -ENAMETOOLONG;
-	fd = openat(devices_fd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = read(fd, buf, size - 1);
-	close(fd);
-	if (len < 0)
-		return -errno;
-	buf[len] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
+	r = sysfs_read_attr(devices_fd, path, buf, size);
+	if (r == 0)
+		buf[strcspn(buf, "\n")] = '\0';
+	return r;
 }
 
 /*

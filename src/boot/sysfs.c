@@ -85,7 +85,7 @@ static int attr_path(char *buf, size_t size, const char *addr, const char *attr)
 	return 0;
 }
 
-static int read_attr(int dirfd, const char *path, char *buf, size_t size)
+int sysfs_read_attr(int dirfd, const char *path, char *buf, size_t size)
 {
 	ssize_t n;
 	int fd, r = 0;
@@ -158,7 +158,7 @@ int sysfs_read_function(const struct sysfs *s, const char *addr, struct pci_id *
 	r = attr_path(path, sizeof(path), addr, "uevent");
 	if (r < 0)
 		return r;
-	r = read_attr(s->devices_fd, path, buf, sizeof(buf));
+	r = sysfs_read_attr(s->devices_fd, path, buf, sizeof(buf));
 	if (r < 0)
 		return r;
 	v = uevent_value(buf, "PCI_ID", &len);

@@ -47,6 +47,12 @@ int sysfs_read_function(const struct sysfs *s, const char *addr, struct pci_id *
 			char *driver, size_t size);
 
 /*
+ * Attribute @path (relative to @dirfd) into @buf, NUL-terminated, one
+ * read() as sysfs serves it; a FIFO is not waited on.  0 or -errno.
+ */
+int sysfs_read_attr(int dirfd, const char *path, char *buf, size_t size);
+
+/*
  * The last component of the symlink @path (relative to @dirfd) into @buf:
  * "igb" for a driver link to ../../../bus/pci/drivers/igb.  0 or -errno.
  */

@@ -516,7 +516,7 @@ begin fifo_in_sysfs_does_not_wait
 base_tree
 printf 'vfio-pci 0000:00:03.0 8086:10d3\npci-stub 0000:00:06.0 1b36:000d\n' | manifest
 # An id that cannot be read: the function is left alone.
-not_regular fifo "$(dev 0000:00:03.0)/device"
+not_regular fifo "$(dev 0000:00:03.0)/uevent"
 # Writes: driver_override, the driver's unbind, drivers_probe.
 not_regular fifo "$(dev 0000:00:06.0)/driver_override"
 not_regular fifo "$R/sys/bus/pci/drivers/xhci_hcd/unbind"
@@ -526,6 +526,22 @@ expect_rc 1
 expect_file "$(dev 0000:00:04.0)/driver_override" "(null)"
 log_has "0000:00:03.0"
 log_has "0000:00:06.0"
+end
+
+begin fifo_at_a_group_members_attributes_does_not_wait
+# The group check reads an unclaimed member's class and modalias.
+"$MKFAKESYS" "$R" - <<-'EOF' || fail "mkfakesys failed"
+fn 0000:00:03.0 8086:10d3 sub=8086:0000 class=020000 driver=vfio-pci group=3
+fn 0000:00:09.0 8086:10d3 sub=8086:0000 class=020000 group=3
+driver vfio-pci
+EOF
+printf 'on\n' >"$R/proc/sys/kernel/printk_devkmsg"
+printf 'vfio-pci 0000:00:03.0 8086:10d3\n' | manifest
+not_regular fifo "$(dev 0000:00:09.0)/class"
+not_regular fifo "$(dev 0000:00:09.0)/modalias"
+run_eb_timed
+expect_rc 0
+log_has "0000:00:03.0 [8086:10d3]: already on vfio-pci"
 end
 
 # A module file that depmod indexes: an object with a .modinfo section.
