@@ -115,7 +115,7 @@ $(STATIC_DEPS)/lib/libkmod.a: scripts/build-libkmod
 
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # The reader of rpm-ostree status --json and what it needs, for its test and fuzzer.
-RO_STATUS_SRC := ostree/rpm_ostree_status.c kargs/kargs.c src/shared/json.c src/shared/manifest.c src/shared/hex.c \
+RO_STATUS_SRC := ostree/rpm_ostree_status.c kargs/kargs.c src/shared/modname.c src/shared/json.c src/shared/manifest.c src/shared/hex.c \
 		 src/shared/readfile.c src/shared/cmdline.c src/shared/strv.c
 UNIT_TESTS := $(BUILDDIR)/asan/test_manifest $(BUILDDIR)/asan/test_cmdline \
 	      $(BUILDDIR)/asan/test_rootpath $(BUILDDIR)/asan/test_rootpath_walk \
@@ -160,7 +160,7 @@ $(BUILDDIR)/mkfakesys: tests/mkfakesys.c tests/fakesys.c tests/fakesys.h
 $(BUILDDIR)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c src/shared/manifest.c src/shared/hex.c src/shared/readfile.c src/shared/manifest.h \
 	src/shared/manifest_edit.c src/shared/strv.c src/shared/atomicfile.c src/shared/rootpath.c
 $(BUILDDIR)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c src/shared/cmdline.c src/shared/readfile.c src/shared/cmdline.h
-$(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/shared/json.c src/shared/manifest.c src/shared/hex.c src/shared/readfile.c \
+$(BUILDDIR)/fuzz/fuzz_kargs: tests/fuzz/fuzz_kargs.c kargs/kargs.c src/shared/modname.c src/shared/json.c src/shared/manifest.c src/shared/hex.c src/shared/readfile.c \
 			     src/shared/cmdline.c src/shared/strv.c kargs/kargs.h
 $(BUILDDIR)/fuzz/fuzz_kargs: FUZZ_CFLAGS := -Isrc/shared -Ikargs
 $(BUILDDIR)/fuzz/fuzz_initrd: tests/fuzz/fuzz_initrd.c src/shared/initrd.c src/shared/hex.c src/shared/readfile.c src/shared/initrd.h
@@ -172,7 +172,7 @@ $(BUILDDIR)/fuzz/fuzz_vm_xml: tests/fuzz/fuzz_vm_xml.c src/ctl/vm_xml.c src/shar
 	src/shared/cpu_topology.c src/shared/rootpath.c src/ctl/vm_xml.h src/shared/cpu_topology.h
 $(BUILDDIR)/fuzz/fuzz_vm_xml: FUZZ_CFLAGS = -Isrc/ctl -Isrc/shared $(shell pkg-config --cflags libxml-2.0)
 $(BUILDDIR)/fuzz/fuzz_vm_xml: FUZZ_LIBS = $(shell pkg-config --libs libxml-2.0)
-$(BUILDDIR)/fuzz/fuzz_kargs_edit: tests/fuzz/fuzz_kargs_edit.c kargs/kargs.c src/shared/json.c src/shared/manifest.c src/shared/hex.c src/shared/readfile.c \
+$(BUILDDIR)/fuzz/fuzz_kargs_edit: tests/fuzz/fuzz_kargs_edit.c kargs/kargs.c src/shared/modname.c src/shared/json.c src/shared/manifest.c src/shared/hex.c src/shared/readfile.c \
 				  src/shared/cmdline.c src/shared/strv.c kargs/kargs.h
 $(BUILDDIR)/fuzz/fuzz_kargs_edit: FUZZ_CFLAGS := -Isrc/shared -Ikargs
 # rpm-ostree status --json from any bytes: the deployment apply reads.

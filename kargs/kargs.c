@@ -7,6 +7,7 @@
 #include "cmdline.h"
 #include "json.h"
 #include "kargs.h"
+#include "modname.h"
 #include "strv.h"
 
 int kargs_push(struct kargs *k, const char *tok)
@@ -300,11 +301,12 @@ static int ids_args(const struct manifest *m, const struct kargs_machine *mach,
 	stub.len = strlen(stub.buf);
 	for (size_t i = 0; i < m->n_entries && r == 0; i++) {
 		const struct manifest_entry *e = &m->entries[i];
+		size_t len = strlen(e->driver);
 		struct idlist *l = NULL;
 
-		if (strcmp(e->driver, "vfio-pci") == 0 || strcmp(e->driver, "vfio_pci") == 0)
+		if (modname_eq(e->driver, len, "vfio-pci", 8))
 			l = &vfio;
-		else if (strcmp(e->driver, "pci-stub") == 0 || strcmp(e->driver, "pci_stub") == 0)
+		else if (modname_eq(e->driver, len, "pci-stub", 8))
 			l = &stub;
 		if (!l || e->any_id) {
 			if (!out->inexpressible_line)

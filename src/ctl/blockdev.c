@@ -13,6 +13,7 @@
 #include "blockdev.h"
 #include "rootpath.h"
 #include "strcopy.h"
+#include "uevent.h"
 
 #include <blkid.h>
 
@@ -198,16 +199,15 @@ static int read_attr(const char *dir, const char *name, char *buf, size_t size)
 /* uevent's DEVNAME, which is what udev names the node; else the kernel's rule. */
 static int read_devpath(struct dev *d)
 {
-	char buf[4096], *line, *save;
+	char buf[4096];
 	const char *devname = NULL;
+	size_t len = 0;
 	int n;
 
 	if (read_attr(d->syspath, "uevent", buf, sizeof(buf)) >= 0)
-		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-			if (strncmp(line, "DEVNAME=", 8) == 0 && line[8])
-				devname = line + 8;
-	if (devname) {
-		n = snprintf(d->bd.devpath, sizeof(d->bd.devpath), "/dev/%s", devname);
+		devname = uevent_value(buf, "DEVNAME", &len);
+	if (devname && len) {
+		n = snprintf(d->bd.devpath, sizeof(d->bd.devpath), "/dev/%.*s", (int)len, devname);
 		return n < 0 || (size_t)n >= sizeof(d->bd.devpath) ? -ENAMETOOLONG : 0;
 	}
 	/* "cciss!c0d0" is /dev/cciss/c0d0. */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Parser for the earlybind manifest.  It works on a buffer, not on a FILE,
- * so that the boot binary reads the file with one read() and the fuzzer can
- * feed it arbitrary bytes.  No line is ever half-accepted: a line is either
+ * so that the boot binary reads the file whole without stdio and the fuzzer
+ * can feed it arbitrary bytes.  No line is ever half-accepted: a line is either
  * appended whole to the manifest or reported and skipped.
  */
 #include "hex.h"
@@ -261,8 +261,9 @@ static void index_put(size_t *index, size_t cap, uint64_t h, size_t slot_value)
 
 /*
  * Files the entry just appended.  The table doubles before it is half full,
- * and is rebuilt whole if entries were added without it.  0 or -ENOMEM
- * (the lookups then go line by line).
+ * and is rebuilt whole if entries were added without it.  0 or -ENOMEM,
+ * which fails the parse; the lookups go line by line only for a manifest
+ * whose entries were added without the index.
  */
 static int index_add_last(struct manifest *m)
 {
