@@ -248,8 +248,6 @@ size_t ctl_system_claims(const struct ctl_machine *m, const struct kargs_result 
 			};
 			struct pci_id id;
 
-			if (!sc.disks)
-				continue;
 			if (!entry_takes(e, d)) {
 				/* The id lists take by id whatever the address. */
 				ctl_pci_id(d, &id);

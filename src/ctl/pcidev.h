@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The PCI functions under a root directory, as the admin tool shows them:
- * read with libpci's linux-sysfs back end from ROOT/sys/bus/pci and named
- * from the system's pci.ids (and udev's hwdb, when libpci has it) exactly
- * as lspci names them.
+ * read from ROOT/sys/bus/pci as lspci's linux-sysfs back end reads it (the
+ * kernel's uevent for the ids, class and modalias; libpci for what the
+ * uevent lacks) and named from the system's pci.ids (and udev's hwdb, when
+ * libpci has it) exactly as lspci names them.
  */
 #ifndef EARLYBIND_PCIDEV_H
 #define EARLYBIND_PCIDEV_H
@@ -28,7 +29,8 @@ struct pcidev {
 	uint16_t subvendor, subdevice; /* 0 when none (absent, or 0xffff) */
 	uint32_t class;                /* 24 bits: base class, subclass, prog-if */
 	uint8_t revision;
-	uint8_t header_type;           /* low 7 bits of config 0x0e: 0 endpoint, 1 bridge */
+	uint8_t header_type;           /* low 7 bits of config 0x0e: 0 endpoint, 1 bridge;
+					* read for a bridge (class 06) or class 0 only, else 0 */
 	int iommu_group;               /* -1 when none */
 	int boot_vga;                  /* 1, 0, or -1 when there is no boot_vga attribute */
 	/* bound driver, "" when none: its driver link's last component, a file name */
@@ -66,7 +68,8 @@ struct pcidev_list {
  * Links (driver, iommu_group) of any length are read safely.
  * Returns 0, or -errno: -ENOENT when ROOT/sys/bus/pci/devices is missing,
  * -EINVAL when an entry there is not an address, the errno of a libpci
- * error that has one (-ENOENT for a function without a vendor attribute),
+ * error that has one (-ENOENT for a function with neither a kernel uevent nor a vendor
+ * attribute),
  * or -EIO for one that has none.  @out is empty on failure.
  */
 int pcidev_scan(const char *root, struct pcidev_list *out);

@@ -28,7 +28,7 @@ struct verdict {
 
 /*
  * The system disks of the machine and the IOMMU groups, found once: which
- * function holds what, and which keeps its group.  0 or -errno.
+ * function holds what, and which keeps its group.
  */
 struct verdict_ctx {
 	const char *root;
@@ -40,10 +40,14 @@ struct verdict_ctx {
 	const struct pcidev **keeper;
 };
 
+/* 0 or -errno. */
 int verdict_ctx_init(struct verdict_ctx *vc, const char *root, const struct pcidev_list *devs);
 void verdict_ctx_free(struct verdict_ctx *vc);
 
-/* What stands in the way of passing @d through (flags 0: passable). */
+/*
+ * What stands in the way of passing @d through (flags 0: passable).  @d is
+ * one of the functions of @vc's list: its answers are indexed by it.
+ */
 void verdict_of(const struct verdict_ctx *vc, const struct pcidev *d, struct verdict *v);
 /*
  * What of the running system @d holds ("nvme0n1p3 on /, nvme0n1p4 on
