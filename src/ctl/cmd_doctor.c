@@ -455,13 +455,17 @@ static void check_groups(struct doctor *d)
 			const struct pcidev *o = &l->devs[j];
 			char desc[400], oa[PCI_ADDR_STRLEN], hint[160];
 
-			if (j == i || o->iommu_group != dev->iommu_group || vfio_driver_leaves_group_viable(o->driver) ||
-			    claimed(&d->m, o))
+			if (j == i || o->iommu_group != dev->iommu_group ||
+			    ctl_member_leaves_group_viable(&d->m, o))
 				continue;
 			n++;
 			ctl_describe(o, desc, sizeof(desc));
 			pci_addr_format(&o->addr, oa);
-			snprintf(hint, sizeof(hint), "claim it too: earlybindctl add %s", oa);
+			if (claimed(&d->m, o))
+				snprintf(hint, sizeof(hint), "its manifest line keeps it on a host "
+					 "driver: earlybindctl add %s --driver vfio-pci", oa);
+			else
+				snprintf(hint, sizeof(hint), "claim it too: earlybindctl add %s", oa);
 			say(d, DOC_FAIL, hint, "IOMMU group %d of %s is not viable: %s is on %s",
 			    dev->iommu_group, a, desc, o->driver);
 		}

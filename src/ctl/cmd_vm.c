@@ -196,15 +196,6 @@ struct picked {
 	size_t n;
 };
 
-/* Is @o held at boot by a driver that leaves its group viable? */
-static bool held_for_guest(const struct ctl_machine *m, const struct pcidev *o)
-{
-	bool mismatch;
-	const struct manifest_entry *e = ctl_manifest_entry(m, o, &mismatch);
-
-	return e && !mismatch && vfio_driver_leaves_group_viable(e->driver);
-}
-
 /* A member of @d's group on a host driver that the manifest leaves there, or NULL. */
 static const struct pcidev *group_blocker(const struct ctl_machine *m, const struct pcidev *d)
 {
@@ -214,7 +205,7 @@ static const struct pcidev *group_blocker(const struct ctl_machine *m, const str
 		const struct pcidev *o = &m->devs.devs[i];
 
 		if (o != d && o->iommu_group == d->iommu_group &&
-		    !vfio_driver_leaves_group_viable(o->driver) && !held_for_guest(m, o))
+		    !ctl_member_leaves_group_viable(m, o))
 			return o;
 	}
 	return NULL;

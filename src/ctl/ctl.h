@@ -130,6 +130,12 @@ int ctl_resolve(const struct ctl_machine *m, const char *arg, const struct pcide
  */
 const struct manifest_entry *ctl_manifest_entry(const struct ctl_machine *m,
 						const struct pcidev *d, bool *mismatch);
+/*
+ * Does group member @o leave its IOMMU group viable once earlybind has run:
+ * on a driver that does (vfio_driver_leaves_group_viable()) now, or put on
+ * one by its manifest line?  The one answer for doctor and vm.
+ */
+bool ctl_member_leaves_group_viable(const struct ctl_machine *m, const struct pcidev *o);
 /* @d's id, with the subsystem when it has one. */
 void ctl_pci_id(const struct pcidev *d, struct pci_id *id);
 

@@ -10,6 +10,7 @@
 #include "manifest_edit.h"
 #include "modalias.h"
 #include "rootpath.h"
+#include "vfio_driver.h"
 
 struct bad_lines {
 	const char *path;
@@ -170,6 +171,17 @@ int ctl_resolve(const struct ctl_machine *m, const char *arg, const struct pcide
 		ctl_more(NULL, false, "  %s", d);
 	}
 	return -ENOTUNIQ;
+}
+
+bool ctl_member_leaves_group_viable(const struct ctl_machine *m, const struct pcidev *o)
+{
+	bool mismatch;
+	const struct manifest_entry *e;
+
+	if (vfio_driver_leaves_group_viable(o->driver))
+		return true;
+	e = ctl_manifest_entry(m, o, &mismatch);
+	return e && !mismatch && vfio_driver_leaves_group_viable(e->driver);
 }
 
 void ctl_pci_id(const struct pcidev *d, struct pci_id *id)

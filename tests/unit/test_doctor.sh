@@ -338,7 +338,15 @@ out_line_around "fail  IOMMU group 21 of 0000:07:00.1 is not viable: 0000:07:00.
 not_ok 1
 grep -q '0000:07:00\.0 \[\|0000:03:08\.0' "$R.out" &&
 	fail "a member without a driver or on pcieport was named: $(cat "$R.out")"
-printf 'vfio-pci 0000:07:00.3 1022:149c\n' >>"$(M)"
+# A member claimed for a host driver keeps the group from a guest too
+# (vm refuses it by the same rule).
+printf 'vfio-pci 0000:07:00.1 1022:149c\nxhci_hcd 0000:07:00.3 1022:149c\n' >"$(M)"
+initrd
+doctor
+expect_rc 1
+out_line_around "fail  IOMMU group 21 of 0000:07:00.1 is not viable: 0000:07:00.3 [1022:149c] " \
+	" is on xhci_hcd  (its manifest line keeps it on a host driver: earlybindctl add 0000:07:00.3 --driver vfio-pci)"
+printf 'vfio-pci 0000:07:00.1 1022:149c\nvfio-pci 0000:07:00.3 1022:149c\n' >"$(M)"
 initrd
 doctor
 expect_rc 0
