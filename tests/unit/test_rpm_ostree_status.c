@@ -147,6 +147,26 @@ static void test_initramfs_args_are_the_staged_deployments(void)
 }
 
 /*
+ * libostree lists the staged deployment first, so every capture has it
+ * there; the choice is by its "staged" field all the same, which a
+ * capture cannot show: here it comes second.
+ */
+static void test_staged_deployment_is_chosen_by_its_field_not_its_place(void)
+{
+	struct rpm_ostree_deployment d;
+
+	CHECK_INT(read_text("{\"deployments\":[{\"id\":\"b\",\"osname\":\"fedora\","
+			    "\"booted\":true,\"staged\":false},"
+			    "{\"id\":\"s\",\"osname\":\"fedora\",\"booted\":false,\"staged\":true,"
+			    "\"regenerate-initramfs\":true,\"initramfs-args\":[\"-a\",\"earlybind\"]}]}",
+			    &d), 0);
+	CHECK_STR(d.id, "s");
+	CHECK(d.staged && !d.booted);
+	CHECK_STR(joined(&d.args), "-a earlybind");
+	rpm_ostree_deployment_free(&d);
+}
+
+/*
  * After `rpm-ostree rollback` the default deployment is neither booted nor
  * staged; rpm-ostree's next transaction starts from it (the first of the
  * stateroot).  Another stateroot's deployments, staged ones too, do not count.
@@ -221,6 +241,7 @@ int main(int argc, char **argv)
 	RUN(test_staged_deployment_is_the_one_when_none_is_booted);
 	RUN(test_staged_deployment_without_a_list_has_none);
 	RUN(test_initramfs_args_are_the_staged_deployments);
+	RUN(test_staged_deployment_is_chosen_by_its_field_not_its_place);
 	RUN(test_first_deployment_of_the_booted_stateroot_without_a_staged_one);
 	RUN(test_absent_and_null_lists_are_empty);
 	RUN(test_text_that_is_not_the_status_is_refused);
