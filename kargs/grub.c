@@ -86,37 +86,16 @@ static void source_text(const char *text, struct grub_vars *g)
 	}
 }
 
-/* The whole of @path under @root, or NULL (missing, unreadable: no assignment). */
-static char *slurp(const char *root, const char *path)
+/* @path under the root, sourced as update-grub does; missing or unreadable: no assignment. */
+static void source_file(const struct backend_ctx *c, const char *path, struct grub_vars *g)
 {
-	char *text = NULL;
-	size_t size = 0;
-	FILE *f;
-	int fd;
+	char *text;
 
-	if (root_open(root, path, O_RDONLY | O_NONBLOCK, &fd) < 0)
-		return NULL;
-	f = fdopen(fd, "re");
-	if (!f) {
-		close(fd);
-		return NULL;
-	}
-	if (getdelim(&text, &size, '\0', f) < 0) {
-		free(text);
-		text = NULL;
-	}
-	fclose(f);
-	return text;
-}
-
-static void source_file(const char *root, const char *path, struct grub_vars *g)
-{
-	char *text = slurp(root, path);
-
-	if (text)
+	if (backend_read_file(c, path, 1u << 20, &text) == 0)
 		source_text(text, g);
 	free(text);
 }
+
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -188,7 +167,7 @@ static int effective(struct backend_ctx *c, const char *ours_text, const struct 
 
 	if (override)
 		*override = NULL;
-	source_file(c->root, "/etc/default/grub", g);
+	source_file(c, "/etc/default/grub", g);
 	r = dropins(c->root, &names);
 	if (r < 0)
 		return backend_file_error(c, GRUB_DROPIN_DIR, r, "cannot read", NULL);
@@ -206,7 +185,7 @@ static int effective(struct backend_ctx *c, const char *ours_text, const struct 
 		if (is_ours && ours_text)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", GRUB_DROPIN_DIR, name);
-		source_file(c->root, path, g);
+		source_file(c, path, g);
 		if (override && seen && !*override && !holds(g->linux_, ours) &&
 		    !(*override = strdup(path)))
 			r = -ENOMEM;
