@@ -71,7 +71,7 @@ static char *const *in_root(const struct backend_ctx *c, char *const argv[], cha
 	size_t n = 0, argc = 0;
 
 	*buf = NULL;
-	if (!c->root || !c->root[0] || strcmp(c->root, "/") == 0)
+	if (root_is_plain(c->root))
 		return argv;
 	while (argv[argc])
 		argc++;

@@ -10,6 +10,7 @@
 
 #include "ctl.h"
 #include "json.h"
+#include "rootpath.h"
 #include "vm_libvirt.h"
 
 struct ctl_vm_uses {
@@ -21,11 +22,6 @@ struct ctl_vm_uses {
 	size_t n;
 };
 
-static bool real_root(const char *root)
-{
-	return !root || !root[0] || strcmp(root, "/") == 0;
-}
-
 struct ctl_vm_uses *ctl_vm_uses_load(const struct ctl *c)
 {
 	struct ctl_vm_uses *u = calloc(1, sizeof(*u));
@@ -35,7 +31,7 @@ struct ctl_vm_uses *ctl_vm_uses_load(const struct ctl *c)
 
 	if (!u)
 		return NULL;
-	if (!real_root(c->root) && !from_env)
+	if (!root_is_plain(c->root) && !from_env)
 		return u;
 	u->asked = true;
 	/*

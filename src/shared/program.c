@@ -192,7 +192,7 @@ int program_exists(const char *name)
 
 int program_exists_in(const char *root, const char *name)
 {
-	if (!root || !root[0] || strcmp(root, "/") == 0)
+	if (root_is_plain(root))
 		return program_exists(name);
 	return in_path(root, name);
 }

@@ -17,7 +17,7 @@ int root_path(char *buf, size_t size, const char *root, const char *path)
 {
 	int n;
 
-	if (!root || !root[0] || (root[0] == '/' && !root[1]))
+	if (root_is_plain(root))
 		root = "";
 	n = snprintf(buf, size, "%s%s", root, path);
 	if (n < 0 || (size_t)n >= size)
@@ -66,7 +66,7 @@ int root_read_line(const char *root, const char *path, char *buf, size_t size)
 
 #define ROOT_MAX_LINKS 40 /* the kernel's own limit (MAXSYMLINKS) */
 
-static bool plain_root(const char *root)
+bool root_is_plain(const char *root)
 {
 	return !root || !root[0] || (root[0] == '/' && !root[1]);
 }
@@ -255,7 +255,7 @@ static int open_in(const char *root, const char *path, int oflags, int *out)
 {
 	int rootfd, r;
 
-	if (plain_root(root)) {
+	if (root_is_plain(root)) {
 		int fd = open(path, oflags | O_CLOEXEC);
 
 		if (fd < 0)
@@ -343,7 +343,7 @@ int root_open_parent(const char *root, const char *path, int flags, int *dirfd,
 		if ((size_t)l >= sizeof(link) || ++links > ROOT_MAX_LINKS)
 			return (size_t)l >= sizeof(link) ? -ENAMETOOLONG : -ELOOP;
 		link[l] = '\0';
-		if (link[0] == '/' && !plain_root(root))
+		if (link[0] == '/' && !root_is_plain(root))
 			return -EXDEV;
 		/* Directories are made only for @path itself, never for a link's target. */
 		flags &= ~ROOT_MKDIR;

@@ -7,6 +7,7 @@
 #ifndef EARLYBIND_ROOTPATH_H
 #define EARLYBIND_ROOTPATH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 
@@ -15,6 +16,9 @@
  * "" or "/" leaves @path as it is.  Returns 0, or -ENAMETOOLONG.
  */
 int root_path(char *buf, size_t size, const char *root, const char *path);
+
+/* Is @root the running system itself: NULL, "" or "/"? */
+bool root_is_plain(const char *root);
 
 /*
  * Reads the small text file @path under @root into @buf (NUL-terminated,
