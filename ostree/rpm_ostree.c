@@ -96,11 +96,18 @@ static int ro_write(struct backend_ctx *c, const struct kargs *add, const struct
 	return r < 0 ? r : 0;
 }
 
+/* Is the pair at @i of @args "-a earlybind"? */
+static bool ours_at(const struct kargs *args, size_t i)
+{
+	return i + 1 < args->n && strcmp(args->v[i], "-a") == 0 &&
+	       strcmp(args->v[i + 1], "earlybind") == 0;
+}
+
 /* Is "-a earlybind" among @args? */
 static bool has_ours(const struct kargs *args)
 {
-	for (size_t i = 0; i + 1 < args->n; i++)
-		if (strcmp(args->v[i], "-a") == 0 && strcmp(args->v[i + 1], "earlybind") == 0)
+	for (size_t i = 0; i < args->n; i++)
+		if (ours_at(args, i))
 			return true;
 	return false;
 }
@@ -114,8 +121,7 @@ static int enable_args(const struct kargs *args, bool drop_ours, bool add_ours, 
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < args->n; i++) {
-		if (drop_ours && i + 1 < args->n && strcmp(args->v[i], "-a") == 0 &&
-		    strcmp(args->v[i + 1], "earlybind") == 0) {
+		if (drop_ours && ours_at(args, i)) {
 			drop_ours = false;
 			i++;
 			continue;
