@@ -846,6 +846,20 @@ static bool bus_in_use(xmlNodePtr devices, long bus)
 	return used;
 }
 
+/* Removes @n, and the comment earlybind put before it when it is still there. */
+static void remove_with_our_comment(xmlNodePtr n)
+{
+	xmlNodePtr prev = n->prev;
+
+	if (prev && prev->type == XML_COMMENT_NODE && prev->content &&
+	    xmlStrncmp(prev->content, X(" earlybind: "), 12) == 0) {
+		xmlUnlinkNode(prev);
+		xmlFreeNode(prev);
+	}
+	xmlUnlinkNode(n);
+	xmlFreeNode(n);
+}
+
 static void undo_hostdev(xmlNodePtr devices, xmlNodePtr e, struct vm_undo_result *res)
 {
 	struct pci_addr a;
@@ -854,16 +868,7 @@ static void undo_hostdev(xmlNodePtr devices, xmlNodePtr e, struct vm_undo_result
 	if (!devices || parse_address(e, &a) < 0)
 		return;
 	while ((h = find_hostdev(devices, &a))) {
-		xmlNodePtr prev = h->prev;
-
-		/* The comment earlybind put before it, when it is still there. */
-		if (prev && prev->type == XML_COMMENT_NODE && prev->content &&
-		    xmlStrncmp(prev->content, X(" earlybind: "), 12) == 0) {
-			xmlUnlinkNode(prev);
-			xmlFreeNode(prev);
-		}
-		xmlUnlinkNode(h);
-		xmlFreeNode(h);
+		remove_with_our_comment(h);
 		res->hostdevs++;
 	}
 }
@@ -873,8 +878,6 @@ static void undo_controller(xmlNodePtr devices, xmlNodePtr e, struct vm_undo_res
 	long idx = attr_num(e, "index");
 
 	for (xmlNodePtr c = devices ? devices->children : NULL; c; c = c->next) {
-		xmlNodePtr prev = c->prev;
-
 		if (!is_elem(c, "controller") || !attr_is(c, "type", "pci") ||
 		    attr_num(c, "index") != idx)
 			continue;
@@ -882,13 +885,7 @@ static void undo_controller(xmlNodePtr devices, xmlNodePtr e, struct vm_undo_res
 			res->ports_kept++;
 			return;
 		}
-		if (prev && prev->type == XML_COMMENT_NODE && prev->content &&
-		    xmlStrncmp(prev->content, X(" earlybind: "), 12) == 0) {
-			xmlUnlinkNode(prev);
-			xmlFreeNode(prev);
-		}
-		xmlUnlinkNode(c);
-		xmlFreeNode(c);
+		remove_with_our_comment(c);
 		res->ports++;
 		return;
 	}
