@@ -63,13 +63,14 @@ static void kmsg_vlog(struct kmsg *k, int level, bool summary, const char *fmt, 
 {
 	char line[1024];
 	int n, len;
+	/* The kernel's rate limit would drop it: counted for the summary instead. */
+	bool held = k->fd >= 0 && k->budget != UINT_MAX && k->budget <= (summary ? 0u : 1u);
 
 	/*
-	 * A line the kernel's rate limit would drop, and no one else reads, is
-	 * counted, not made: at thousands of functions, formatting the lines
-	 * the kernel drops would be most of what earlybind does.
+	 * A held line no one else reads is not even made: at thousands of
+	 * functions, formatting them would be most of what earlybind does.
 	 */
-	if (!k->echo && k->fd >= 0 && k->budget != UINT_MAX && k->budget <= (summary ? 0u : 1u)) {
+	if (held && !k->echo) {
 		k->held++;
 		return;
 	}
@@ -94,13 +95,12 @@ static void kmsg_vlog(struct kmsg *k, int level, bool summary, const char *fmt, 
 			fputs(strchr(line, '>') + 1, stderr);
 		return;
 	}
-	if (k->budget != UINT_MAX) {
-		if (k->budget <= (summary ? 0u : 1u)) {
-			k->held++;
-			return;
-		}
-		k->budget--;
+	if (held) {
+		k->held++;
+		return;
 	}
+	if (k->budget != UINT_MAX)
+		k->budget--;
 	while (write(k->fd, line, (size_t)len) < 0 && errno == EINTR)
 		;
 }
