@@ -101,9 +101,6 @@ struct ctl_machine {
 	struct pcidev_list devs;
 	struct manifest manifest;
 	int manifest_bad; /* bad lines in the manifest */
-	/* its '*' lines by vendor:device, then line, for ctl_manifest_entry() */
-	const struct manifest_entry **wild;
-	size_t n_wild;
 	struct verdict_ctx vc;
 	struct ctl_vm_uses *uses; /* libvirt's domains: NULL unless the command loads them */
 	/* the running kernel's modules (modalias_open()): NULL unless the command opens them */

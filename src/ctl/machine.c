@@ -26,37 +26,6 @@ static void report_bad_line(void *userdata, unsigned line, const char *reason)
 	b->count++;
 }
 
-/* By vendor:device, then by place in the file. */
-static int wild_cmp(const void *a, const void *b)
-{
-	const struct manifest_entry *x = *(const struct manifest_entry *const *)a;
-	const struct manifest_entry *y = *(const struct manifest_entry *const *)b;
-	uint32_t kx = (uint32_t)x->id.vendor << 16 | x->id.device;
-	uint32_t ky = (uint32_t)y->id.vendor << 16 | y->id.device;
-
-	if (kx != ky)
-		return kx < ky ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
-/*
- * m->wild: the '*' lines (the parser refuses "* *", so each has an id),
- * sorted once, so that finding the one that takes a function is a binary
- * search, not a pass over the manifest for each function.  0 or -ENOMEM.
- */
-static int index_wild(struct ctl_machine *m)
-{
-	m->wild = calloc(m->manifest.n_entries ? m->manifest.n_entries : 1, sizeof(*m->wild));
-	if (!m->wild)
-		return -ENOMEM;
-	m->n_wild = 0;
-	for (size_t i = 0; i < m->manifest.n_entries; i++)
-		if (m->manifest.entries[i].any_addr)
-			m->wild[m->n_wild++] = &m->manifest.entries[i];
-	qsort(m->wild, m->n_wild, sizeof(*m->wild), wild_cmp);
-	return 0;
-}
-
 int ctl_machine_load(const struct ctl *c, struct ctl_machine *m)
 {
 	char path[PATH_MAX], msg[256];
@@ -79,9 +48,7 @@ int ctl_machine_load(const struct ctl *c, struct ctl_machine *m)
 		return r;
 	}
 	m->manifest_bad = bad.count;
-	r = index_wild(m);
-	if (r == 0)
-		r = verdict_ctx_init(&m->vc, c->root, &m->devs);
+	r = verdict_ctx_init(&m->vc, c->root, &m->devs);
 	if (r < 0) {
 		ctl_error("%s", strerror(-r));
 		ctl_machine_free(m);
@@ -120,9 +87,6 @@ void ctl_machine_free(struct ctl_machine *m)
 	modalias_close(m->kmod);
 	m->kmod = NULL;
 	verdict_ctx_free(&m->vc);
-	free(m->wild);
-	m->wild = NULL;
-	m->n_wild = 0;
 	manifest_free(&m->manifest);
 	pcidev_list_free(&m->devs);
 }
@@ -198,31 +162,11 @@ const struct manifest_entry *ctl_manifest_entry(const struct ctl_machine *m,
 						const struct pcidev *d, bool *mismatch)
 {
 	const struct manifest_entry *e = manifest_find_addr(&m->manifest, &d->addr);
-	uint32_t key = (uint32_t)d->vendor << 16 | d->device;
-	size_t lo = 0, hi = m->n_wild;
 	struct pci_id id;
 
 	ctl_pci_id(d, &id);
-	*mismatch = false;
-	if (e) {
-		*mismatch = !manifest_entry_id_matches(e, &id);
-		return e;
-	}
-	/* The first '*' line of @d's vendor:device, then the first of those that takes it. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct manifest_entry *w = m->wild[mid];
-
-		if (((uint32_t)w->id.vendor << 16 | w->id.device) < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < m->n_wild && m->wild[lo]->id.vendor == d->vendor &&
-	       m->wild[lo]->id.device == d->device; lo++)
-		if (manifest_entry_id_matches(m->wild[lo], &id))
-			return m->wild[lo];
-	return NULL;
+	*mismatch = e && !manifest_entry_id_matches(e, &id);
+	return e ? e : manifest_find_wildcard(&m->manifest, &id);
 }
 
 /* Does @e take @d at boot: its address (or '*') and its id? */

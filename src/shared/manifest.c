@@ -314,6 +314,19 @@ static const struct manifest_entry *find_wildcard_id(const struct manifest *m,
 	return NULL;
 }
 
+const struct manifest_entry *manifest_find_wildcard(const struct manifest *m,
+						    const struct pci_id *have)
+{
+	/* The parser keeps one '*' line an id: at most these two take it. */
+	struct pci_id vd = { .vendor = have->vendor, .device = have->device };
+	const struct manifest_entry *a = find_wildcard_id(m, &vd);
+	const struct manifest_entry *b = have->has_subsys ? find_wildcard_id(m, have) : NULL;
+
+	if (!a || (b && b->line < a->line))
+		return b;
+	return a;
+}
+
 /*
  * What the kernel's module names are made of (kbuild's KBUILD_MODNAME is a
  * file name with '-' as '_'; modprobe takes either), and what PCI drivers

@@ -131,6 +131,14 @@ void pci_id_format(const struct pci_id *id, char buf[PCI_ID_STRLEN]);
 bool manifest_entry_id_matches(const struct manifest_entry *e, const struct pci_id *have);
 
 /*
+ * The first '*' line that takes a function of id @have (its vendor:device,
+ * or those and @have's subsystem ids), or NULL.  Through the index when the
+ * parser built one for every entry, else line by line.
+ */
+const struct manifest_entry *manifest_find_wildcard(const struct manifest *m,
+						    const struct pci_id *have);
+
+/*
  * The entry whose (non-'*') device column is @a, or NULL.  Through the
  * index when the parser built one for every entry, else line by line.
  */

@@ -631,6 +631,33 @@ static void test_find_addr_without_the_parsers_index(void)
 }
 
 /* Two '*' lines with one id: the second would never claim anything. */
+/* The '*' line that takes a function is the first of the two that can. */
+static void test_find_wildcard_takes_the_first_line_whose_id_matches(void)
+{
+	struct manifest m;
+	struct errors e;
+	struct pci_id with = { .vendor = 0x10de, .device = 0x1b80, .has_subsys = true,
+			       .subvendor = 0x1028, .subdevice = 0x0001 };
+	struct pci_id other = with, bare = { .vendor = 0x10de, .device = 0x1b80 };
+	const struct manifest_entry *w;
+
+	other.subdevice = 0x0002;
+	CHECK_INT(parse(&m, &e, "pci-stub * 10de:1b80:1028:0001\nvfio-pci * 10de:1b80\n"), 0);
+	w = manifest_find_wildcard(&m, &with);
+	CHECK(w && w->line == 1);
+	w = manifest_find_wildcard(&m, &other);
+	CHECK(w && w->line == 2);
+	w = manifest_find_wildcard(&m, &bare);
+	CHECK(w && w->line == 2);
+	manifest_free(&m);
+	CHECK_INT(parse(&m, &e, "vfio-pci * 10de:1b80\npci-stub * 10de:1b80:1028:0001\n"), 0);
+	w = manifest_find_wildcard(&m, &with);
+	CHECK(w && w->line == 1);
+	bare.device = 0x1b81;
+	CHECK(manifest_find_wildcard(&m, &bare) == NULL);
+	manifest_free(&m);
+}
+
 static void test_same_id_on_two_star_lines_keeps_the_first(void)
 {
 	struct manifest m;
@@ -742,6 +769,7 @@ int main(void)
 	RUN(test_100000_lines_parse_whole_and_repeats_name_the_first);
 	RUN(test_find_addr_without_the_parsers_index);
 	RUN(test_same_id_on_two_star_lines_keeps_the_first);
+	RUN(test_find_wildcard_takes_the_first_line_whose_id_matches);
 	RUN(test_editor_refuses_a_manifest_with_a_nul_byte_by_its_line);
 	return CHECK_EXIT();
 }
